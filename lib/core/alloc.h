@@ -1,0 +1,20 @@
+/*
+ * Allocation helpers. kz treats running out of memory as fatal: these abort the
+ * process with a message instead of returning NULL, so no caller has to check,
+ * and no half-built structure ever escapes. (abort, not exit: the library never
+ * decides a program's exit status for a user-caused error; OOM isn't one.)
+ */
+#ifndef KZ_CORE_ALLOC_H
+#define KZ_CORE_ALLOC_H
+
+#include <stddef.h>
+
+void *kz_xmalloc(size_t n);
+void *kz_xcalloc(size_t count, size_t size);
+void *kz_xrealloc(void *p, size_t n);
+char *kz_xstrdup(const char *s);
+char *kz_xstrndup(const char *s, size_t n);
+/* Grow capacity for `need` items: doubles, at least 8. Aborts on overflow. */
+size_t kz_grow_cap(size_t cap, size_t need);
+
+#endif

@@ -1,0 +1,153 @@
+#include "core/gofloat.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A decimal digit string: value = 0.d[0]d[1]...d[nd-1] * 10^dp (Go's decimalSlice).
+ * Trailing zeros are trimmed, as Go's digit generators do; zero has nd == 0. */
+typedef struct {
+    char d[32];
+    int nd;
+    int dp;
+} go_digits;
+
+/* Digits of |f| rounded to `ndigits` significant digits (correctly rounded by libc). */
+static void digits_fixed(double f, int ndigits, go_digits *out) {
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*e", ndigits - 1, fabs(f));
+    out->nd = 0;
+    const char *p = tmp;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9') out->d[out->nd++] = *p;
+    int exp = atoi(p + 1);
+    out->dp = exp + 1;
+    while (out->nd > 0 && out->d[out->nd - 1] == '0') out->nd--;
+    if (out->nd == 0) out->dp = 0;
+}
+
+/* The shortest digit string that reads back as exactly f (Go's shortest mode). */
+static void digits_shortest(double f, go_digits *out) {
+    if (f == 0) {
+        out->nd = 0;
+        out->dp = 0;
+        return;
+    }
+    for (int n = 1; n <= 17; n++) {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.*e", n - 1, fabs(f));
+        if (strtod(tmp, NULL) == fabs(f)) {
+            digits_fixed(f, n, out);
+            return;
+        }
+    }
+    digits_fixed(f, 17, out);
+}
+
+static void fmt_e(kz_buf *out, const go_digits *d, int prec, char e) {
+    kz_buf_putc(out, d->nd ? d->d[0] : '0');
+    if (prec > 0) {
+        kz_buf_putc(out, '.');
+        int i = 1;
+        int m = d->nd < prec + 1 ? d->nd : prec + 1;
+        if (i < m) {
+            kz_buf_append(out, d->d + i, (size_t)(m - i));
+            i = m;
+        }
+        for (; i <= prec; i++) kz_buf_putc(out, '0');
+    }
+    kz_buf_putc(out, e);
+    int exp = d->nd == 0 ? 0 : d->dp - 1;
+    kz_buf_putc(out, exp < 0 ? '-' : '+');
+    if (exp < 0) exp = -exp;
+    if (exp < 10)
+        kz_buf_printf(out, "0%d", exp);
+    else
+        kz_buf_printf(out, "%d", exp);
+}
+
+static void fmt_f(kz_buf *out, const go_digits *d, int prec) {
+    if (d->dp > 0) {
+        int m = d->nd < d->dp ? d->nd : d->dp;
+        kz_buf_append(out, d->d, (size_t)m);
+        for (; m < d->dp; m++) kz_buf_putc(out, '0');
+    } else {
+        kz_buf_putc(out, '0');
+    }
+    if (prec > 0) {
+        kz_buf_putc(out, '.');
+        for (int i = 0; i < prec; i++) {
+            int j = d->dp + i;
+            kz_buf_putc(out, (j >= 0 && j < d->nd) ? d->d[j] : '0');
+        }
+    }
+}
+
+void kz_format_float(kz_buf *out, double f, char fmt, int prec) {
+    if (isnan(f)) {
+        kz_buf_puts(out, "NaN");
+        return;
+    }
+    if (isinf(f)) {
+        kz_buf_puts(out, f > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    if (signbit(f)) kz_buf_putc(out, '-');
+    bool shortest = prec < 0;
+    go_digits d;
+    char lower = (char)(fmt | 0x20);
+    if (shortest) {
+        digits_shortest(f, &d);
+        if (lower == 'e') prec = d.nd > 1 ? d.nd - 1 : 0;
+        else if (lower == 'f') prec = d.nd - d.dp > 0 ? d.nd - d.dp : 0;
+        else prec = d.nd;
+    } else if (lower == 'f') {
+        /* libc's %f rounds the exact binary value correctly, as Go does. */
+        kz_buf_printf(out, "%.*f", prec, fabs(f));
+        return;
+    } else if (lower == 'e') {
+        digits_fixed(f, prec + 1, &d);
+    } else {
+        if (prec == 0) prec = 1;
+        digits_fixed(f, prec > 17 ? 17 : prec, &d);
+    }
+
+    char e = fmt == 'E' || fmt == 'G' ? 'E' : 'e';
+    switch (lower) {
+    case 'e': fmt_e(out, &d, prec, e); return;
+    case 'f': fmt_f(out, &d, prec); return;
+    default: break;
+    }
+    /* 'g': %e when the exponent is < -4 or >= the precision (6 in shortest mode). */
+    int eprec = prec;
+    if (eprec > d.nd && d.nd >= d.dp) eprec = d.nd;
+    if (shortest) eprec = 6;
+    int exp = d.dp - 1;
+    if (exp < -4 || exp >= eprec) {
+        if (prec > d.nd) prec = d.nd;
+        fmt_e(out, &d, prec - 1, e);
+        return;
+    }
+    if (prec > d.dp) prec = d.nd;
+    fmt_f(out, &d, prec - d.dp > 0 ? prec - d.dp : 0);
+}
+
+bool kz_format_json_float(kz_buf *out, double f) {
+    if (isnan(f) || isinf(f)) return false;
+    double a = fabs(f);
+    char fmt = (a != 0 && (a < 1e-6 || a >= 1e21)) ? 'e' : 'f';
+    size_t start = out->len;
+    kz_format_float(out, f, fmt, -1);
+    if (fmt == 'e') {
+        /* Go cleans up e-09 to e-9 (only negative exponents have the zero). */
+        size_t n = out->len - start;
+        char *b = out->data + start;
+        if (n >= 4 && b[n - 4] == 'e' && b[n - 3] == '-' && b[n - 2] == '0') {
+            b[n - 2] = b[n - 1];
+            out->len--;
+            out->data[out->len] = '\0';
+        }
+    }
+    return true;
+}

@@ -1,0 +1,207 @@
+/*
+ * kz_value: the one dynamic value type of kz.
+ *
+ * It holds YAML documents, template data and JSON alike: null, bool, int64,
+ * float64, length-counted string, sequence and mapping. Errors travel as values
+ * too: a failed parse returns an INVALID value carrying a message.
+ *
+ * Representation. A kz_value is a 16-byte struct passed by value. Null, bools,
+ * numbers and strings of up to KZ_INLINE_MAX bytes live inside the struct; longer
+ * strings, sequences and mappings live in a reference-counted heap block. Copying
+ * a value is therefore a refcount increment, and containers are copy-on-write: a
+ * mutation through a pointer first unshares the block if someone else holds it.
+ * The refcount is not atomic: a value graph belongs to one thread at a time.
+ *
+ * THE OWNERSHIP RULE (the whole API follows it):
+ *   - A kz_value passed BY VALUE is consumed: the callee owns it afterwards.
+ *     Keep your own reference with kz_copy() first if you still need it.
+ *   - A kz_value passed BY POINTER is borrowed: `const kz_value *` is only read,
+ *     `kz_value *` is modified in place (its old contents released as needed).
+ *   - A kz_value RETURNED BY VALUE is owned by the caller, who must kz_free() it.
+ *   - A `const kz_value *` RETURNED (e.g. kz_map_get) points into a container and
+ *     stays valid until that container is modified or freed. Don't free it.
+ *   - `const char *` results (kz_str, kz_error_message) follow the same borrowing
+ *     rule as the value they come from. For inline strings they point into the
+ *     kz_value struct itself, so the struct must not move while they are used.
+ *
+ * Mappings keep insertion order; keys are strings (YAML keys of other types are
+ * converted to their text by the parsers, as the references do). Lookup is a
+ * linear scan for small maps and an open-addressing hash index from
+ * KZ_MAP_INDEX_MIN entries on, so large maps stay O(1).
+ *
+ * Positions. Values made by the YAML parser remember where they came from: every
+ * container knows its source name and start position, and the position of each
+ * of its entries (for mappings: where the key starts; for sequences: where the
+ * item starts). Values built in code have no positions (line 0).
+ *
+ * Out-of-memory aborts the process (see core/alloc.h): callers never check for it.
+ */
+#ifndef KZ_CORE_VALUE_H
+#define KZ_CORE_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum kz_kind {
+    KZ_INVALID = 0, /* an error, or "no value" (the zero-initialised struct) */
+    KZ_NULL,
+    KZ_BOOL,
+    KZ_INT,    /* int64 */
+    KZ_FLOAT,  /* float64 */
+    KZ_STRING, /* bytes, length-counted; always NUL-terminated for convenience */
+    KZ_SEQ,
+    KZ_MAP,
+} kz_kind;
+
+/* Strings up to this many bytes are stored inside the struct (plus a NUL). */
+#define KZ_INLINE_MAX 12
+/* Maps with at least this many entries get a hash index. */
+#define KZ_MAP_INDEX_MIN 9
+
+struct kz_heap;
+
+typedef struct kz_value_inline_ {
+    uint8_t kind;  /* kz_kind */
+    uint8_t flags; /* KZ_VF_* below */
+    uint8_t ilen;  /* inline string length */
+    char ibuf[KZ_INLINE_MAX + 1]; /* inline string bytes (NUL-terminated) */
+} kz_value_layout_; /* layout of an inline string; use kz_value below */
+
+typedef struct kz_value {
+    union {
+        kz_value_layout_ s; /* inline strings */
+        struct {
+            uint8_t kind;
+            uint8_t flags;
+            uint8_t pad_[6];
+            union {
+                bool b;
+                int64_t i;
+                double f;
+                struct kz_heap *h; /* long strings, sequences, mappings, errors */
+            } u;
+        } x;
+    };
+} kz_value;
+
+/* Flags: hints that don't change the value's meaning as data. */
+enum {
+    KZ_VF_HEAP = 1 << 0,   /* u.h is valid and refcounted (internal) */
+    KZ_VF_QUOTED = 1 << 1, /* YAML scalar was quoted or block (parser hint) */
+    /* bits 4..7 are reserved for a later "Go type" hint of template values */
+};
+
+typedef struct kz_pos {
+    uint32_t line; /* 1-based; 0 = unknown */
+    uint32_t col;  /* 1-based */
+} kz_pos;
+
+/* ---- constructors (all return owned values) ---- */
+kz_value kz_null(void);
+kz_value kz_bool(bool b);
+kz_value kz_int(int64_t i);
+kz_value kz_float(double f);
+kz_value kz_string(const char *s);              /* NUL-terminated input */
+kz_value kz_string_n(const char *s, size_t n);  /* n bytes, may contain NUL */
+kz_value kz_string_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+kz_value kz_seq(void);
+kz_value kz_seq_sized(size_t capacity);
+kz_value kz_map(void);
+kz_value kz_map_sized(size_t capacity);
+
+/* Errors as values: an INVALID value, optionally with a message. */
+kz_value kz_invalid(void);
+kz_value kz_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The message of an error value, or NULL for a plain INVALID or a valid value. */
+const char *kz_error_message(const kz_value *v);
+
+/* ---- lifetime ---- */
+kz_value kz_copy(const kz_value *v); /* another reference: O(1) */
+void kz_free(kz_value v);            /* consumes; freeing INVALID/NULL is a no-op */
+/* Fully independent deep copy (no shared blocks). Positions are kept. */
+kz_value kz_deep_copy(const kz_value *v);
+
+/* ---- inspection (borrowing) ---- */
+static inline kz_kind kz_kind_of(const kz_value *v) { return (kz_kind)v->x.kind; }
+static inline bool kz_is_valid(const kz_value *v) { return v->x.kind != KZ_INVALID; }
+static inline bool kz_is_null(const kz_value *v) { return v->x.kind == KZ_NULL; }
+static inline bool kz_is_string(const kz_value *v) { return v->x.kind == KZ_STRING; }
+static inline bool kz_is_seq(const kz_value *v) { return v->x.kind == KZ_SEQ; }
+static inline bool kz_is_map(const kz_value *v) { return v->x.kind == KZ_MAP; }
+static inline bool kz_is_number(const kz_value *v) {
+    return v->x.kind == KZ_INT || v->x.kind == KZ_FLOAT;
+}
+const char *kz_kind_name(kz_kind k); /* "null", "bool", "int", ... */
+
+bool kz_bool_get(const kz_value *v);   /* false unless BOOL */
+int64_t kz_int_get(const kz_value *v); /* INT, or FLOAT truncated; else 0 */
+double kz_float_get(const kz_value *v);/* FLOAT, or INT converted; else 0 */
+const char *kz_str(const kz_value *v); /* STRING bytes; "" for other kinds */
+size_t kz_str_len(const kz_value *v);  /* STRING length; 0 for other kinds */
+bool kz_str_eq(const kz_value *v, const char *s, size_t n); /* STRING equal to s[0..n) */
+bool kz_str_eqz(const kz_value *v, const char *s);
+
+/* Length of a sequence, mapping or string (bytes); 0 for scalars. */
+size_t kz_len(const kz_value *v);
+
+/* ---- sequences ---- */
+const kz_value *kz_seq_at(const kz_value *seq, size_t i); /* NULL if out of range */
+/* The following modify *seq in place (copy-on-write) and consume `item`. */
+void kz_seq_push(kz_value *seq, kz_value item);
+void kz_seq_set(kz_value *seq, size_t i, kz_value item); /* i < len */
+void kz_seq_insert(kz_value *seq, size_t i, kz_value item); /* i <= len */
+void kz_seq_remove(kz_value *seq, size_t i);
+void kz_seq_truncate(kz_value *seq, size_t len);
+/* Pointer to item i for in-place modification; unshares *seq first. */
+kz_value *kz_seq_at_mut(kz_value *seq, size_t i);
+
+/* ---- mappings ---- */
+const kz_value *kz_map_get(const kz_value *map, const char *key, size_t keylen);
+const kz_value *kz_map_getz(const kz_value *map, const char *key);
+/* Index of key, or -1. Entries are numbered in insertion order. */
+ptrdiff_t kz_map_find(const kz_value *map, const char *key, size_t keylen);
+const kz_value *kz_map_key_at(const kz_value *map, size_t i);   /* a STRING */
+const kz_value *kz_map_value_at(const kz_value *map, size_t i);
+/* Set key to val (both consumed; key must be a STRING). An existing key keeps its
+ * place in the order; a new key is appended. */
+void kz_map_set(kz_value *map, kz_value key, kz_value val);
+void kz_map_setz(kz_value *map, const char *key, kz_value val);
+/* Remove key; returns whether it was present. Later entries keep their order. */
+bool kz_map_remove(kz_value *map, const char *key, size_t keylen);
+/* Pointer to the value for in-place modification (unshares first); NULL if absent. */
+kz_value *kz_map_get_mut(kz_value *map, const char *key, size_t keylen);
+kz_value *kz_map_value_at_mut(kz_value *map, size_t i);
+/* Sort entries by key with cmp (stable). Not recursive. */
+typedef int (*kz_key_cmp_fn)(const char *a, size_t alen, const char *b, size_t blen);
+void kz_map_sort(kz_value *map, kz_key_cmp_fn cmp);
+/* Byte-wise key order (memcmp, shorter first on a tie), as Go sorts map keys. */
+int kz_key_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen);
+
+/* ---- positions ---- */
+/* Source name of a container made by a parser, or NULL. */
+const char *kz_source_name(const kz_value *container);
+kz_pos kz_node_pos(const kz_value *container); /* where the container starts */
+kz_pos kz_entry_pos(const kz_value *container, size_t i); /* entry i of seq/map */
+/* Record positions (used by parsers). `source` is borrowed and copied. */
+void kz_set_node_pos(kz_value *container, const kz_value *source, kz_pos pos);
+void kz_set_entry_pos(kz_value *container, size_t i, kz_pos pos);
+
+/* ---- comparison and merging ---- */
+/* Deep equality as data: kinds must match (INT 1 != FLOAT 1.0), strings by bytes,
+ * sequences in order, mappings as sets of key/value pairs (order ignored).
+ * Floats compare with ==, so NaN != NaN. */
+bool kz_equal(const kz_value *a, const kz_value *b);
+/* Like kz_equal, but mappings must also have the same key order. */
+bool kz_identical(const kz_value *a, const kz_value *b);
+
+/* Deep merge of src into *dst, both mappings: keys of src missing from dst are
+ * added; where both hold mappings they are merged recursively; otherwise the
+ * value from src replaces dst's when `src_wins`, and is ignored when not.
+ * Non-mapping dst or src: *dst becomes src when src_wins. src is borrowed. */
+void kz_merge(kz_value *dst, const kz_value *src, bool src_wins);
+
+/* ---- hashing (FNV-1a 64; used by map indexes, exposed for other tables) ---- */
+uint64_t kz_hash_bytes(const char *s, size_t n);
+
+#endif
