@@ -1,46 +1,78 @@
 #include "core/gofloat.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A float64 has at most 767 significant decimal digits; Go prints exact digits
+ * for any precision, and zeros past the last significant one. */
+#define MAX_DIGITS 800
+
 /* A decimal digit string: value = 0.d[0]d[1]...d[nd-1] * 10^dp (Go's decimalSlice).
  * Trailing zeros are trimmed, as Go's digit generators do; zero has nd == 0. */
 typedef struct {
-    char d[32];
+    char d[MAX_DIGITS + 1];
     int nd;
     int dp;
 } go_digits;
 
-/* Digits of |f| rounded to `ndigits` significant digits (correctly rounded by libc). */
-static void digits_fixed(double f, int ndigits, go_digits *out) {
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*e", ndigits - 1, fabs(f));
+/* Fill d from "D.DDDDe+XX" text (libc's %e output). */
+static void digits_from_e(const char *text, go_digits *out) {
     out->nd = 0;
-    const char *p = tmp;
+    const char *p = text;
     for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9') out->d[out->nd++] = *p;
-    int exp = atoi(p + 1);
-    out->dp = exp + 1;
+        if (*p >= '0' && *p <= '9' && out->nd < MAX_DIGITS) out->d[out->nd++] = *p;
+    out->dp = atoi(p + 1) + 1;
     while (out->nd > 0 && out->d[out->nd - 1] == '0') out->nd--;
     if (out->nd == 0) out->dp = 0;
 }
 
-/* The shortest digit string that reads back as exactly f (Go's shortest mode). */
+/* Digits of |f| rounded to `ndigits` significant digits (correctly rounded by libc). */
+static void digits_fixed(double f, int ndigits, go_digits *out) {
+    if (ndigits > MAX_DIGITS) ndigits = MAX_DIGITS;
+    char tmp[MAX_DIGITS + 16];
+    snprintf(tmp, sizeof tmp, "%.*e", ndigits - 1, fabs(f));
+    digits_from_e(tmp, out);
+}
+
+/* Does the decimal M * 10^exp10 read back as exactly f? If so, store its digits. */
+static bool try_candidate(double f, unsigned long long m, int exp10, go_digits *out) {
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%llue%d", m, exp10);
+    if (strtod(tmp, NULL) != f) return false;
+    int n = snprintf(tmp, sizeof tmp, "%llu", m);
+    memcpy(out->d, tmp, (size_t)n);
+    out->nd = n;
+    out->dp = n + exp10;
+    while (out->nd > 0 && out->d[out->nd - 1] == '0') out->nd--;
+    return true;
+}
+
+/* The shortest digit string that reads back as exactly f (Go's shortest mode).
+ * For each length n, the correctly rounded n-digit decimal is the best candidate;
+ * when it falls just outside f's rounding interval, a neighbour one unit away in
+ * the last digit can still be inside it, and is then the shortest answer. */
 static void digits_shortest(double f, go_digits *out) {
-    if (f == 0) {
+    double a = fabs(f);
+    if (a == 0) {
         out->nd = 0;
         out->dp = 0;
         return;
     }
     for (int n = 1; n <= 17; n++) {
         char tmp[64];
-        snprintf(tmp, sizeof tmp, "%.*e", n - 1, fabs(f));
-        if (strtod(tmp, NULL) == fabs(f)) {
-            digits_fixed(f, n, out);
-            return;
-        }
+        snprintf(tmp, sizeof tmp, "%.*e", n - 1, a);
+        go_digits r;
+        digits_from_e(tmp, &r);
+        /* Rebuild the n-digit mantissa as an integer M with a = M * 10^exp10. */
+        unsigned long long m = 0;
+        for (int i = 0; i < n; i++) m = m * 10 + (unsigned)(i < r.nd ? r.d[i] - '0' : 0);
+        int exp10 = r.dp - n;
+        if (try_candidate(a, m, exp10, out)) return;
+        if (try_candidate(a, m + 1, exp10, out)) return;
+        if (m > 1 && try_candidate(a, m - 1, exp10, out)) return;
     }
     digits_fixed(f, 17, out);
 }
@@ -110,7 +142,7 @@ void kz_format_float(kz_buf *out, double f, char fmt, int prec) {
         digits_fixed(f, prec + 1, &d);
     } else {
         if (prec == 0) prec = 1;
-        digits_fixed(f, prec > 17 ? 17 : prec, &d);
+        digits_fixed(f, prec, &d);
     }
 
     char e = fmt == 'E' || fmt == 'G' ? 'E' : 'e';

@@ -5,9 +5,17 @@
  * (last one wins).
  */
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "json/json.h"
+
+/* How JSON numbers become values. NUMBERS_FLOAT64 is Go's interface{} decoding.
+ * INTS_FROM_REALS is the fallback for a text holding an integer beyond int64,
+ * which jansson can only read with every integer as a real: whole numbers up to
+ * 2^53 (where a double is still exact) are turned back into INT. */
+enum { INTS_FROM_REALS = 100 };
 
 static kz_value from_jansson(json_t *j, kz_json_numbers numbers);
 
@@ -38,7 +46,12 @@ static kz_value from_jansson(json_t *j, kz_json_numbers numbers) {
     case JSON_INTEGER:
         if (numbers == KZ_JSON_NUMBERS_FLOAT64) return kz_float((double)json_integer_value(j));
         return kz_int((int64_t)json_integer_value(j));
-    case JSON_REAL: return kz_float(json_real_value(j));
+    case JSON_REAL: {
+        double f = json_real_value(j);
+        if ((int)numbers == INTS_FROM_REALS && f == floor(f) && fabs(f) <= 9007199254740992.0)
+            return kz_int((int64_t)f);
+        return kz_float(f);
+    }
     case JSON_TRUE: return kz_bool(true);
     case JSON_FALSE: return kz_bool(false);
     case JSON_NULL: return kz_null();
@@ -51,6 +64,85 @@ static json_t *load(const char *text, size_t len, size_t flags, json_error_t *er
     return json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | flags, err);
 }
 
+/* Length of a valid UTF-8 sequence at p (1..4), or 0 if the bytes there are not
+ * one (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t utf8_valid_len(const unsigned char *p, size_t avail) {
+    unsigned c = p[0];
+    if (c < 0x80) return 1;
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (n == 0 || c > 0xF4 || n > avail) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    if (c == 0xE0 && p[1] < 0xA0) return 0;  /* overlong */
+    if (c == 0xED && p[1] >= 0xA0) return 0; /* surrogate */
+    if (c == 0xF0 && p[1] < 0x90) return 0;  /* overlong */
+    if (c == 0xF4 && p[1] >= 0x90) return 0; /* > U+10FFFF */
+    return n;
+}
+
+static bool is_hex4(const char *p, size_t avail, unsigned *out) {
+    if (avail < 4) return false;
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 16u;
+        if (d > 15) return false;
+        v = v * 16 + d;
+    }
+    *out = v;
+    return true;
+}
+
+/* Go's decoder replaces invalid UTF-8 and unpaired surrogate escapes with U+FFFD
+ * where jansson rejects the text. This rewrites only those spots, inside string
+ * literals, so jansson then reads what Go would have read. */
+static void replace_bad_unicode(const char *text, size_t len, kz_buf *out) {
+    static const char fffd_raw[] = "\xEF\xBF\xBD";
+    bool in_string = false;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x80) {
+            size_t n = utf8_valid_len((const unsigned char *)text + i, len - i);
+            if (n) kz_buf_append(out, text + i, n);
+            else kz_buf_append(out, fffd_raw, 3);
+            i += n ? n : 1;
+            continue;
+        }
+        if (c == '"') in_string = !in_string;
+        if (in_string && c == '\\' && i + 1 < len) {
+            unsigned hi, lo;
+            if (text[i + 1] == 'u' && is_hex4(text + i + 2, len - i - 2, &hi) && hi >= 0xD800 &&
+                hi <= 0xDFFF) {
+                bool paired = hi < 0xDC00 && i + 12 <= len && text[i + 6] == '\\' &&
+                              text[i + 7] == 'u' && is_hex4(text + i + 8, len - i - 8, &lo) &&
+                              lo >= 0xDC00 && lo <= 0xDFFF;
+                if (paired) {
+                    kz_buf_append(out, text + i, 12);
+                    i += 12;
+                } else {
+                    kz_buf_append(out, "\\ufffd", 6);
+                    i += 6;
+                }
+                continue;
+            }
+            kz_buf_append(out, text + i, 2); /* any other escape, e.g. \" */
+            i += 2;
+            continue;
+        }
+        kz_buf_putc(out, (char)c);
+        i++;
+    }
+}
+
+static bool is_unicode_error(const json_error_t *err) {
+    return json_error_code(err) == json_error_invalid_utf8 ||
+           strstr(err->text, "invalid Unicode") != NULL ||
+           strstr(err->text, "surrogate") != NULL;
+}
+
 kz_value kz_json_parse(const char *text, size_t len, const kz_json_parse_opts *opts) {
     kz_json_numbers numbers = opts ? opts->numbers : KZ_JSON_NUMBERS_NATIVE;
     const char *source = opts && opts->source_name ? opts->source_name : "<input>";
@@ -59,10 +151,18 @@ kz_value kz_json_parse(const char *text, size_t len, const kz_json_parse_opts *o
      * "too big integer" on values Go accepts. */
     size_t flags = numbers == KZ_JSON_NUMBERS_FLOAT64 ? JSON_DECODE_INT_AS_REAL : 0;
     json_t *root = load(text, len, flags, &err);
+    kz_buf fixed = KZ_BUF_INIT;
+    if (!root && is_unicode_error(&err)) {
+        replace_bad_unicode(text, len, &fixed);
+        root = load(fixed.data, fixed.len, flags, &err);
+    }
     if (!root && numbers == KZ_JSON_NUMBERS_NATIVE && strstr(err.text, "too big") != NULL) {
         /* An integer beyond int64: Go would hold it as float64 too. */
-        root = load(text, len, JSON_DECODE_INT_AS_REAL, &err);
+        const char *t = fixed.data ? fixed.data : text;
+        root = load(t, fixed.data ? fixed.len : len, JSON_DECODE_INT_AS_REAL, &err);
+        numbers = (kz_json_numbers)INTS_FROM_REALS;
     }
+    kz_buf_free(&fixed);
     if (!root) {
         int line = err.line > 0 ? err.line : 1;
         int col = err.column > 0 ? err.column : 1;

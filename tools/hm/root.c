@@ -1,0 +1,16 @@
+#include "hm.h"
+
+static const kz_cmd *const hm_subcommands[] = {&hm_version_cmd, NULL};
+
+const kz_cmd hm_root_cmd = {
+    .use = "hm",
+    .short_desc = "A Helm-compatible package manager for Kubernetes",
+    .long_desc =
+        "hm works with Helm charts: the same commands, flags, chart format and output\n"
+        "as Helm 3, from a single small native binary.\n"
+        "\n"
+        "Every command explains itself with --help, for example:\n"
+        "\n"
+        "  hm version --help\n",
+    .subcommands = hm_subcommands,
+};
