@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void kz_oom(size_t n) {
+_Noreturn void kz_oom(size_t n) {
     /* The only output the library ever makes on its own: there is nobody left
      * to return an error to, and a silent abort would be worse. */
     fprintf(stderr, "kz: out of memory allocating %zu bytes\n", n);

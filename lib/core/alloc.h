@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+/* Report the failure to allocate n bytes and abort. */
+_Noreturn void kz_oom(size_t n);
 void *kz_xmalloc(size_t n);
 void *kz_xcalloc(size_t count, size_t size);
 void *kz_xrealloc(void *p, size_t n);

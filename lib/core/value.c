@@ -14,44 +14,30 @@
 
 #include "core/alloc.h"
 
-typedef struct kz_heap {
-    uint32_t refcnt;
-    uint8_t kind; /* KZ_STRING, KZ_SEQ, KZ_MAP, or KZ_INVALID for error messages */
-} kz_heap;
+typedef kz_str_heap_ str_heap;
 
-typedef struct {
-    kz_heap h;
-    size_t len;
-    char data[];
-} str_heap;
+/*
+ * Containers (sequences and mappings) are ONE block each, because a parsed
+ * Kubernetes document is mostly small maps and a block per part (header,
+ * entries, positions) used to cost more than the data:
+ *
+ *   [cont_heap][pos_meta, if has_pos][cap elements][cap kz_pos, if has_pos]
+ *
+ * Elements are kz_values (sequences) or map_entry pairs (mappings). Growing
+ * reallocates the block (its owner holds the only reference by then, see
+ * unshare) and moves the position array up behind the larger element area.
+ */
+typedef kz_cont_heap_ cont_heap; /* declared in value.h for the inline accessors */
 
-/* Positions of a parsed container, allocated only for parser-made values. */
 typedef struct {
     kz_value source; /* STRING file name, or INVALID */
     kz_pos self;
-    kz_pos *entries; /* capacity mirrors the container's */
-} pos_info;
-
-typedef struct {
-    kz_heap h;
-    size_t len, cap;
-    kz_value *items;
-    pos_info *pos;
-} seq_heap;
+} pos_meta;
 
 typedef struct {
     kz_value key;
     kz_value val;
 } map_entry;
-
-typedef struct {
-    kz_heap h;
-    size_t len, cap;
-    map_entry *entries;
-    uint32_t *index;  /* open addressing: entry index + 1, 0 = empty */
-    size_t index_cap; /* power of two, or 0 when there is no index */
-    pos_info *pos;
-} map_heap;
 
 /* ------------------------------------------------------------------ basics */
 
@@ -157,28 +143,41 @@ const char *kz_error_message(const kz_value *v) {
     return ((const str_heap *)v->x.u.h)->data;
 }
 
-kz_value kz_seq_sized(size_t capacity) {
-    seq_heap *h = kz_xcalloc(1, sizeof *h);
-    h->h.kind = KZ_SEQ;
-    if (capacity) {
-        h->cap = capacity;
-        h->items = kz_xmalloc(capacity * sizeof *h->items);
-    }
-    return make_heap(KZ_SEQ, &h->h);
+/* ------------------------------------------------------------ containers */
+
+static size_t elem_size(uint8_t kind) { return kind == KZ_MAP ? sizeof(map_entry) : sizeof(kz_value); }
+
+static size_t block_size(uint8_t kind, bool has_pos, size_t cap) {
+    size_t n = sizeof(cont_heap) + cap * elem_size(kind);
+    if (has_pos) n += sizeof(pos_meta) + cap * sizeof(kz_pos);
+    return n;
 }
 
+static cont_heap *cont_of(const kz_value *v) { return (cont_heap *)v->x.u.h; }
+
+static char *elems(const cont_heap *c) {
+    return (char *)(c + 1) + (c->h.has_pos ? sizeof(pos_meta) : 0);
+}
+static kz_value *items(const cont_heap *c) { return (kz_value *)elems(c); }
+static map_entry *entries(const cont_heap *c) { return (map_entry *)elems(c); }
+static pos_meta *meta(const cont_heap *c) { return c->h.has_pos ? (pos_meta *)(c + 1) : NULL; }
+/* Entry positions, or NULL when the container has none. */
+static kz_pos *epos(const cont_heap *c) {
+    return c->h.has_pos ? (kz_pos *)(elems(c) + c->cap * elem_size(c->h.kind)) : NULL;
+}
+
+static kz_value cont_new(kz_kind kind, size_t cap) {
+    if (cap > UINT32_MAX / 2) kz_oom(cap); /* lengths are 32-bit: beyond any real document */
+    cont_heap *c = kz_xmalloc(block_size((uint8_t)kind, false, cap));
+    memset(c, 0, sizeof *c);
+    c->h.kind = (uint8_t)kind;
+    c->cap = (uint32_t)cap;
+    return make_heap(kind, &c->h);
+}
+
+kz_value kz_seq_sized(size_t capacity) { return cont_new(KZ_SEQ, capacity); }
 kz_value kz_seq(void) { return kz_seq_sized(0); }
-
-kz_value kz_map_sized(size_t capacity) {
-    map_heap *h = kz_xcalloc(1, sizeof *h);
-    h->h.kind = KZ_MAP;
-    if (capacity) {
-        h->cap = capacity;
-        h->entries = kz_xmalloc(capacity * sizeof *h->entries);
-    }
-    return make_heap(KZ_MAP, &h->h);
-}
-
+kz_value kz_map_sized(size_t capacity) { return cont_new(KZ_MAP, capacity); }
 kz_value kz_map(void) { return kz_map_sized(0); }
 
 const char *kz_kind_name(kz_kind k) {
@@ -202,37 +201,22 @@ kz_value kz_copy(const kz_value *v) {
     return *v;
 }
 
-static void pos_info_free(pos_info *p) {
-    if (!p) return;
-    kz_free(p->source);
-    free(p->entries);
-    free(p);
-}
-
 static void heap_release(kz_heap *h) {
     if (--h->refcnt > 0) return;
-    switch (h->kind) {
-    case KZ_SEQ: {
-        seq_heap *s = (seq_heap *)h;
-        for (size_t i = 0; i < s->len; i++) kz_free(s->items[i]);
-        free(s->items);
-        pos_info_free(s->pos);
-        break;
-    }
-    case KZ_MAP: {
-        map_heap *m = (map_heap *)h;
-        for (size_t i = 0; i < m->len; i++) {
-            kz_free(m->entries[i].key);
-            kz_free(m->entries[i].val);
+    if (h->kind == KZ_SEQ || h->kind == KZ_MAP) {
+        cont_heap *c = (cont_heap *)h;
+        if (h->kind == KZ_SEQ) {
+            for (uint32_t i = 0; i < c->len; i++) kz_free(items(c)[i]);
+        } else {
+            for (uint32_t i = 0; i < c->len; i++) {
+                kz_free(entries(c)[i].key);
+                kz_free(entries(c)[i].val);
+            }
+            free(c->index);
         }
-        free(m->entries);
-        free(m->index);
-        pos_info_free(m->pos);
-        break;
+        if (c->h.has_pos) kz_free(meta(c)->source);
     }
-    default: break; /* strings and errors: one block */
-    }
-    free(h);
+    free(h); /* strings and errors are one block too */
 }
 
 void kz_free(kz_value v) {
@@ -262,35 +246,11 @@ double kz_float_get(const kz_value *v) {
     return 0;
 }
 
-const char *kz_str(const kz_value *v) {
-    if (v->x.kind != KZ_STRING) return "";
-    if (!has_heap(v)) return v->s.ibuf;
-    return ((const str_heap *)v->x.u.h)->data;
-}
-
-size_t kz_str_len(const kz_value *v) {
-    if (v->x.kind != KZ_STRING) return 0;
-    if (!has_heap(v)) return v->s.ilen;
-    return ((const str_heap *)v->x.u.h)->len;
-}
-
 bool kz_str_eq(const kz_value *v, const char *s, size_t n) {
     return v->x.kind == KZ_STRING && kz_str_len(v) == n && memcmp(kz_str(v), s, n) == 0;
 }
 
 bool kz_str_eqz(const kz_value *v, const char *s) { return kz_str_eq(v, s, strlen(s)); }
-
-static seq_heap *seq_of(const kz_value *v) { return (seq_heap *)v->x.u.h; }
-static map_heap *map_of(const kz_value *v) { return (map_heap *)v->x.u.h; }
-
-size_t kz_len(const kz_value *v) {
-    switch (v->x.kind) {
-    case KZ_STRING: return kz_str_len(v);
-    case KZ_SEQ: return seq_of(v)->len;
-    case KZ_MAP: return map_of(v)->len;
-    default: return 0;
-    }
-}
 
 /* ---------------------------------------------------------------- hashing */
 
@@ -303,178 +263,186 @@ uint64_t kz_hash_bytes(const char *s, size_t n) {
     return h;
 }
 
-/* -------------------------------------------------------------- positions */
+/* ------------------------------------------------- container maintenance */
 
-static pos_info **pos_slot(const kz_value *c) {
-    if (c->x.kind == KZ_SEQ) return &seq_of(c)->pos;
-    if (c->x.kind == KZ_MAP) return &map_of(c)->pos;
-    return NULL;
-}
+static bool is_container(const kz_value *v) { return v->x.kind == KZ_SEQ || v->x.kind == KZ_MAP; }
 
-static size_t container_cap(const kz_value *c) {
-    return c->x.kind == KZ_SEQ ? seq_of(c)->cap : map_of(c)->cap;
-}
-
-static pos_info *pos_info_clone(const pos_info *p, size_t cap) {
-    if (!p) return NULL;
-    pos_info *q = kz_xcalloc(1, sizeof *q);
-    q->source = kz_copy(&p->source);
-    q->self = p->self;
-    if (p->entries) {
-        q->entries = kz_xcalloc(cap ? cap : 1, sizeof *q->entries);
-        memcpy(q->entries, p->entries, cap * sizeof *q->entries);
+/* Make *v the only holder of its block, cloning it (children get a reference
+ * each) when it is shared. Every mutation starts here. */
+static void unshare(kz_value *v) {
+    cont_heap *c = cont_of(v);
+    if (c->h.refcnt == 1) return;
+    size_t size = block_size(c->h.kind, c->h.has_pos, c->cap);
+    cont_heap *n = kz_xmalloc(size);
+    memcpy(n, c, size);
+    n->h.refcnt = 1;
+    if (c->h.kind == KZ_SEQ) {
+        for (uint32_t i = 0; i < n->len; i++) (void)kz_copy(&items(n)[i]);
+    } else {
+        for (uint32_t i = 0; i < n->len; i++) {
+            (void)kz_copy(&entries(n)[i].key);
+            (void)kz_copy(&entries(n)[i].val);
+        }
+        if (c->index) {
+            n->index = kz_xmalloc(c->index_cap * sizeof *n->index);
+            memcpy(n->index, c->index, c->index_cap * sizeof *n->index);
+        }
     }
-    return q;
+    if (n->h.has_pos) (void)kz_copy(&meta(n)->source);
+    c->h.refcnt--;
+    v->x.u.h = &n->h;
 }
 
-/* Keep the entry-position array as long as the container's storage. */
-static void pos_resize(pos_info *p, size_t old_cap, size_t new_cap) {
-    if (!p || !p->entries) return;
-    p->entries = kz_xrealloc(p->entries, new_cap * sizeof *p->entries);
-    if (new_cap > old_cap)
-        memset(p->entries + old_cap, 0, (new_cap - old_cap) * sizeof *p->entries);
+/* Room for `need` elements. The caller has unshared *v. */
+static cont_heap *reserve(kz_value *v, size_t need) {
+    cont_heap *c = cont_of(v);
+    if (need <= c->cap) return c;
+    if (need > UINT32_MAX / 2) kz_oom(need); /* lengths are 32-bit: beyond any real document */
+    uint32_t old_cap = c->cap;
+    uint32_t new_cap = (uint32_t)kz_grow_cap(old_cap < 4 ? 2 : old_cap, need);
+    c = kz_xrealloc(c, block_size(c->h.kind, c->h.has_pos, new_cap));
+    c->cap = new_cap;
+    if (c->h.has_pos) {
+        /* The position array sat behind old_cap elements; move it behind new_cap. */
+        size_t esz = elem_size(c->h.kind);
+        kz_pos *old = (kz_pos *)(elems(c) + old_cap * esz);
+        memmove(epos(c), old, old_cap * sizeof(kz_pos));
+        memset(epos(c) + old_cap, 0, (new_cap - old_cap) * sizeof(kz_pos));
+    }
+    v->x.u.h = &c->h;
+    return c;
+}
+
+/* Give *v's block position data (all unknown) if it has none. */
+static cont_heap *add_positions(kz_value *v) {
+    unshare(v);
+    cont_heap *c = cont_of(v);
+    if (c->h.has_pos) return c;
+    size_t esz = elem_size(c->h.kind);
+    c = kz_xrealloc(c, block_size(c->h.kind, true, c->cap));
+    char *old_elems = (char *)(c + 1);
+    memmove(old_elems + sizeof(pos_meta), old_elems, c->cap * esz);
+    c->h.has_pos = 1;
+    meta(c)->source = kz_invalid();
+    meta(c)->self = (kz_pos){0, 0};
+    memset(epos(c), 0, c->cap * sizeof(kz_pos));
+    v->x.u.h = &c->h;
+    return c;
+}
+
+/* Open a gap at i (shifting positions too) or close one; len is adjusted. */
+static void shift_elements(cont_heap *c, size_t i, bool open) {
+    size_t esz = elem_size(c->h.kind);
+    char *e = elems(c);
+    kz_pos *p = epos(c);
+    if (open) {
+        memmove(e + (i + 1) * esz, e + i * esz, (c->len - i) * esz);
+        if (p) {
+            memmove(p + i + 1, p + i, (c->len - i) * sizeof *p);
+            p[i] = (kz_pos){0, 0};
+        }
+        c->len++;
+    } else {
+        memmove(e + i * esz, e + (i + 1) * esz, (c->len - i - 1) * esz);
+        if (p) memmove(p + i, p + i + 1, (c->len - i - 1) * sizeof *p);
+        c->len--;
+    }
 }
 
 /* ------------------------------------------------------------ sequences */
 
-static void seq_unshare(kz_value *v) {
-    seq_heap *s = seq_of(v);
-    if (s->h.refcnt == 1) return;
-    kz_value c = kz_seq_sized(s->cap);
-    seq_heap *n = seq_of(&c);
-    for (size_t i = 0; i < s->len; i++) n->items[i] = kz_copy(&s->items[i]);
-    n->len = s->len;
-    n->pos = pos_info_clone(s->pos, s->cap);
-    s->h.refcnt--;
-    *v = c;
-}
-
-static void seq_reserve(seq_heap *s, size_t need) {
-    if (need <= s->cap) return;
-    size_t old = s->cap;
-    s->cap = kz_grow_cap(s->cap, need);
-    s->items = kz_xrealloc(s->items, s->cap * sizeof *s->items);
-    pos_resize(s->pos, old, s->cap);
-}
-
 const kz_value *kz_seq_at(const kz_value *seq, size_t i) {
-    if (seq->x.kind != KZ_SEQ || i >= seq_of(seq)->len) return NULL;
-    return &seq_of(seq)->items[i];
+    if (seq->x.kind != KZ_SEQ || i >= cont_of(seq)->len) return NULL;
+    return &items(cont_of(seq))[i];
 }
 
 void kz_seq_push(kz_value *seq, kz_value item) {
-    seq_unshare(seq);
-    seq_heap *s = seq_of(seq);
-    seq_reserve(s, s->len + 1);
-    if (s->pos && s->pos->entries) s->pos->entries[s->len] = (kz_pos){0, 0};
-    s->items[s->len++] = item;
+    unshare(seq);
+    cont_heap *c = reserve(seq, (size_t)cont_of(seq)->len + 1);
+    if (c->h.has_pos) epos(c)[c->len] = (kz_pos){0, 0};
+    items(c)[c->len++] = item;
 }
 
 void kz_seq_set(kz_value *seq, size_t i, kz_value item) {
-    seq_unshare(seq);
-    seq_heap *s = seq_of(seq);
-    kz_free(s->items[i]);
-    s->items[i] = item;
+    unshare(seq);
+    kz_value *slot = &items(cont_of(seq))[i];
+    kz_free(*slot);
+    *slot = item;
 }
 
 void kz_seq_insert(kz_value *seq, size_t i, kz_value item) {
-    seq_unshare(seq);
-    seq_heap *s = seq_of(seq);
-    seq_reserve(s, s->len + 1);
-    memmove(s->items + i + 1, s->items + i, (s->len - i) * sizeof *s->items);
-    if (s->pos && s->pos->entries) {
-        memmove(s->pos->entries + i + 1, s->pos->entries + i,
-                (s->len - i) * sizeof *s->pos->entries);
-        s->pos->entries[i] = (kz_pos){0, 0};
-    }
-    s->items[i] = item;
-    s->len++;
+    unshare(seq);
+    cont_heap *c = reserve(seq, (size_t)cont_of(seq)->len + 1);
+    shift_elements(c, i, true);
+    items(c)[i] = item;
 }
 
 void kz_seq_remove(kz_value *seq, size_t i) {
-    seq_unshare(seq);
-    seq_heap *s = seq_of(seq);
-    kz_free(s->items[i]);
-    memmove(s->items + i, s->items + i + 1, (s->len - i - 1) * sizeof *s->items);
-    if (s->pos && s->pos->entries)
-        memmove(s->pos->entries + i, s->pos->entries + i + 1,
-                (s->len - i - 1) * sizeof *s->pos->entries);
-    s->len--;
+    unshare(seq);
+    cont_heap *c = cont_of(seq);
+    kz_free(items(c)[i]);
+    shift_elements(c, i, false);
 }
 
 void kz_seq_truncate(kz_value *seq, size_t len) {
-    seq_unshare(seq);
-    seq_heap *s = seq_of(seq);
-    while (s->len > len) kz_free(s->items[--s->len]);
+    unshare(seq);
+    cont_heap *c = cont_of(seq);
+    while (c->len > len) kz_free(items(c)[--c->len]);
 }
 
 kz_value *kz_seq_at_mut(kz_value *seq, size_t i) {
-    if (seq->x.kind != KZ_SEQ || i >= seq_of(seq)->len) return NULL;
-    seq_unshare(seq);
-    return &seq_of(seq)->items[i];
+    if (seq->x.kind != KZ_SEQ || i >= cont_of(seq)->len) return NULL;
+    unshare(seq);
+    return &items(cont_of(seq))[i];
 }
 
 /* -------------------------------------------------------------- mappings */
 
-static void map_index_rebuild(map_heap *m) {
+static size_t key_slot(const cont_heap *m, const kz_value *key) {
+    return kz_hash_bytes(kz_str(key), kz_str_len(key)) & (m->index_cap - 1);
+}
+
+static void index_insert(cont_heap *m, size_t at) {
+    size_t mask = m->index_cap - 1;
+    size_t slot = key_slot(m, &entries(m)[at].key);
+    while (m->index[slot]) slot = (slot + 1) & mask;
+    m->index[slot] = (uint32_t)(at + 1);
+}
+
+static void index_rebuild(cont_heap *m) {
     free(m->index);
     m->index = NULL;
     m->index_cap = 0;
     if (m->len < KZ_MAP_INDEX_MIN) return;
-    size_t cap = 16;
+    uint32_t cap = 16;
     while (cap < m->len * 2) cap *= 2;
     m->index = kz_xcalloc(cap, sizeof *m->index);
     m->index_cap = cap;
-    for (size_t i = 0; i < m->len; i++) {
-        const kz_value *k = &m->entries[i].key;
-        size_t slot = kz_hash_bytes(kz_str(k), kz_str_len(k)) & (cap - 1);
-        while (m->index[slot]) slot = (slot + 1) & (cap - 1);
-        m->index[slot] = (uint32_t)(i + 1);
-    }
+    for (uint32_t i = 0; i < m->len; i++) index_insert(m, i);
 }
 
-static ptrdiff_t map_lookup(const map_heap *m, const char *key, size_t n) {
+static ptrdiff_t map_lookup(const cont_heap *m, const char *key, size_t n) {
+    const map_entry *e = entries(m);
     if (m->index) {
         size_t mask = m->index_cap - 1;
         size_t slot = kz_hash_bytes(key, n) & mask;
-        for (uint32_t e; (e = m->index[slot]) != 0; slot = (slot + 1) & mask) {
-            if (kz_str_eq(&m->entries[e - 1].key, key, n)) return (ptrdiff_t)(e - 1);
-        }
+        for (uint32_t at; (at = m->index[slot]) != 0; slot = (slot + 1) & mask)
+            if (kz_str_eq(&e[at - 1].key, key, n)) return (ptrdiff_t)(at - 1);
         return -1;
     }
-    for (size_t i = 0; i < m->len; i++)
-        if (kz_str_eq(&m->entries[i].key, key, n)) return (ptrdiff_t)i;
+    for (uint32_t i = 0; i < m->len; i++)
+        if (kz_str_eq(&e[i].key, key, n)) return (ptrdiff_t)i;
     return -1;
-}
-
-static void map_unshare(kz_value *v) {
-    map_heap *m = map_of(v);
-    if (m->h.refcnt == 1) return;
-    kz_value c = kz_map_sized(m->cap);
-    map_heap *n = map_of(&c);
-    for (size_t i = 0; i < m->len; i++) {
-        n->entries[i].key = kz_copy(&m->entries[i].key);
-        n->entries[i].val = kz_copy(&m->entries[i].val);
-    }
-    n->len = m->len;
-    n->pos = pos_info_clone(m->pos, m->cap);
-    if (m->index) {
-        n->index_cap = m->index_cap;
-        n->index = kz_xmalloc(m->index_cap * sizeof *n->index);
-        memcpy(n->index, m->index, m->index_cap * sizeof *n->index);
-    }
-    m->h.refcnt--;
-    *v = c;
 }
 
 ptrdiff_t kz_map_find(const kz_value *map, const char *key, size_t keylen) {
     if (map->x.kind != KZ_MAP) return -1;
-    return map_lookup(map_of(map), key, keylen);
+    return map_lookup(cont_of(map), key, keylen);
 }
 
 const kz_value *kz_map_get(const kz_value *map, const char *key, size_t keylen) {
     ptrdiff_t i = kz_map_find(map, key, keylen);
-    return i < 0 ? NULL : &map_of(map)->entries[i].val;
+    return i < 0 ? NULL : &entries(cont_of(map))[i].val;
 }
 
 const kz_value *kz_map_getz(const kz_value *map, const char *key) {
@@ -482,44 +450,33 @@ const kz_value *kz_map_getz(const kz_value *map, const char *key) {
 }
 
 const kz_value *kz_map_key_at(const kz_value *map, size_t i) {
-    if (map->x.kind != KZ_MAP || i >= map_of(map)->len) return NULL;
-    return &map_of(map)->entries[i].key;
+    if (map->x.kind != KZ_MAP || i >= cont_of(map)->len) return NULL;
+    return &entries(cont_of(map))[i].key;
 }
 
 const kz_value *kz_map_value_at(const kz_value *map, size_t i) {
-    if (map->x.kind != KZ_MAP || i >= map_of(map)->len) return NULL;
-    return &map_of(map)->entries[i].val;
+    if (map->x.kind != KZ_MAP || i >= cont_of(map)->len) return NULL;
+    return &entries(cont_of(map))[i].val;
 }
 
 void kz_map_set(kz_value *map, kz_value key, kz_value val) {
-    map_unshare(map);
-    map_heap *m = map_of(map);
-    ptrdiff_t i = map_lookup(m, kz_str(&key), kz_str_len(&key));
+    unshare(map);
+    ptrdiff_t i = map_lookup(cont_of(map), kz_str(&key), kz_str_len(&key));
     if (i >= 0) {
+        map_entry *e = &entries(cont_of(map))[i];
         kz_free(key);
-        kz_free(m->entries[i].val);
-        m->entries[i].val = val;
+        kz_free(e->val);
+        e->val = val;
         return;
     }
-    if (m->len + 1 > m->cap) {
-        size_t old = m->cap;
-        m->cap = kz_grow_cap(m->cap, m->len + 1);
-        m->entries = kz_xrealloc(m->entries, m->cap * sizeof *m->entries);
-        pos_resize(m->pos, old, m->cap);
-    }
+    cont_heap *m = reserve(map, (size_t)cont_of(map)->len + 1);
     size_t at = m->len++;
-    m->entries[at].key = key;
-    m->entries[at].val = val;
-    if (m->pos && m->pos->entries) m->pos->entries[at] = (kz_pos){0, 0};
+    entries(m)[at].key = key;
+    entries(m)[at].val = val;
+    if (m->h.has_pos) epos(m)[at] = (kz_pos){0, 0};
     if (m->len < KZ_MAP_INDEX_MIN) return;
-    if (!m->index || m->len * 2 > m->index_cap) {
-        map_index_rebuild(m);
-        return;
-    }
-    size_t mask = m->index_cap - 1;
-    size_t slot = kz_hash_bytes(kz_str(&m->entries[at].key), kz_str_len(&m->entries[at].key)) & mask;
-    while (m->index[slot]) slot = (slot + 1) & mask;
-    m->index[slot] = (uint32_t)(at + 1);
+    if (!m->index || m->len * 2 > m->index_cap) index_rebuild(m);
+    else index_insert(m, at);
 }
 
 void kz_map_setz(kz_value *map, const char *key, kz_value val) {
@@ -527,31 +484,28 @@ void kz_map_setz(kz_value *map, const char *key, kz_value val) {
 }
 
 bool kz_map_remove(kz_value *map, const char *key, size_t keylen) {
-    if (map->x.kind != KZ_MAP || map_lookup(map_of(map), key, keylen) < 0) return false;
-    map_unshare(map);
-    map_heap *m = map_of(map);
+    if (kz_map_find(map, key, keylen) < 0) return false;
+    unshare(map);
+    cont_heap *m = cont_of(map);
     size_t i = (size_t)map_lookup(m, key, keylen);
-    kz_free(m->entries[i].key);
-    kz_free(m->entries[i].val);
-    memmove(m->entries + i, m->entries + i + 1, (m->len - i - 1) * sizeof *m->entries);
-    if (m->pos && m->pos->entries)
-        memmove(m->pos->entries + i, m->pos->entries + i + 1,
-                (m->len - i - 1) * sizeof *m->pos->entries);
-    m->len--;
-    map_index_rebuild(m); /* entry indexes shifted; removal is rare enough */
+    kz_free(entries(m)[i].key);
+    kz_free(entries(m)[i].val);
+    shift_elements(m, i, false);
+    index_rebuild(m); /* entry numbers shifted; removal is rare enough */
     return true;
 }
 
 kz_value *kz_map_get_mut(kz_value *map, const char *key, size_t keylen) {
-    if (kz_map_find(map, key, keylen) < 0) return NULL;
-    map_unshare(map);
-    return &map_of(map)->entries[map_lookup(map_of(map), key, keylen)].val;
+    ptrdiff_t i = kz_map_find(map, key, keylen);
+    if (i < 0) return NULL;
+    unshare(map);
+    return &entries(cont_of(map))[i].val;
 }
 
 kz_value *kz_map_value_at_mut(kz_value *map, size_t i) {
-    if (map->x.kind != KZ_MAP || i >= map_of(map)->len) return NULL;
-    map_unshare(map);
-    return &map_of(map)->entries[i].val;
+    if (map->x.kind != KZ_MAP || i >= cont_of(map)->len) return NULL;
+    unshare(map);
+    return &entries(cont_of(map))[i].val;
 }
 
 int kz_key_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen) {
@@ -578,110 +532,94 @@ static int sort_item_cmp(const void *pa, const void *pb) {
 }
 
 void kz_map_sort(kz_value *map, kz_key_cmp_fn cmp) {
-    if (map->x.kind != KZ_MAP || map_of(map)->len < 2) return;
-    map_unshare(map);
-    map_heap *m = map_of(map);
-    sort_item *items = kz_xmalloc(m->len * sizeof *items);
-    bool has_pos = m->pos && m->pos->entries;
-    for (size_t i = 0; i < m->len; i++) {
-        items[i].e = m->entries[i];
-        items[i].pos = has_pos ? m->pos->entries[i] : (kz_pos){0, 0};
-        items[i].orig = i;
+    if (map->x.kind != KZ_MAP || cont_of(map)->len < 2) return;
+    unshare(map);
+    cont_heap *m = cont_of(map);
+    sort_item *tmp = kz_xmalloc(m->len * sizeof *tmp);
+    kz_pos *p = epos(m);
+    for (uint32_t i = 0; i < m->len; i++) {
+        tmp[i].e = entries(m)[i];
+        tmp[i].pos = p ? p[i] : (kz_pos){0, 0};
+        tmp[i].orig = i;
     }
     sort_cmp_fn = cmp;
-    qsort(items, m->len, sizeof *items, sort_item_cmp);
-    for (size_t i = 0; i < m->len; i++) {
-        m->entries[i] = items[i].e;
-        if (has_pos) m->pos->entries[i] = items[i].pos;
+    qsort(tmp, m->len, sizeof *tmp, sort_item_cmp);
+    for (uint32_t i = 0; i < m->len; i++) {
+        entries(m)[i] = tmp[i].e;
+        if (p) p[i] = tmp[i].pos;
     }
-    free(items);
-    map_index_rebuild(m);
+    free(tmp);
+    index_rebuild(m);
 }
 
 /* ------------------------------------------------------------ positions */
 
 const char *kz_source_name(const kz_value *c) {
-    pos_info **slot = pos_slot(c);
-    if (!slot || !*slot || !kz_is_string(&(*slot)->source)) return NULL;
-    return kz_str(&(*slot)->source);
+    if (!is_container(c) || !cont_of(c)->h.has_pos) return NULL;
+    const kz_value *src = &meta(cont_of(c))->source;
+    return kz_is_string(src) ? kz_str(src) : NULL;
 }
 
 kz_pos kz_node_pos(const kz_value *c) {
-    pos_info **slot = pos_slot(c);
-    return slot && *slot ? (*slot)->self : (kz_pos){0, 0};
+    if (!is_container(c) || !cont_of(c)->h.has_pos) return (kz_pos){0, 0};
+    return meta(cont_of(c))->self;
 }
 
 kz_pos kz_entry_pos(const kz_value *c, size_t i) {
-    pos_info **slot = pos_slot(c);
-    if (!slot || !*slot || !(*slot)->entries || i >= kz_len(c)) return (kz_pos){0, 0};
-    return (*slot)->entries[i];
-}
-
-static pos_info *pos_ensure(kz_value *c) {
-    if (c->x.kind == KZ_SEQ) seq_unshare(c);
-    else map_unshare(c);
-    pos_info **slot = pos_slot(c);
-    if (!*slot) {
-        *slot = kz_xcalloc(1, sizeof **slot);
-        (*slot)->source = kz_invalid();
-    }
-    return *slot;
+    if (!is_container(c) || !cont_of(c)->h.has_pos || i >= cont_of(c)->len) return (kz_pos){0, 0};
+    return epos(cont_of(c))[i];
 }
 
 void kz_set_node_pos(kz_value *c, const kz_value *source, kz_pos pos) {
-    if (!pos_slot(c)) return;
-    pos_info *p = pos_ensure(c);
-    kz_free(p->source);
-    p->source = source ? kz_copy(source) : kz_invalid();
-    p->self = pos;
+    if (!is_container(c)) return;
+    pos_meta *m = meta(add_positions(c));
+    kz_value old = m->source;
+    m->source = source ? kz_copy(source) : kz_invalid();
+    kz_free(old);
+    m->self = pos;
 }
 
 void kz_set_entry_pos(kz_value *c, size_t i, kz_pos pos) {
-    if (!pos_slot(c) || i >= kz_len(c)) return;
-    pos_info *p = pos_ensure(c);
-    if (!p->entries) {
-        size_t cap = container_cap(c);
-        p->entries = kz_xcalloc(cap ? cap : 1, sizeof *p->entries);
-    }
-    p->entries[i] = pos;
+    if (!is_container(c) || i >= cont_of(c)->len) return;
+    cont_heap *h = cont_of(c);
+    if (h->h.refcnt != 1 || !h->h.has_pos) h = add_positions(c);
+    epos(h)[i] = pos;
 }
 
 /* ------------------------------------------------------------ deep ops */
 
+/* A deep copy of a container: same layout, every child deep-copied. */
+static kz_value deep_copy_container(const kz_value *v) {
+    const cont_heap *c = cont_of(v);
+    kz_value out = cont_new((kz_kind)c->h.kind, c->len);
+    if (c->h.has_pos) {
+        kz_set_node_pos(&out, &meta(c)->source, meta(c)->self);
+    }
+    cont_heap *n = cont_of(&out);
+    for (uint32_t i = 0; i < c->len; i++) {
+        if (c->h.kind == KZ_SEQ) {
+            items(n)[i] = kz_deep_copy(&items(c)[i]);
+        } else {
+            entries(n)[i].key = kz_deep_copy(&entries(c)[i].key);
+            entries(n)[i].val = kz_deep_copy(&entries(c)[i].val);
+        }
+        if (c->h.has_pos) epos(n)[i] = epos(c)[i];
+    }
+    n->len = c->len;
+    if (c->h.kind == KZ_MAP) index_rebuild(n);
+    return out;
+}
+
 kz_value kz_deep_copy(const kz_value *v) {
     switch (v->x.kind) {
-    case KZ_SEQ: {
-        const seq_heap *s = seq_of(v);
-        kz_value c = kz_seq_sized(s->len);
-        seq_heap *n = seq_of(&c);
-        for (size_t i = 0; i < s->len; i++) n->items[i] = kz_deep_copy(&s->items[i]);
-        n->len = s->len;
-        if (s->pos) {
-            n->pos = pos_info_clone(s->pos, s->len);
-        }
-        return c;
-    }
-    case KZ_MAP: {
-        const map_heap *m = map_of(v);
-        kz_value c = kz_map_sized(m->len);
-        map_heap *n = map_of(&c);
-        for (size_t i = 0; i < m->len; i++) {
-            n->entries[i].key = kz_deep_copy(&m->entries[i].key);
-            n->entries[i].val = kz_deep_copy(&m->entries[i].val);
-        }
-        n->len = m->len;
-        if (m->pos) n->pos = pos_info_clone(m->pos, m->len);
-        map_index_rebuild(n);
-        return c;
-    }
-    case KZ_STRING:
-        return kz_string_n(kz_str(v), kz_str_len(v));
+    case KZ_SEQ:
+    case KZ_MAP: return deep_copy_container(v);
+    case KZ_STRING: return kz_string_n(kz_str(v), kz_str_len(v));
     case KZ_INVALID: {
         const char *msg = kz_error_message(v);
         return msg ? kz_error("%s", msg) : kz_invalid();
     }
-    default:
-        return *v;
+    default: return *v;
     }
 }
 
@@ -695,22 +633,22 @@ static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered) {
     case KZ_FLOAT: return a->x.u.f == b->x.u.f;
     case KZ_STRING: return kz_str_eq(b, kz_str(a), kz_str_len(a));
     case KZ_SEQ: {
-        if (has_heap(a) && a->x.u.h == b->x.u.h) return true;
-        const seq_heap *x = seq_of(a), *y = seq_of(b);
+        const cont_heap *x = cont_of(a), *y = cont_of(b);
+        if (x == y) return true;
         if (x->len != y->len) return false;
-        for (size_t i = 0; i < x->len; i++)
-            if (!equal_impl(&x->items[i], &y->items[i], ordered)) return false;
+        for (uint32_t i = 0; i < x->len; i++)
+            if (!equal_impl(&items(x)[i], &items(y)[i], ordered)) return false;
         return true;
     }
     case KZ_MAP: {
-        if (a->x.u.h == b->x.u.h) return true;
-        const map_heap *x = map_of(a), *y = map_of(b);
+        const cont_heap *x = cont_of(a), *y = cont_of(b);
+        if (x == y) return true;
         if (x->len != y->len) return false;
-        for (size_t i = 0; i < x->len; i++) {
-            const kz_value *k = &x->entries[i].key;
+        for (uint32_t i = 0; i < x->len; i++) {
+            const kz_value *k = &entries(x)[i].key;
             ptrdiff_t j = ordered ? (ptrdiff_t)i : map_lookup(y, kz_str(k), kz_str_len(k));
-            if (j < 0 || !kz_str_eq(&y->entries[j].key, kz_str(k), kz_str_len(k))) return false;
-            if (!equal_impl(&x->entries[i].val, &y->entries[j].val, ordered)) return false;
+            if (j < 0 || !kz_str_eq(&entries(y)[j].key, kz_str(k), kz_str_len(k))) return false;
+            if (!equal_impl(&entries(x)[i].val, &entries(y)[j].val, ordered)) return false;
         }
         return true;
     }
@@ -730,10 +668,10 @@ void kz_merge(kz_value *dst, const kz_value *src, bool src_wins) {
         }
         return;
     }
-    const map_heap *s = map_of(src);
-    for (size_t i = 0; i < s->len; i++) {
-        const kz_value *k = &s->entries[i].key;
-        const kz_value *sv = &s->entries[i].val;
+    const cont_heap *s = cont_of(src);
+    for (uint32_t i = 0; i < s->len; i++) {
+        const kz_value *k = &entries(s)[i].key;
+        const kz_value *sv = &entries(s)[i].val;
         kz_value *dv = kz_map_get_mut(dst, kz_str(k), kz_str_len(k));
         if (!dv) {
             kz_map_set(dst, kz_copy(k), kz_copy(sv));

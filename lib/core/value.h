@@ -59,7 +59,27 @@ typedef enum kz_kind {
 /* Maps with at least this many entries get a hash index. */
 #define KZ_MAP_INDEX_MIN 9
 
-struct kz_heap;
+/* Heap block headers. Internal: exposed only so that the hottest accessors below
+ * can be inlined. Never touch these fields outside lib/core/value.c. */
+typedef struct kz_heap {
+    uint32_t refcnt;
+    uint8_t kind;    /* KZ_STRING, KZ_SEQ, KZ_MAP, or KZ_INVALID for error messages */
+    uint8_t has_pos; /* containers: the block carries position data */
+} kz_heap;
+
+typedef struct kz_str_heap_ {
+    kz_heap h;
+    size_t len;
+    char data[];
+} kz_str_heap_;
+
+typedef struct kz_cont_heap_ {
+    kz_heap h;
+    uint32_t len, cap;
+    uint32_t *index;    /* mappings: open addressing, entry index + 1, 0 = empty */
+    uint32_t index_cap; /* power of two, or 0 when there is no index */
+    uint32_t pad_;
+} kz_cont_heap_;
 
 typedef struct kz_value_inline_ {
     uint8_t kind;  /* kz_kind */
@@ -137,13 +157,25 @@ const char *kz_kind_name(kz_kind k); /* "null", "bool", "int", ... */
 bool kz_bool_get(const kz_value *v);   /* false unless BOOL */
 int64_t kz_int_get(const kz_value *v); /* INT, or FLOAT truncated; else 0 */
 double kz_float_get(const kz_value *v);/* FLOAT, or INT converted; else 0 */
-const char *kz_str(const kz_value *v); /* STRING bytes; "" for other kinds */
-size_t kz_str_len(const kz_value *v);  /* STRING length; 0 for other kinds */
+/* STRING bytes ("" for other kinds) and length (0 for other kinds). */
+static inline const char *kz_str(const kz_value *v) {
+    if (v->x.kind != KZ_STRING) return "";
+    if (!(v->x.flags & KZ_VF_HEAP)) return v->s.ibuf;
+    return ((const kz_str_heap_ *)v->x.u.h)->data;
+}
+static inline size_t kz_str_len(const kz_value *v) {
+    if (v->x.kind != KZ_STRING) return 0;
+    if (!(v->x.flags & KZ_VF_HEAP)) return v->s.ilen;
+    return ((const kz_str_heap_ *)v->x.u.h)->len;
+}
 bool kz_str_eq(const kz_value *v, const char *s, size_t n); /* STRING equal to s[0..n) */
 bool kz_str_eqz(const kz_value *v, const char *s);
 
 /* Length of a sequence, mapping or string (bytes); 0 for scalars. */
-size_t kz_len(const kz_value *v);
+static inline size_t kz_len(const kz_value *v) {
+    if (v->x.kind == KZ_SEQ || v->x.kind == KZ_MAP) return ((const kz_cont_heap_ *)v->x.u.h)->len;
+    return kz_str_len(v);
+}
 
 /* ---- sequences ---- */
 const kz_value *kz_seq_at(const kz_value *seq, size_t i); /* NULL if out of range */

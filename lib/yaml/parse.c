@@ -1,0 +1,813 @@
+/*
+ * YAML -> kz_value, driven by libyaml's event API (never its document API, which
+ * would build a second tree). Containers are built on an explicit stack; scalars
+ * are resolved in place (parse_scalar.c). See parse.h for the rules of each mode.
+ */
+#include "yaml/parse.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "yaml/parse_scalar.h"
+
+/* Alias bombs: aliases share values, so parsing never copies; but consumers walk
+ * the expanded tree. Refuse documents whose expansion exceeds this many nodes AND
+ * this many times the nodes actually written. */
+#define ALIAS_EXPANSION_MIN 1000000u
+#define ALIAS_EXPANSION_RATIO 50u
+/* Keys longer than the inline limit and up to this size are interned per parse. */
+#define INTERN_KEY_MAX 64
+#define INTERN_SLOTS 4096
+/* Nesting limit (go-yaml v3 has the same): deeper input is hostile, and freeing or
+ * emitting it recursively would exhaust the C stack. */
+#define MAX_DEPTH 10000
+
+/* An open container. Its entries wait on the parser's scratch stack until the
+ * container ends, so every SEQ/MAP is allocated once at its exact size (small
+ * maps dominate Kubernetes YAML; growth slack would double the memory). */
+typedef struct frame {
+    bool is_map;
+    kz_pos pos;
+    char *anchor;       /* registered when the node completes; owned */
+    uint64_t nodes_at_start;
+    size_t base;        /* first scratch entry of this container */
+    /* MAP only: the key waiting for its value */
+    bool have_key;
+    bool key_is_merge;
+    kz_value key;
+    kz_pos key_pos;
+} frame;
+
+typedef struct scratch_entry {
+    kz_value key; /* INVALID for sequence items */
+    kz_value val;
+    kz_pos pos;
+    bool merged;  /* came from a merge key: never a duplicate, explicit keys replace it */
+} scratch_entry;
+
+typedef struct anchor {
+    char *name;
+    kz_value value;
+    uint64_t nodes; /* size of the anchored subtree, aliases expanded */
+} anchor;
+
+typedef struct parser {
+    kz_yaml_schema schema;
+    const char *data;
+    size_t len;
+    kz_value source;  /* shared STRING: the source name */
+    const char *source_name;
+    yaml_parser_t yp;
+    frame *stack;
+    size_t depth, stack_cap;
+    anchor *anchors;
+    size_t nanchors, anchors_cap;
+    uint64_t nodes;       /* nodes written */
+    uint64_t expanded;    /* nodes including alias expansions */
+    kz_value error;       /* first error, or INVALID without message */
+    bool failed;
+    kz_value doc;         /* the document's root once complete */
+    bool have_doc;
+    scratch_entry *scratch;
+    size_t nscratch, scratch_cap;
+    bool *merged_flags; /* per built map entry, reused */
+    size_t merged_flags_cap;
+    kz_buf tmp;
+    kz_value *intern;     /* INTERN_SLOTS slots, lazily allocated */
+    uint32_t line_base;   /* lines before this chunk of the stream (parallel parsing) */
+} parser;
+
+/* ------------------------------------------------------------- errors */
+
+static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) {
+    if (p->failed) return;
+    p->failed = true;
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
+    va_list ap;
+    va_start(ap, fmt);
+    kz_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    p->error = kz_error("%s", kz_buf_cstr(&b));
+    kz_buf_free(&b);
+}
+
+static kz_pos mark_pos(const parser *p, yaml_mark_t m) {
+    return (kz_pos){(uint32_t)m.line + 1 + p->line_base, (uint32_t)m.column + 1};
+}
+
+/* Position of a byte offset (reader errors only carry an offset). */
+static kz_pos offset_pos(const parser *p, size_t off) {
+    kz_pos pos = {1 + p->line_base, 1};
+    for (size_t i = 0; i < off && i < p->len; i++) {
+        if (p->data[i] == '\n') pos.line++, pos.col = 1;
+        else if (((unsigned char)p->data[i] & 0xC0) != 0x80) pos.col++;
+    }
+    return pos;
+}
+
+static void fail_libyaml(parser *p) {
+    const char *problem = p->yp.problem ? p->yp.problem : "unknown error";
+    if (p->yp.error == YAML_READER_ERROR) {
+        fail_at(p, offset_pos(p, p->yp.problem_offset), "%s", problem);
+        return;
+    }
+    fail_at(p, mark_pos(p, p->yp.problem_mark), "%s", problem);
+}
+
+/* ------------------------------------------------------------- interning */
+
+/* Repeated long keys (containerPort, imagePullPolicy, ...) share one string. */
+static kz_value make_key(parser *p, const char *s, size_t n) {
+    if (n <= KZ_INLINE_MAX || n > INTERN_KEY_MAX) return kz_string_n(s, n);
+    if (!p->intern) p->intern = kz_xcalloc(INTERN_SLOTS, sizeof *p->intern);
+    kz_value *slot = &p->intern[kz_hash_bytes(s, n) & (INTERN_SLOTS - 1)];
+    if (kz_str_eq(slot, s, n)) return kz_copy(slot);
+    kz_free(*slot);
+    *slot = kz_string_n(s, n);
+    return kz_copy(slot);
+}
+
+/* ------------------------------------------------------------- anchors */
+
+static void anchor_define(parser *p, char *name, const kz_value *v, uint64_t nodes) {
+    if (p->nanchors == p->anchors_cap) {
+        p->anchors_cap = kz_grow_cap(p->anchors_cap, p->nanchors + 1);
+        p->anchors = kz_xrealloc(p->anchors, p->anchors_cap * sizeof *p->anchors);
+    }
+    p->anchors[p->nanchors++] = (anchor){name, kz_copy(v), nodes};
+}
+
+static const anchor *anchor_find(const parser *p, const char *name) {
+    for (size_t i = p->nanchors; i-- > 0;)
+        if (strcmp(p->anchors[i].name, name) == 0) return &p->anchors[i];
+    return NULL;
+}
+
+static bool anchor_is_open(const parser *p, const char *name) {
+    for (size_t i = 0; i < p->depth; i++)
+        if (p->stack[i].anchor && strcmp(p->stack[i].anchor, name) == 0) return true;
+    return false;
+}
+
+/* ------------------------------------------------------------- keys */
+
+/* kustomize decodes the document root into map[string]interface{} (a non-string
+ * key becomes its text) but nested maps into map[interface{}]interface{}, which
+ * its JSON step then rejects; a null key is rejected even at the root. */
+static bool kyaml_key_allowed(parser *p, bool is_null, kz_pos pos, const char *text) {
+    if (p->depth > 1) {
+        fail_at(p, pos, "json: unsupported type: map[interface {}]interface {}");
+        return false;
+    }
+    if (is_null) {
+        fail_at(p, pos, "mapping key \"%s\" already defined at line %u", text, pos.line);
+        return false;
+    }
+    return true;
+}
+
+/* Text of a non-container key value, per mode; false if it can't be a key. */
+static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *out) {
+    kz_buf *b = &p->tmp;
+    kz_buf_clear(b);
+    if (p->schema == KZ_YAML_KYAML && !kz_is_string(v) && !kyaml_key_allowed(p, kz_is_null(v), pos, "null"))
+        return false;
+    switch (kz_kind_of(v)) {
+    case KZ_STRING: *out = kz_copy(v); return true;
+    case KZ_BOOL: *out = kz_string(kz_bool_get(v) ? "true" : "false"); return true;
+    case KZ_INT: *out = kz_string_fmt("%lld", (long long)kz_int_get(v)); return true;
+    case KZ_FLOAT: {
+        double f = kz_float_get(v);
+        if (p->schema == KZ_YAML_HELM && f == floor(f) && fabs(f) < 9007199254740992.0)
+            kz_buf_printf(b, "%lld", (long long)f); /* most likely an int before JSON */
+        else
+            kz_yaml_format_float32_g(b, f);
+        *out = kz_string_n(b->data, b->len);
+        return true;
+    }
+    case KZ_NULL: /* HELM only: KYAML was rejected above */
+        fail_at(p, pos, "unsupported map key of type: %%!s(<nil>), key: <nil>");
+        return false;
+    default:
+        if (p->schema == KZ_YAML_HELM)
+            fail_at(p, pos, "invalid map key: %s", kz_kind_name(kz_kind_of(v)));
+        else
+            fail_at(p, pos, "cannot unmarshal !!%s into string", kz_is_seq(v) ? "seq" : "map");
+        return false;
+    }
+}
+
+/* ------------------------------------------------------------- building */
+
+static bool add_value(parser *p, kz_value v, kz_pos pos);
+
+static void scratch_push(parser *p, kz_value key, kz_value val, kz_pos pos, bool merged) {
+    if (p->nscratch == p->scratch_cap) {
+        p->scratch_cap = kz_grow_cap(p->scratch_cap, p->nscratch + 1);
+        p->scratch = kz_xrealloc(p->scratch, p->scratch_cap * sizeof *p->scratch);
+    }
+    p->scratch[p->nscratch++] = (scratch_entry){key, val, pos, merged};
+}
+
+static void scratch_truncate(parser *p, size_t base) {
+    while (p->nscratch > base) {
+        scratch_entry *e = &p->scratch[--p->nscratch];
+        kz_free(e->key);
+        kz_free(e->val);
+    }
+}
+
+static void merge_map(parser *p, const kz_value *src) {
+    for (size_t i = 0; i < kz_len(src); i++)
+        scratch_push(p, kz_copy(kz_map_key_at(src, i)), kz_copy(kz_map_value_at(src, i)),
+                     kz_entry_pos(src, i), true);
+}
+
+/* Merged entries are applied at the end of the map (build_map): HELM lets later
+ * entries override earlier ones, so a sequence is queued last map first (earlier
+ * maps win); KYAML never lets a merged entry replace anything, so first map first. */
+static bool apply_merge(parser *p, kz_value v, kz_pos pos) {
+    bool ok = true;
+    if (kz_is_map(&v)) {
+        merge_map(p, &v);
+    } else if (kz_is_seq(&v)) {
+        size_t n = kz_len(&v);
+        for (size_t i = 0; i < n && ok; i++)
+            if (!kz_is_map(kz_seq_at(&v, i))) ok = false;
+        for (size_t k = 0; k < n && ok; k++)
+            merge_map(p, kz_seq_at(&v, p->schema == KZ_YAML_HELM ? n - 1 - k : k));
+    } else {
+        ok = false;
+    }
+    if (!ok) fail_at(p, pos, "map merge requires map or sequence of maps as the value");
+    kz_free(v);
+    return ok;
+}
+
+/* Place a completed value: document root, sequence item, map key or map value. */
+static bool add_value(parser *p, kz_value v, kz_pos pos) {
+    if (p->depth == 0) {
+        p->doc = v;
+        p->have_doc = true;
+        return true;
+    }
+    frame *f = &p->stack[p->depth - 1];
+    if (!f->is_map) {
+        scratch_push(p, kz_invalid(), v, pos, false);
+        return true;
+    }
+    if (!f->have_key) { /* this value is a key (an alias) */
+        kz_value key;
+        bool ok = key_from_value(p, &v, pos, &key);
+        kz_free(v);
+        if (!ok) return false;
+        f->key = key;
+        f->key_pos = pos;
+        f->have_key = true;
+        f->key_is_merge = false;
+        return true;
+    }
+    f->have_key = false;
+    if (f->key_is_merge) {
+        f->key_is_merge = false;
+        return apply_merge(p, v, pos);
+    }
+    scratch_push(p, f->key, v, f->key_pos, false);
+    f->key = kz_invalid();
+    return true;
+}
+
+static void count_node(parser *p) {
+    p->nodes++;
+    p->expanded++;
+}
+
+static void push_frame(parser *p, bool is_map, kz_pos pos, yaml_char_t *anchor_name) {
+    if (p->depth == p->stack_cap) {
+        p->stack_cap = kz_grow_cap(p->stack_cap, p->depth + 1);
+        p->stack = kz_xrealloc(p->stack, p->stack_cap * sizeof *p->stack);
+    }
+    frame *f = &p->stack[p->depth++];
+    memset(f, 0, sizeof *f);
+    f->is_map = is_map;
+    f->pos = pos;
+    f->anchor = anchor_name ? kz_xstrdup((const char *)anchor_name) : NULL;
+    f->nodes_at_start = p->expanded;
+    f->base = p->nscratch;
+    f->key = kz_invalid();
+    count_node(p);
+}
+
+/* Containers get their position data before they are filled: the block is then
+ * allocated once at its final size (see core/value.c). */
+static kz_value build_seq(parser *p, size_t base, kz_pos pos) {
+    size_t n = p->nscratch - base;
+    kz_value seq = kz_seq_sized(n);
+    kz_set_node_pos(&seq, &p->source, pos);
+    for (size_t i = 0; i < n; i++) {
+        scratch_entry *e = &p->scratch[base + i];
+        kz_seq_push(&seq, e->val);
+        e->val = kz_invalid();
+        kz_set_entry_pos(&seq, i, e->pos);
+    }
+    return seq;
+}
+
+/* Insert the queued entries in order, applying each mode's duplicate rules. */
+static bool build_map(parser *p, size_t base, kz_pos pos, kz_value *out) {
+    size_t n = p->nscratch - base;
+    kz_value map = kz_map_sized(n);
+    kz_set_node_pos(&map, &p->source, pos);
+    if (n > p->merged_flags_cap) {
+        p->merged_flags_cap = kz_grow_cap(p->merged_flags_cap, n);
+        p->merged_flags = kz_xrealloc(p->merged_flags, p->merged_flags_cap);
+    }
+    bool kyaml = p->schema == KZ_YAML_KYAML;
+    for (size_t i = 0; i < n; i++) {
+        scratch_entry *e = &p->scratch[base + i];
+        ptrdiff_t at = kz_map_find(&map, kz_str(&e->key), kz_str_len(&e->key));
+        if (at >= 0 && kyaml) {
+            if (e->merged) continue; /* explicit or earlier merged entries win */
+            if (!p->merged_flags[at]) {
+                fail_at(p, e->pos, "mapping key \"%s\" already defined at line %u", kz_str(&e->key),
+                        kz_entry_pos(&map, (size_t)at).line);
+                kz_free(map);
+                return false;
+            }
+        }
+        size_t idx = at >= 0 ? (size_t)at : kz_len(&map);
+        kz_map_set(&map, e->key, e->val);
+        e->key = kz_invalid();
+        e->val = kz_invalid();
+        kz_set_entry_pos(&map, idx, e->pos);
+        p->merged_flags[idx] = e->merged;
+    }
+    *out = map;
+    return true;
+}
+
+static bool pop_frame(parser *p) {
+    frame f = p->stack[--p->depth];
+    kz_free(f.key);
+    kz_value node;
+    bool ok = true;
+    if (f.is_map) ok = build_map(p, f.base, f.pos, &node);
+    else node = build_seq(p, f.base, f.pos);
+    scratch_truncate(p, f.base);
+    if (!ok) {
+        free(f.anchor);
+        return false;
+    }
+    if (f.anchor) anchor_define(p, f.anchor, &node, p->expanded - f.nodes_at_start);
+    return add_value(p, node, f.pos);
+}
+
+/* ------------------------------------------------------------- scalars */
+
+static bool tag_is(const yaml_char_t *tag, const char *name) {
+    static const char prefix[] = "tag:yaml.org,2002:";
+    return tag && strncmp((const char *)tag, prefix, sizeof prefix - 1) == 0 &&
+           strcmp((const char *)tag + sizeof prefix - 1, name) == 0;
+}
+
+static kz_value value_of_class(parser *p, const kz_scalar *r, const char *s, size_t n) {
+    bool helm = p->schema == KZ_YAML_HELM;
+    switch (r->cls) {
+    case KZ_SC_NULL: return kz_null();
+    case KZ_SC_BOOL: return kz_bool(r->b);
+    case KZ_SC_INT: return helm ? kz_float((double)r->i) : kz_int(r->i);
+    case KZ_SC_UINT: return kz_float((double)r->u);
+    case KZ_SC_FLOAT: return kz_float(r->f);
+    case KZ_SC_MERGE: case KZ_SC_STRING: break;
+    }
+    return kz_string_n(s, n);
+}
+
+/* A scalar with an explicit !!tag: resolve the text, then check it fits the tag. */
+static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size_t n, kz_pos pos,
+                          kz_value *out) {
+    if (tag_is(tag, "str")) { *out = kz_string_n(s, n); return true; }
+    if (tag_is(tag, "binary")) {
+        kz_buf raw = KZ_BUF_INIT, clean = KZ_BUF_INIT;
+        bool ok = kz_yaml_base64_decode(s, n, &raw);
+        if (ok) {
+            kz_yaml_utf8_sanitize(raw.data ? raw.data : "", raw.len, &clean);
+            *out = kz_string_n(clean.data ? clean.data : "", clean.len);
+        } else {
+            fail_at(p, pos, "!!binary value contains invalid base64 data");
+        }
+        kz_buf_free(&raw);
+        kz_buf_free(&clean);
+        return ok;
+    }
+    const char *want = tag_is(tag, "int") ? "int" : tag_is(tag, "float") ? "float"
+                     : tag_is(tag, "bool") ? "bool" : tag_is(tag, "null") ? "null" : NULL;
+    if (!want) { /* custom (!foo), !!timestamp, ...: the text stays a string */
+        *out = kz_string_n(s, n);
+        return true;
+    }
+    kz_scalar r = kz_yaml_resolve_plain(s, n, p->schema);
+    const char *got = kz_yaml_class_tag(r.cls);
+    if (strcmp(want, "float") == 0 && (r.cls == KZ_SC_INT || r.cls == KZ_SC_UINT)) {
+        r.f = r.cls == KZ_SC_INT ? (double)r.i : (double)r.u;
+        r.cls = KZ_SC_FLOAT;
+        got = "float";
+    }
+    if (strcmp(want, got) != 0) {
+        fail_at(p, pos, "cannot decode !!%s `%.*s` as a !!%s", got, (int)n, s, want);
+        return false;
+    }
+    *out = value_of_class(p, &r, s, n);
+    return true;
+}
+
+static bool scalar_value(parser *p, const yaml_event_t *e, kz_pos pos, kz_value *out) {
+    const char *s = (const char *)e->data.scalar.value;
+    size_t n = e->data.scalar.length;
+    const yaml_char_t *tag = e->data.scalar.tag;
+    bool plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    if (tag && !(plain && strcmp((const char *)tag, "!") != 0 && e->data.scalar.plain_implicit))
+        return tagged_scalar(p, tag, s, n, pos, out);
+    if (!plain || (tag && strcmp((const char *)tag, "!") == 0)) {
+        *out = kz_string_n(s, n);
+        out->x.flags |= plain ? 0 : KZ_VF_QUOTED;
+        return true;
+    }
+    kz_scalar r = kz_yaml_resolve_plain(s, n, p->schema);
+    if (r.cls == KZ_SC_FLOAT && p->schema == KZ_YAML_HELM && (isinf(r.f) || isnan(r.f))) {
+        fail_at(p, pos, "json: unsupported value: %s", isnan(r.f) ? "NaN" : r.f > 0 ? "+Inf" : "-Inf");
+        return false;
+    }
+    if (r.cls == KZ_SC_STRING && p->schema == KZ_YAML_KYAML && n >= 8 && s[4] == '-') {
+        kz_buf_clear(&p->tmp);
+        if (kz_yaml_timestamp_rfc3339(s, n, &p->tmp)) {
+            *out = kz_string_n(p->tmp.data, p->tmp.len);
+            return true;
+        }
+    }
+    *out = value_of_class(p, &r, s, n);
+    return true;
+}
+
+/* A scalar in key position: its text per mode, no intermediate value for strings. */
+static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
+    const char *s = (const char *)e->data.scalar.value;
+    size_t n = e->data.scalar.length;
+    bool plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    f->key_pos = pos;
+    f->key_is_merge = false;
+    if (plain && !e->data.scalar.tag) {
+        kz_scalar r = kz_yaml_resolve_plain(s, n, p->schema);
+        if (r.cls == KZ_SC_MERGE) {
+            f->key_is_merge = true;
+            f->have_key = true;
+            f->key = kz_invalid();
+            return true;
+        }
+        if (r.cls == KZ_SC_STRING && p->schema == KZ_YAML_KYAML && n >= 8 && s[4] == '-') {
+            kz_buf_clear(&p->tmp);
+            if (kz_yaml_timestamp_rfc3339(s, n, &p->tmp)) r.cls = KZ_SC_FLOAT; /* a time.Time key */
+        }
+        if (r.cls != KZ_SC_STRING && p->schema == KZ_YAML_KYAML) {
+            char text[64];
+            snprintf(text, sizeof text, "%.*s", (int)(n < 60 ? n : 60), s);
+            if (!kyaml_key_allowed(p, r.cls == KZ_SC_NULL, pos, text)) return false;
+        }
+        if (r.cls == KZ_SC_STRING || p->schema == KZ_YAML_KYAML) {
+            f->key = make_key(p, s, n);
+            f->have_key = true;
+            return true;
+        }
+        if (r.cls == KZ_SC_UINT && p->schema == KZ_YAML_HELM) {
+            fail_at(p, pos, "unsupported map key of type: uint64, key: 0x%llx", (unsigned long long)r.u);
+            return false;
+        }
+        if (r.cls == KZ_SC_INT) {
+            f->key = kz_string_fmt("%lld", (long long)r.i);
+            f->have_key = true;
+            return true;
+        }
+        if (r.cls == KZ_SC_FLOAT) {
+            if (isinf(r.f) || isnan(r.f)) {
+                fail_at(p, pos, "json: unsupported value: %s", isnan(r.f) ? "NaN" : r.f > 0 ? "+Inf" : "-Inf");
+                return false;
+            }
+            kz_buf_clear(&p->tmp);
+            kz_yaml_format_float32_g(&p->tmp, r.f);
+            f->key = kz_string_n(p->tmp.data, p->tmp.len);
+            f->have_key = true;
+            return true;
+        }
+    }
+    if (!plain && !e->data.scalar.tag) {
+        f->key = make_key(p, s, n);
+        f->have_key = true;
+        return true;
+    }
+    kz_value v;
+    if (!scalar_value(p, e, pos, &v)) return false;
+    bool ok = key_from_value(p, &v, pos, &f->key);
+    kz_free(v);
+    f->have_key = ok;
+    return ok;
+}
+
+static bool on_scalar(parser *p, const yaml_event_t *e) {
+    kz_pos pos = mark_pos(p, e->start_mark);
+    count_node(p);
+    frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
+    if (f && f->is_map && !f->have_key && !e->data.scalar.anchor)
+        return scalar_key(p, f, e, pos);
+    kz_value v;
+    if (!scalar_value(p, e, pos, &v)) return false;
+    if (e->data.scalar.anchor)
+        anchor_define(p, kz_xstrdup((const char *)e->data.scalar.anchor), &v, 1);
+    return add_value(p, v, pos);
+}
+
+static bool on_alias(parser *p, const yaml_event_t *e) {
+    kz_pos pos = mark_pos(p, e->start_mark);
+    const char *name = (const char *)e->data.alias.anchor;
+    if (anchor_is_open(p, name)) {
+        fail_at(p, pos, "anchor '%s' value contains itself", name);
+        return false;
+    }
+    const anchor *a = anchor_find(p, name);
+    if (!a) {
+        fail_at(p, pos, "unknown anchor '%s' referenced", name);
+        return false;
+    }
+    p->expanded += a->nodes;
+    if (p->expanded > ALIAS_EXPANSION_MIN && p->expanded / ALIAS_EXPANSION_RATIO > p->nodes) {
+        fail_at(p, pos, "document contains excessive aliasing");
+        return false;
+    }
+    return add_value(p, kz_copy(&a->value), pos);
+}
+
+static bool on_container_start(parser *p, const yaml_event_t *e, bool is_map) {
+    kz_pos pos = mark_pos(p, e->start_mark);
+    frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
+    if (f && f->is_map && !f->have_key) {
+        if (p->schema == KZ_YAML_HELM)
+            fail_at(p, pos, "invalid map key: %s", is_map ? "map" : "seq");
+        else
+            fail_at(p, pos, "cannot unmarshal !!%s into string", is_map ? "map" : "seq");
+        return false;
+    }
+    if (p->depth >= MAX_DEPTH) {
+        fail_at(p, pos, "exceeded max depth of %d", MAX_DEPTH);
+        return false;
+    }
+    yaml_char_t *anchor_name = is_map ? e->data.mapping_start.anchor : e->data.sequence_start.anchor;
+    push_frame(p, is_map, pos, anchor_name);
+    return true;
+}
+
+/* ------------------------------------------------------------- driver */
+
+static void parser_reset_document(parser *p) {
+    while (p->depth) {
+        frame f = p->stack[--p->depth];
+        free(f.anchor);
+        kz_free(f.key);
+    }
+    scratch_truncate(p, 0);
+    for (size_t i = 0; i < p->nanchors; i++) {
+        free(p->anchors[i].name);
+        kz_free(p->anchors[i].value);
+    }
+    p->nanchors = 0;
+    p->nodes = p->expanded = 0;
+}
+
+static bool handle_event(parser *p, const yaml_event_t *e) {
+    switch (e->type) {
+    case YAML_SCALAR_EVENT: return on_scalar(p, e);
+    case YAML_ALIAS_EVENT: return on_alias(p, e);
+    case YAML_SEQUENCE_START_EVENT: return on_container_start(p, e, false);
+    case YAML_MAPPING_START_EVENT: return on_container_start(p, e, true);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: return pop_frame(p);
+    default: return true;
+    }
+}
+
+/* Parse documents into a SEQ; stop after `max_docs`. `line_base` is the number
+ * of lines before `data` in the whole stream, for positions. */
+static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts, size_t max_docs,
+                    uint32_t line_base) {
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.line_base = line_base;
+    p.schema = opts ? opts->schema : KZ_YAML_HELM;
+    p.data = data;
+    p.len = len;
+    p.source_name = opts && opts->source_name ? opts->source_name : "<input>";
+    p.source = kz_string(p.source_name);
+    p.error = kz_invalid();
+    p.doc = kz_invalid();
+    yaml_parser_initialize(&p.yp);
+    yaml_parser_set_input_string(&p.yp, (const unsigned char *)(data ? data : ""), data ? len : 0);
+    kz_value docs = kz_seq();
+    size_t ndocs = 0;
+    bool done = false;
+    while (!done && !p.failed) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&p.yp, &e)) {
+            fail_libyaml(&p);
+            break;
+        }
+        if (e.type == YAML_STREAM_END_EVENT) done = true;
+        else if (e.type == YAML_DOCUMENT_START_EVENT) p.have_doc = false;
+        else if (e.type == YAML_DOCUMENT_END_EVENT) {
+            kz_seq_push(&docs, p.have_doc ? p.doc : kz_null());
+            p.doc = kz_invalid();
+            p.have_doc = false;
+            parser_reset_document(&p); /* anchors don't cross documents */
+            if (++ndocs >= max_docs) done = true;
+        } else {
+            handle_event(&p, &e);
+        }
+        yaml_event_delete(&e);
+    }
+    parser_reset_document(&p);
+    kz_free(p.doc);
+    free(p.anchors);
+    free(p.stack);
+    free(p.scratch);
+    free(p.merged_flags);
+    if (p.intern) {
+        for (size_t i = 0; i < INTERN_SLOTS; i++) kz_free(p.intern[i]);
+        free(p.intern);
+    }
+    kz_buf_free(&p.tmp);
+    kz_free(p.source);
+    yaml_parser_delete(&p.yp);
+    if (p.failed) {
+        kz_free(docs);
+        return p.error;
+    }
+    return docs;
+}
+
+/* ------------------------------------------------------- parallel streams */
+
+/*
+ * libyaml parses at 30-40 MB/s on one core, short of what CI jobs rendering
+ * thousands of manifests need. Documents of a stream are independent (anchors
+ * don't cross them), and a line starting with "---" followed by a blank or the
+ * end is always a document marker: YAML forbids that text at column 0 inside
+ * any scalar. So a large stream is cut at such lines into chunks that are
+ * parsed on separate threads, each with its own parser and source string
+ * (refcounts are not atomic), and the documents are joined in order. Streams
+ * with directives (%YAML, %TAG) apply them to the next document, so they are
+ * parsed in one piece.
+ */
+#define PARALLEL_MIN_CHUNK (4u << 20)
+#define PARALLEL_MAX_THREADS 8
+
+typedef struct {
+    const char *data;
+    size_t len;
+    uint32_t line_base;
+    const kz_yaml_parse_opts *opts;
+    kz_value result;
+} stream_chunk;
+
+/* Offset of the first document-marker line at or after `from`, or len. */
+static size_t next_doc_marker(const char *data, size_t len, size_t from) {
+    for (size_t i = from; i + 3 <= len;) {
+        const char *nl = memchr(data + i, '\n', len - i);
+        if (!nl) break;
+        size_t at = (size_t)(nl - data) + 1;
+        if (at + 3 <= len && memcmp(data + at, "---", 3) == 0 &&
+            (at + 3 == len || strchr(" \t\r\n", data[at + 3]) != NULL))
+            return at;
+        i = at;
+    }
+    return len;
+}
+
+static bool has_directives(const char *data, size_t len) {
+    if (len && data[0] == '%') return true;
+    for (const char *p = data; (p = memchr(p, '\n', len - (size_t)(p - data))) != NULL; p++)
+        if ((size_t)(p - data) + 1 < len && p[1] == '%') return true;
+    return false;
+}
+
+static uint32_t count_lines(const char *data, size_t len) {
+    uint32_t n = 0;
+    for (const char *p = data; (p = memchr(p, '\n', len - (size_t)(p - data))) != NULL; p++) n++;
+    return n;
+}
+
+static void *chunk_worker(void *arg) {
+    stream_chunk *c = arg;
+    c->result = run(c->data, c->len, c->opts, SIZE_MAX, c->line_base);
+    return NULL;
+}
+
+/* Cut the stream into up to `want` chunks at document markers. Returns the count. */
+static size_t split_stream(const char *data, size_t len, size_t want, stream_chunk *out,
+                           const kz_yaml_parse_opts *opts) {
+    size_t n = 0, start = 0;
+    uint32_t lines = 0;
+    for (size_t k = 1; k <= want && start < len; k++) {
+        size_t end = k == want ? len : next_doc_marker(data, len, len / want * k);
+        if (end <= start) continue;
+        out[n] = (stream_chunk){data + start, end - start, lines, opts, kz_invalid()};
+        lines += count_lines(data + start, end - start);
+        n++;
+        start = end;
+    }
+    return n;
+}
+
+/* The documents of all chunks in order, or the error of the first failing chunk. */
+static kz_value join_chunks(stream_chunk *chunks, size_t n) {
+    kz_value all = chunks[0].result;
+    for (size_t i = 1; i < n; i++) {
+        kz_value r = chunks[i].result;
+        if (kz_is_valid(&all) && !kz_is_valid(&r)) {
+            kz_free(all);
+            all = r;
+            continue;
+        }
+        if (kz_is_valid(&all))
+            for (size_t d = 0; d < kz_len(&r); d++) kz_seq_push(&all, kz_copy(kz_seq_at(&r, d)));
+        kz_free(r);
+    }
+    return all;
+}
+
+static size_t worker_count(size_t len, const kz_yaml_parse_opts *opts) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = cpus > 0 ? (size_t)cpus : 1;
+    if (opts && opts->max_threads) n = opts->max_threads;
+    if (n > PARALLEL_MAX_THREADS) n = PARALLEL_MAX_THREADS;
+    if (n > len / PARALLEL_MIN_CHUNK) n = len / PARALLEL_MIN_CHUNK;
+    return n ? n : 1;
+}
+
+kz_value kz_yaml_parse_stream(const char *data, size_t len, const kz_yaml_parse_opts *opts) {
+    size_t want = data ? worker_count(len, opts) : 1;
+    if (want < 2 || has_directives(data, len)) return run(data, len, opts, SIZE_MAX, 0);
+    stream_chunk chunks[PARALLEL_MAX_THREADS];
+    size_t n = split_stream(data, len, want, chunks, opts);
+    pthread_t threads[PARALLEL_MAX_THREADS];
+    bool started[PARALLEL_MAX_THREADS] = {false};
+    /* Chunk 0 runs on this thread; a thread that can't start runs here too. */
+    for (size_t i = 1; i < n; i++) started[i] = pthread_create(&threads[i], NULL, chunk_worker, &chunks[i]) == 0;
+    chunk_worker(&chunks[0]);
+    for (size_t i = 1; i < n; i++) {
+        if (started[i]) pthread_join(threads[i], NULL);
+        else chunk_worker(&chunks[i]);
+    }
+    return join_chunks(chunks, n);
+}
+
+kz_value kz_yaml_parse_one(const char *data, size_t len, const kz_yaml_parse_opts *opts) {
+    kz_value docs = run(data, len, opts, 1, 0);
+    if (!kz_is_seq(&docs)) return docs;
+    kz_value first = kz_len(&docs) ? kz_copy(kz_seq_at(&docs, 0)) : kz_null();
+    kz_free(docs);
+    return first;
+}
+
+static bool read_all(FILE *fp, kz_buf *out) {
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) kz_buf_append(out, chunk, n);
+    return !ferror(fp);
+}
+
+kz_value kz_yaml_parse_file(const char *path, const kz_yaml_parse_opts *opts) {
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp) return kz_error("open %s: %s", path, strerror(errno));
+    kz_buf b = KZ_BUF_INIT;
+    bool ok = read_all(fp, &b);
+    int err = errno;
+    if (!is_stdin) fclose(fp);
+    if (!ok) {
+        kz_buf_free(&b);
+        return kz_error("read %s: %s", path, strerror(err));
+    }
+    kz_yaml_parse_opts o = opts ? *opts : (kz_yaml_parse_opts){.schema = KZ_YAML_HELM};
+    if (!o.source_name) o.source_name = is_stdin ? "<stdin>" : path;
+    kz_value v = kz_yaml_parse_stream(b.data ? b.data : "", b.len, &o);
+    kz_buf_free(&b);
+    return v;
+}

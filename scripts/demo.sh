@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make demo: the project's main job on its own example chart and overlay.
+# Grows with the project: today the three tools exist and report their version;
+# rendering (hm template charts/webapp, kz build overlays/prod) and applying to
+# the embedded store join as their issues land.
+set -euo pipefail
+bin="${1:-build/release/bin}"
+
+step() { printf '\n$ %s\n' "$*"; "$@"; }
+
+echo "kz demo: tools built in $bin"
+step "$bin/hm" version --short
+step "$bin/kz" version
+step "$bin/kctl" version --client
+cat <<'MSG'
+
+Example inputs, ready for the commands to come:
+  charts/webapp     a chart (Deployment, Service, ConfigMap)     -> hm template demo charts/webapp
+  overlays/prod     a kustomize overlay on overlays/base          -> kz build overlays/prod
+MSG
