@@ -518,37 +518,42 @@ int kz_key_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen) {
 typedef struct {
     map_entry e;
     kz_pos pos;
-    size_t orig;
 } sort_item;
 
-static kz_key_cmp_fn sort_cmp_fn; /* qsort has no context argument in C17 */
+static int item_cmp(const sort_item *a, const sort_item *b, kz_key_cmp_fn cmp) {
+    return cmp(kz_str(&a->e.key), kz_str_len(&a->e.key), kz_str(&b->e.key), kz_str_len(&b->e.key));
+}
 
-static int sort_item_cmp(const void *pa, const void *pb) {
-    const sort_item *a = pa, *b = pb;
-    int c = sort_cmp_fn(kz_str(&a->e.key), kz_str_len(&a->e.key), kz_str(&b->e.key),
-                        kz_str_len(&b->e.key));
-    if (c) return c;
-    return a->orig < b->orig ? -1 : a->orig > b->orig;
+/* Stable merge sort with the comparator passed down: qsort would need it in a
+ * global, and values are sorted on several threads at once. */
+static void merge_sort(sort_item *a, sort_item *tmp, size_t n, kz_key_cmp_fn cmp) {
+    if (n < 2) return;
+    size_t half = n / 2;
+    merge_sort(a, tmp, half, cmp);
+    merge_sort(a + half, tmp, n - half, cmp);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n) tmp[k++] = item_cmp(&a[j], &a[i], cmp) < 0 ? a[j++] : a[i++];
+    while (i < half) tmp[k++] = a[i++];
+    while (j < n) tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
 }
 
 void kz_map_sort(kz_value *map, kz_key_cmp_fn cmp) {
     if (map->x.kind != KZ_MAP || cont_of(map)->len < 2) return;
     unshare(map);
     cont_heap *m = cont_of(map);
-    sort_item *tmp = kz_xmalloc(m->len * sizeof *tmp);
+    sort_item *items_tmp = kz_xmalloc(2 * m->len * sizeof *items_tmp);
     kz_pos *p = epos(m);
     for (uint32_t i = 0; i < m->len; i++) {
-        tmp[i].e = entries(m)[i];
-        tmp[i].pos = p ? p[i] : (kz_pos){0, 0};
-        tmp[i].orig = i;
+        items_tmp[i].e = entries(m)[i];
+        items_tmp[i].pos = p ? p[i] : (kz_pos){0, 0};
     }
-    sort_cmp_fn = cmp;
-    qsort(tmp, m->len, sizeof *tmp, sort_item_cmp);
+    merge_sort(items_tmp, items_tmp + m->len, m->len, cmp);
     for (uint32_t i = 0; i < m->len; i++) {
-        entries(m)[i] = tmp[i].e;
-        if (p) p[i] = tmp[i].pos;
+        entries(m)[i] = items_tmp[i].e;
+        if (p) p[i] = items_tmp[i].pos;
     }
-    free(tmp);
+    free(items_tmp);
     index_rebuild(m);
 }
 

@@ -17,6 +17,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/file.h"
 #include "yaml/parse_scalar.h"
 
 /* Alias bombs: aliases share values, so parsing never copies; but consumers walk
@@ -786,25 +787,14 @@ kz_value kz_yaml_parse_one(const char *data, size_t len, const kz_yaml_parse_opt
     return first;
 }
 
-static bool read_all(FILE *fp, kz_buf *out) {
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) kz_buf_append(out, chunk, n);
-    return !ferror(fp);
-}
-
 kz_value kz_yaml_parse_file(const char *path, const kz_yaml_parse_opts *opts) {
-    bool is_stdin = strcmp(path, "-") == 0;
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp) return kz_error("open %s: %s", path, strerror(errno));
     kz_buf b = KZ_BUF_INIT;
-    bool ok = read_all(fp, &b);
-    int err = errno;
-    if (!is_stdin) fclose(fp);
-    if (!ok) {
+    kz_value err;
+    if (kz_file_read(path, &b, &err) != 0) {
         kz_buf_free(&b);
-        return kz_error("read %s: %s", path, strerror(err));
+        return err;
     }
+    bool is_stdin = strcmp(path, "-") == 0;
     kz_yaml_parse_opts o = opts ? *opts : (kz_yaml_parse_opts){.schema = KZ_YAML_HELM};
     if (!o.source_name) o.source_name = is_stdin ? "<stdin>" : path;
     kz_value v = kz_yaml_parse_stream(b.data ? b.data : "", b.len, &o);

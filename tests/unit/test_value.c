@@ -170,6 +170,23 @@ static void test_sort(void **state) {
     kz_free(m);
 }
 
+/* Orders by first byte only, so distinct keys tie. */
+static int first_byte_cmp(const char *a, size_t alen, const char *b, size_t blen) {
+    return (alen ? (unsigned char)a[0] : 0) - (blen ? (unsigned char)b[0] : 0);
+}
+
+static void test_sort_is_stable(void **state) {
+    (void)state;
+    kz_value m = kz_map();
+    const char *keys[] = {"b2", "a1", "b1", "a2", "c", "a3", "b3", "a0", "b0", "a9"};
+    for (size_t i = 0; i < 10; i++) kz_map_setz(&m, keys[i], kz_int((int64_t)i));
+    kz_map_sort(&m, first_byte_cmp);
+    const char *want[] = {"a1", "a2", "a3", "a0", "a9", "b2", "b1", "b3", "b0", "c"};
+    for (size_t i = 0; i < 10; i++) assert_string_equal(kz_str(kz_map_key_at(&m, i)), want[i]);
+    assert_int_equal(kz_int_get(kz_map_getz(&m, "a9")), 9); /* index rebuilt */
+    kz_free(m);
+}
+
 static kz_value sample(void) {
     kz_value m = kz_map();
     kz_value list = kz_seq();
@@ -283,6 +300,7 @@ int main(void) {
         cmocka_unit_test(test_map_order_and_lookup),
         cmocka_unit_test(test_big_map_uses_index),
         cmocka_unit_test(test_sort),
+        cmocka_unit_test(test_sort_is_stable),
         cmocka_unit_test(test_equal_and_deep_copy),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_positions),

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/file.h"
 #include "core/value.h"
 #include "json/json.h"
 #include "yaml/emit.h"
@@ -29,13 +30,9 @@
 /* ---- helpers ---- */
 
 static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s", path);
     kz_buf b = KZ_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) kz_buf_append(&b, chunk, n);
-    fclose(f);
+    kz_value err;
+    if (kz_file_read(path, &b, &err) != 0) fail_msg("%s", kz_error_message(&err));
     return kz_buf_detach(&b, len);
 }
 

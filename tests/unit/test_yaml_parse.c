@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/file.h"
 #include "json/json.h"
 #include "yaml/parse.h"
 
@@ -28,13 +29,9 @@ static kz_value one(const char *text, const kz_yaml_parse_opts *o) {
 }
 
 static char *slurp(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
     kz_buf b = KZ_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) kz_buf_append(&b, chunk, n);
-    fclose(fp);
+    kz_value err;
+    if (kz_file_read(path, &b, &err) != 0) fail_msg("%s", kz_error_message(&err));
     return kz_buf_detach(&b, len);
 }
 

@@ -1,0 +1,13 @@
+/*
+ * The one main() of every kz tool: run the command tree, then print what the
+ * cli framework rendered (stdout first, then stderr) and return its exit code.
+ * The library itself never prints; this is where its output meets the terminal.
+ */
+#ifndef KZ_TOOLS_TOOL_MAIN_H
+#define KZ_TOOLS_TOOL_MAIN_H
+
+#include "cli/cli.h"
+
+int kz_tool_main(const kz_cli_app *app, int argc, char **argv);
+
+#endif
