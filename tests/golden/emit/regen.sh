@@ -8,6 +8,6 @@
 # a1b/a9/a10 its comparator has cycles and the output depends on Go's random map order.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-helm=${HELM:-/root/.cache/kz-reference/bin/helm}
-"$helm" template x "$here/chart" > "$here/helm.golden"
-kubectl kustomize "$here/kustomize" > "$here/kustomize.golden"
+. "$here/../reference.sh"
+"$HELM" template x "$here/chart" > "$here/helm.golden"
+"$KUBECTL" kustomize "$here/kustomize" > "$here/kustomize.golden"

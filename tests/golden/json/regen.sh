@@ -15,8 +15,8 @@
 #                       each decimal of floats.txt read with strconv.ParseFloat (sprig's
 #                       float64); Go's fmt formats floats with strconv.FormatFloat
 set -euo pipefail
-HELM=${HELM:-/root/.cache/kz-reference/bin/helm}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../reference.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -9,9 +9,8 @@
 #   helm/NAME.yaml        a whole values.yaml; helm/NAME.out is toJson .Values (or "ERROR: ...")
 #   kyaml/NAME.yaml       a resource; kyaml/NAME.out is what kubectl kustomize printed
 set -euo pipefail
-HELM=${HELM:-/root/.cache/kz-reference/bin/helm}
-KUBECTL=${KUBECTL:-kubectl}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../reference.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
