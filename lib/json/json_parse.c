@@ -5,17 +5,10 @@
  * (last one wins).
  */
 #include <jansson.h>
-#include <math.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "json/json.h"
-
-/* How JSON numbers become values. NUMBERS_FLOAT64 is Go's interface{} decoding.
- * INTS_FROM_REALS is the fallback for a text holding an integer beyond int64,
- * which jansson can only read with every integer as a real: whole numbers up to
- * 2^53 (where a double is still exact) are turned back into INT. */
-enum { INTS_FROM_REALS = 100 };
 
 static kz_value from_jansson(json_t *j, kz_json_numbers numbers);
 
@@ -46,12 +39,7 @@ static kz_value from_jansson(json_t *j, kz_json_numbers numbers) {
     case JSON_INTEGER:
         if (numbers == KZ_JSON_NUMBERS_FLOAT64) return kz_float((double)json_integer_value(j));
         return kz_int((int64_t)json_integer_value(j));
-    case JSON_REAL: {
-        double f = json_real_value(j);
-        if ((int)numbers == INTS_FROM_REALS && f == floor(f) && fabs(f) <= 9007199254740992.0)
-            return kz_int((int64_t)f);
-        return kz_float(f);
-    }
+    case JSON_REAL: return kz_float(json_real_value(j));
     case JSON_TRUE: return kz_bool(true);
     case JSON_FALSE: return kz_bool(false);
     case JSON_NULL: return kz_null();
@@ -137,6 +125,46 @@ static void replace_bad_unicode(const char *text, size_t len, kz_buf *out) {
     }
 }
 
+/* Whether the integer digits d[0..n) (no sign) exceed int64's magnitude. */
+static bool beyond_int64(const char *d, size_t n, bool negative) {
+    static const char max[] = "9223372036854775807", min[] = "9223372036854775808";
+    const char *limit = negative ? min : max;
+    while (n > 1 && *d == '0') d++, n--;
+    if (n != sizeof max - 1) return n > sizeof max - 1;
+    return memcmp(d, limit, n) > 0;
+}
+
+/* jansson refuses integers beyond int64 ("too big integer"); Go reads them as
+ * float64. Appending "e0" to exactly those tokens makes jansson read them as
+ * reals, leaving every other number as it is. */
+static void widen_big_integers(const char *text, size_t len, kz_buf *out) {
+    bool in_string = false;
+    for (size_t i = 0; i < len;) {
+        char c = text[i];
+        if (in_string) {
+            size_t step = c == '\\' && i + 1 < len ? 2 : 1;
+            if (c == '"') in_string = false;
+            kz_buf_append(out, text + i, step);
+            i += step;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t start = i, digits = i + (c == '-');
+            size_t end = digits;
+            while (end < len && text[end] >= '0' && text[end] <= '9') end++;
+            bool integer = end == len || strchr(".eE", text[end]) == NULL;
+            while (end < len && strchr("0123456789.eE+-", text[end])) end++;
+            kz_buf_append(out, text + start, end - start);
+            if (integer && beyond_int64(text + digits, end - digits, c == '-')) kz_buf_puts(out, "e0");
+            i = end;
+            continue;
+        }
+        kz_buf_putc(out, c);
+        i++;
+    }
+}
+
 static bool is_unicode_error(const json_error_t *err) {
     return json_error_code(err) == json_error_invalid_utf8 ||
            strstr(err->text, "invalid Unicode") != NULL ||
@@ -157,10 +185,10 @@ kz_value kz_json_parse(const char *text, size_t len, const kz_json_parse_opts *o
         root = load(fixed.data, fixed.len, flags, &err);
     }
     if (!root && numbers == KZ_JSON_NUMBERS_NATIVE && strstr(err.text, "too big") != NULL) {
-        /* An integer beyond int64: Go would hold it as float64 too. */
-        const char *t = fixed.data ? fixed.data : text;
-        root = load(t, fixed.data ? fixed.len : len, JSON_DECODE_INT_AS_REAL, &err);
-        numbers = (kz_json_numbers)INTS_FROM_REALS;
+        kz_buf widened = KZ_BUF_INIT;
+        widen_big_integers(fixed.data ? fixed.data : text, fixed.data ? fixed.len : len, &widened);
+        root = load(widened.data, widened.len, 0, &err);
+        kz_buf_free(&widened);
     }
     kz_buf_free(&fixed);
     if (!root) {

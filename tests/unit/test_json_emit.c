@@ -555,14 +555,21 @@ static void test_parse_number_modes(void **state) {
 
 static void test_parse_big_int_keeps_other_ints(void **state) {
     (void)state;
-    /* jansson reads a text holding an integer beyond int64 only with every
-     * integer as a real; the parser turns whole numbers up to 2^53 (exact in a
-     * double) back into INT. Larger ones stay FLOAT (documented limitation). */
-    kz_value v = parse_native("[1, 9007199254740992, 9223372036854775808, 1.5]");
+    /* Only the integers beyond int64 become FLOAT (as Go's float64); the
+     * others stay INT, exactly, even next to them. Digits inside strings are
+     * left alone. */
+    kz_value v = parse_native("[1, 9223372036854775807, 9223372036854775808, -9223372036854775808,"
+                     " -9223372036854775809, 9007199254740993, 1.5, \"99999999999999999999\\\"\"]");
+    assert_true(kz_is_seq(&v));
     assert_int_equal(kz_kind_of(kz_seq_at(&v, 0)), KZ_INT);
     assert_int_equal(kz_kind_of(kz_seq_at(&v, 1)), KZ_INT);
+    assert_true(kz_int_get(kz_seq_at(&v, 1)) == INT64_MAX);
     assert_int_equal(kz_kind_of(kz_seq_at(&v, 2)), KZ_FLOAT);
-    assert_int_equal(kz_kind_of(kz_seq_at(&v, 3)), KZ_FLOAT);
+    assert_true(kz_int_get(kz_seq_at(&v, 3)) == INT64_MIN);
+    assert_int_equal(kz_kind_of(kz_seq_at(&v, 4)), KZ_FLOAT);
+    assert_true(kz_int_get(kz_seq_at(&v, 5)) == 9007199254740993LL);
+    assert_int_equal(kz_kind_of(kz_seq_at(&v, 6)), KZ_FLOAT);
+    assert_true(kz_str_eqz(kz_seq_at(&v, 7), "99999999999999999999\""));
     kz_free(v);
 }
 

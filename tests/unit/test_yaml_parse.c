@@ -553,6 +553,14 @@ static void test_parse_file(void **state) {
     assert_int_equal(kz_len(&v), 2);
     assert_string_equal(kz_source_name(kz_seq_at(&v, 1)), path);
     kz_free(v);
+
+    /* "-" reads standard input, and errors name it <stdin>. */
+    fp = fopen(path, "w");
+    fputs("x: 1\n---\ny: {\n", fp);
+    fclose(fp);
+    assert_non_null(freopen(path, "r", stdin));
+    v = kz_yaml_parse_file("-", &o);
+    assert_error(v, "<stdin>:4:1: did not find expected node content");
     remove(path);
 }
 
