@@ -73,6 +73,14 @@ kz_value kz_int(int64_t i) {
     return v;
 }
 
+kz_value kz_uint(uint64_t u) {
+    if (u <= (uint64_t)INT64_MAX) return kz_int((int64_t)u);
+    kz_value v = make_kind(KZ_INT);
+    v.x.flags = KZ_VF_UNSIGNED;
+    v.x.u.i = (int64_t)u; /* two's complement bits; read back with kz_uint_get */
+    return v;
+}
+
 kz_value kz_float(double f) {
     kz_value v = make_kind(KZ_FLOAT);
     v.x.u.f = f;
@@ -228,6 +236,7 @@ void kz_free(kz_value v) {
 bool kz_bool_get(const kz_value *v) { return v->x.kind == KZ_BOOL && v->x.u.b; }
 
 int64_t kz_int_get(const kz_value *v) {
+    if (kz_int_is_unsigned(v)) return INT64_MAX;
     if (v->x.kind == KZ_INT) return v->x.u.i;
     if (v->x.kind == KZ_FLOAT) {
         double f = v->x.u.f;
@@ -242,6 +251,7 @@ int64_t kz_int_get(const kz_value *v) {
 
 double kz_float_get(const kz_value *v) {
     if (v->x.kind == KZ_FLOAT) return v->x.u.f;
+    if (kz_int_is_unsigned(v)) return (double)kz_uint_get(v);
     if (v->x.kind == KZ_INT) return (double)v->x.u.i;
     return 0;
 }
@@ -634,7 +644,7 @@ static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered) {
     case KZ_INVALID:
     case KZ_NULL: return true;
     case KZ_BOOL: return a->x.u.b == b->x.u.b;
-    case KZ_INT: return a->x.u.i == b->x.u.i;
+    case KZ_INT: return a->x.u.i == b->x.u.i && kz_int_is_unsigned(a) == kz_int_is_unsigned(b);
     case KZ_FLOAT: return a->x.u.f == b->x.u.f;
     case KZ_STRING: return kz_str_eq(b, kz_str(a), kz_str_len(a));
     case KZ_SEQ: {

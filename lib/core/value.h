@@ -109,6 +109,7 @@ typedef struct kz_value {
 enum {
     KZ_VF_HEAP = 1 << 0,   /* u.h is valid and refcounted (internal) */
     KZ_VF_QUOTED = 1 << 1, /* YAML scalar was quoted or block (parser hint) */
+    KZ_VF_UNSIGNED = 1 << 2, /* INT holding a uint64 above INT64_MAX (kz_uint) */
     /* bits 4..7 are reserved for a later "Go type" hint of template values */
 };
 
@@ -121,6 +122,9 @@ typedef struct kz_pos {
 kz_value kz_null(void);
 kz_value kz_bool(bool b);
 kz_value kz_int(int64_t i);
+/* An INT beyond int64, as kustomize keeps it (18446744073709551615). Values up to
+ * INT64_MAX give a plain kz_int, so each number has one representation. */
+kz_value kz_uint(uint64_t u);
 kz_value kz_float(double f);
 kz_value kz_string(const char *s);              /* NUL-terminated input */
 kz_value kz_string_n(const char *s, size_t n);  /* n bytes, may contain NUL */
@@ -155,7 +159,12 @@ static inline bool kz_is_number(const kz_value *v) {
 const char *kz_kind_name(kz_kind k); /* "null", "bool", "int", ... */
 
 bool kz_bool_get(const kz_value *v);   /* false unless BOOL */
-int64_t kz_int_get(const kz_value *v); /* INT, or FLOAT truncated; else 0 */
+int64_t kz_int_get(const kz_value *v); /* INT (saturated), or FLOAT truncated; else 0 */
+/* Whether v is an INT above INT64_MAX, and its value as uint64 (kz_uint). */
+static inline bool kz_int_is_unsigned(const kz_value *v) {
+    return v->x.kind == KZ_INT && (v->x.flags & KZ_VF_UNSIGNED);
+}
+static inline uint64_t kz_uint_get(const kz_value *v) { return (uint64_t)v->x.u.i; }
 double kz_float_get(const kz_value *v);/* FLOAT, or INT converted; else 0 */
 /* STRING bytes ("" for other kinds) and length (0 for other kinds). */
 static inline const char *kz_str(const kz_value *v) {
@@ -220,7 +229,8 @@ void kz_set_node_pos(kz_value *container, const kz_value *source, kz_pos pos);
 void kz_set_entry_pos(kz_value *container, size_t i, kz_pos pos);
 
 /* ---- comparison and merging ---- */
-/* Deep equality as data: kinds must match (INT 1 != FLOAT 1.0), strings by bytes,
+/* Deep equality as data: kinds must match (INT 1 != FLOAT 1.0; INT compares
+ * uint64 values too), strings by bytes,
  * sequences in order, mappings as sets of key/value pairs (order ignored).
  * Floats compare with ==, so NaN != NaN. */
 bool kz_equal(const kz_value *a, const kz_value *b);

@@ -158,17 +158,26 @@ static void append_json_string(const emitter *em, const char *str, size_t n) {
 
 /* ---- scalars ---- */
 
-static void append_int(kz_buf *out, int64_t v) {
+static void append_decimal(kz_buf *out, uint64_t magnitude, bool negative) {
     char tmp[24];
     char *p = tmp + sizeof tmp;
-    /* Negate in unsigned arithmetic so INT64_MIN has no overflow. */
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0) *--p = '-';
+        *--p = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude != 0);
+    if (negative) *--p = '-';
     kz_buf_append(out, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static void append_int(kz_buf *out, int64_t v) {
+    /* Negate in unsigned arithmetic so INT64_MIN has no overflow. */
+    append_decimal(out, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
+/* An INT value: int64, or a uint64 beyond it (kz_uint). */
+static void append_int_value(kz_buf *out, const kz_value *v) {
+    if (kz_int_is_unsigned(v)) append_decimal(out, kz_uint_get(v), false);
+    else append_int(out, kz_int_get(v));
 }
 
 /* *err is an out-parameter: overwritten, never read (it may be uninitialised). */
@@ -292,7 +301,7 @@ static int emit_value(const emitter *em, const kz_value *v, size_t depth) {
         else
             kz_buf_append(em->out, "false", 5);
         return 0;
-    case KZ_INT: append_int(em->out, kz_int_get(v)); return 0;
+    case KZ_INT: append_int_value(em->out, v); return 0;
     case KZ_FLOAT: return append_float(em, kz_float_get(v));
     case KZ_STRING: append_json_string(em, kz_str(v), kz_str_len(v)); return 0;
     case KZ_SEQ: return emit_seq(em, v, depth);

@@ -577,14 +577,18 @@ static void emit_atom(emitter *e, const char *s, size_t n) {
 
 /* ---- numbers as go-yaml re-reads their JSON ---- */
 
-static void emit_int(emitter *e, int64_t i) {
+static void emit_decimal(emitter *e, uint64_t m, bool negative) {
     char t[24];
     char *p = t + sizeof t;
-    uint64_t m = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
     do *--p = (char)('0' + m % 10);
     while ((m /= 10) != 0);
-    if (i < 0) *--p = '-';
+    if (negative) *--p = '-';
     emit_atom(e, p, (size_t)(t + sizeof t - p));
+}
+
+static void emit_int(emitter *e, int64_t i) {
+    /* Negate in unsigned arithmetic so INT64_MIN has no overflow. */
+    emit_decimal(e, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, i < 0);
 }
 
 /* Is t (an integral JSON number, optional '-') an int go-yaml accepts: int64, or
@@ -813,7 +817,10 @@ static void emit_node(emitter *e, const kz_value *v, bool mapping_context) {
     switch (kz_kind_of(v)) {
     case KZ_NULL: emit_atom(e, "null", 4); break;
     case KZ_BOOL: kz_bool_get(v) ? emit_atom(e, "true", 4) : emit_atom(e, "false", 5); break;
-    case KZ_INT: emit_int(e, kz_int_get(v)); break;
+    case KZ_INT:
+        if (kz_int_is_unsigned(v)) emit_decimal(e, kz_uint_get(v), false);
+        else emit_int(e, kz_int_get(v));
+        break;
     case KZ_FLOAT: emit_float(e, kz_float_get(v)); break;
     case KZ_STRING: emit_string_value(e, v); break;
     case KZ_SEQ:

@@ -388,7 +388,8 @@ static kz_value value_of_class(parser *p, const kz_scalar *r, const char *s, siz
     case KZ_SC_NULL: return kz_null();
     case KZ_SC_BOOL: return kz_bool(r->b);
     case KZ_SC_INT: return helm ? kz_float((double)r->i) : kz_int(r->i);
-    case KZ_SC_UINT: return kz_float((double)r->u);
+    /* Helm's JSON round trip makes it a float64; kustomize keeps the integer. */
+    case KZ_SC_UINT: return p->schema == KZ_YAML_KYAML ? kz_uint(r->u) : kz_float((double)r->u);
     case KZ_SC_FLOAT: return kz_float(r->f);
     case KZ_SC_MERGE: case KZ_SC_STRING: break;
     }

@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "json/json.h"
+#include "yaml/emit.h"
 #include "yaml/parse.h"
 
 #define GOLDEN KZ_TEST_DATA "/golden/parse"
@@ -219,6 +220,16 @@ static void test_kyaml_scalars_golden(void **state) {
                 fail();
             }
             kz_free(exp);
+            /* And printed back, the line is kustomize's, byte for byte. */
+            kz_buf out = KZ_BUF_INIT;
+            kz_yaml_emit(&out, &got);
+            if (strncmp(kz_buf_cstr(&out), printed, strlen(printed)) != 0 ||
+                strcmp(kz_buf_cstr(&out) + strlen(printed), "\n") != 0) {
+                print_error("kyaml scalar \"%s\": kustomize printed \"%s\", we print \"%s\"\n", line,
+                            printed, kz_buf_cstr(&out));
+                fail();
+            }
+            kz_buf_free(&out);
         }
         kz_free(got);
         checked++;
@@ -297,7 +308,9 @@ static void test_number_kinds(void **state) {
     assert_int_equal(kz_int_get(kz_map_getz(&k, "e")), INT64_MAX);
     assert_int_equal(kz_int_get(kz_map_getz(&k, "f")), INT64_MIN);
     assert_int_equal(kz_kind_of(kz_map_getz(&k, "g")), KZ_FLOAT);
-    assert_int_equal(kz_kind_of(kz_map_getz(&k, "h")), KZ_FLOAT); /* no uint64 in kz_value */
+    assert_int_equal(kz_kind_of(kz_map_getz(&k, "h")), KZ_INT); /* kept as uint64, as kustomize does */
+    assert_true(kz_int_is_unsigned(kz_map_getz(&k, "h")));
+    assert_true(kz_uint_get(kz_map_getz(&k, "h")) == UINT64_MAX);
     assert_true(isnan(kz_float_get(kz_map_getz(&k, "i"))));
     assert_true(kz_float_get(kz_map_getz(&k, "j")) < 0 && isinf(kz_float_get(kz_map_getz(&k, "j"))));
     kz_free(k);
