@@ -156,7 +156,7 @@ static bool is_prefix_ci(const char *prefix, const char *s, size_t slen) {
     return true;
 }
 
-static int cmp_cmd(const void *a, const void *b) {
+int cli_cmd_cmp(const void *a, const void *b) {
     const kz_cmd *x = *(const kz_cmd *const *)a, *y = *(const kz_cmd *const *)b;
     size_t lx = cli_name_len(x), ly = cli_name_len(y);
     int c = memcmp(x->use, y->use, lx < ly ? lx : ly);
@@ -167,7 +167,7 @@ static int cmp_cmd(const void *a, const void *b) {
 static void suggestions(const kz_cmd *const *path, size_t depth, const char *typed, kz_buf *b) {
     const kz_cmd *kids[CLI_MAX_CHILDREN];
     size_t n = cli_children(path, depth, kids, CLI_MAX_CHILDREN);
-    qsort(kids, n, sizeof *kids, cmp_cmd);
+    qsort(kids, n, sizeof *kids, cli_cmd_cmp);
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         const kz_cmd *k = kids[i];

@@ -80,17 +80,10 @@ static bool has_visible_children(const kz_cmd *const *path, size_t depth) {
     return false;
 }
 
-static int cmp_cmd_name(const void *a, const void *b) {
-    const kz_cmd *x = *(const kz_cmd *const *)a, *y = *(const kz_cmd *const *)b;
-    size_t lx = cli_name_len(x), ly = cli_name_len(y);
-    int c = memcmp(x->use, y->use, lx < ly ? lx : ly);
-    return c != 0 ? c : (lx > ly) - (lx < ly);
-}
-
 static void render_commands(const kz_cmd *const *path, size_t depth, kz_buf *b) {
     const kz_cmd *kids[CLI_MAX_CHILDREN];
     size_t n = cli_children(path, depth, kids, CLI_MAX_CHILDREN);
-    qsort(kids, n, sizeof *kids, cmp_cmd_name);
+    qsort(kids, n, sizeof *kids, cli_cmd_cmp);
     size_t pad = MIN_NAME_PADDING;
     for (size_t i = 0; i < n; i++) { /* cobra measures hidden ones too */
         if (cli_name_len(kids[i]) > pad) pad = cli_name_len(kids[i]);

@@ -62,5 +62,7 @@ void cli_use_line(const kz_cmd *const *path, size_t depth, kz_buf *b);
 
 /* Length of a command's name (the first word of use). */
 size_t cli_name_len(const kz_cmd *cmd);
+/* qsort comparator of `const kz_cmd *` by command name. */
+int cli_cmd_cmp(const void *a, const void *b);
 
 #endif
