@@ -21,16 +21,25 @@ typedef kz_str_heap_ str_heap;
  * Kubernetes document is mostly small maps and a block per part (header,
  * entries, positions) used to cost more than the data:
  *
- *   [cont_heap][pos_meta, if has_pos][cap elements][cap kz_pos, if has_pos]
+ *   [cont_heap][pos_meta, if positions][cap elements][cap entry positions]
  *
  * Elements are kz_values (sequences) or map_entry pairs (mappings). Growing
  * reallocates the block (its owner holds the only reference by then, see
  * unshare) and moves the position array up behind the larger element area.
+ *
+ * Entry positions come in two encodings (h.pos_mode). In block collections,
+ * which is nearly all YAML, every entry starts in the container's own column,
+ * a few lines below it: POS_COMPACT stores just that line offset in 16 bits.
+ * An entry that doesn't fit (flow collections, offsets of 65535 lines or more)
+ * turns the container's array into POS_FULL, a kz_pos per entry.
  */
 typedef kz_cont_heap_ cont_heap; /* declared in value.h for the inline accessors */
 
+enum { POS_NONE = 0, POS_COMPACT = 1, POS_FULL = 2 };
+#define COMPACT_UNKNOWN 0xFFFFu /* a POS_COMPACT entry without a position */
+
 typedef struct {
-    kz_value source; /* STRING file name, or INVALID */
+    str_heap *source; /* file name, shared by reference; NULL if none */
     kz_pos self;
 } pos_meta;
 
@@ -89,7 +98,7 @@ kz_value kz_float(double f) {
 
 static str_heap *str_heap_new(const char *s, size_t n, kz_kind kind) {
     str_heap *h = kz_xmalloc(sizeof *h + n + 1);
-    h->h.kind = (uint8_t)kind;
+    h->h = (kz_heap){.refcnt = 1, .kind = (uint8_t)kind};
     h->len = n;
     if (n) memcpy(h->data, s, n);
     h->data[n] = '\0';
@@ -155,28 +164,46 @@ const char *kz_error_message(const kz_value *v) {
 
 static size_t elem_size(uint8_t kind) { return kind == KZ_MAP ? sizeof(map_entry) : sizeof(kz_value); }
 
-static size_t block_size(uint8_t kind, bool has_pos, size_t cap) {
-    size_t n = sizeof(cont_heap) + cap * elem_size(kind);
-    if (has_pos) n += sizeof(pos_meta) + cap * sizeof(kz_pos);
-    return n;
+static size_t pos_size(uint8_t mode) {
+    return mode == POS_FULL ? sizeof(kz_pos) : mode == POS_COMPACT ? sizeof(uint16_t) : 0;
+}
+
+static size_t block_size(uint8_t kind, uint8_t mode, size_t cap) {
+    size_t n = sizeof(cont_heap) + cap * (elem_size(kind) + pos_size(mode));
+    return mode ? n + sizeof(pos_meta) : n;
 }
 
 static cont_heap *cont_of(const kz_value *v) { return (cont_heap *)v->x.u.h; }
 
 static char *elems(const cont_heap *c) {
-    return (char *)(c + 1) + (c->h.has_pos ? sizeof(pos_meta) : 0);
+    return (char *)(c + 1) + (c->h.pos_mode ? sizeof(pos_meta) : 0);
 }
 static kz_value *items(const cont_heap *c) { return (kz_value *)elems(c); }
 static map_entry *entries(const cont_heap *c) { return (map_entry *)elems(c); }
-static pos_meta *meta(const cont_heap *c) { return c->h.has_pos ? (pos_meta *)(c + 1) : NULL; }
-/* Entry positions, or NULL when the container has none. */
-static kz_pos *epos(const cont_heap *c) {
-    return c->h.has_pos ? (kz_pos *)(elems(c) + c->cap * elem_size(c->h.kind)) : NULL;
+static pos_meta *meta(const cont_heap *c) { return c->h.pos_mode ? (pos_meta *)(c + 1) : NULL; }
+/* The entry-position array (encoded per pos_mode), behind the elements. */
+static char *pos_area(const cont_heap *c) { return elems(c) + (size_t)c->cap * elem_size(c->h.kind); }
+static uint16_t *compact_pos(const cont_heap *c) { return (uint16_t *)pos_area(c); }
+static kz_pos *full_pos(const cont_heap *c) { return (kz_pos *)pos_area(c); }
+static size_t index_cap(const cont_heap *m) { return m->index ? (size_t)1 << m->h.index_log2 : 0; }
+
+static kz_pos get_epos(const cont_heap *c, size_t i) {
+    if (c->h.pos_mode == POS_FULL) return full_pos(c)[i];
+    if (c->h.pos_mode != POS_COMPACT || compact_pos(c)[i] == COMPACT_UNKNOWN) return (kz_pos){0, 0};
+    kz_pos self = meta(c)->self;
+    return (kz_pos){self.line + compact_pos(c)[i], self.col};
+}
+
+/* Mark entries [from, to) as having no position. */
+static void clear_epos(cont_heap *c, size_t from, size_t to) {
+    if (c->h.pos_mode == POS_FULL) memset(full_pos(c) + from, 0, (to - from) * sizeof(kz_pos));
+    else if (c->h.pos_mode == POS_COMPACT)
+        for (size_t i = from; i < to; i++) compact_pos(c)[i] = COMPACT_UNKNOWN;
 }
 
 static kz_value cont_new(kz_kind kind, size_t cap) {
     if (cap > UINT32_MAX / 2) kz_oom(cap); /* lengths are 32-bit: beyond any real document */
-    cont_heap *c = kz_xmalloc(block_size((uint8_t)kind, false, cap));
+    cont_heap *c = kz_xmalloc(block_size((uint8_t)kind, POS_NONE, cap));
     memset(c, 0, sizeof *c);
     c->h.kind = (uint8_t)kind;
     c->cap = (uint32_t)cap;
@@ -222,7 +249,7 @@ static void heap_release(kz_heap *h) {
             }
             free(c->index);
         }
-        if (c->h.has_pos) kz_free(meta(c)->source);
+        if (c->h.pos_mode && meta(c)->source) heap_release(&meta(c)->source->h);
     }
     free(h); /* strings and errors are one block too */
 }
@@ -282,7 +309,7 @@ static bool is_container(const kz_value *v) { return v->x.kind == KZ_SEQ || v->x
 static void unshare(kz_value *v) {
     cont_heap *c = cont_of(v);
     if (c->h.refcnt == 1) return;
-    size_t size = block_size(c->h.kind, c->h.has_pos, c->cap);
+    size_t size = block_size(c->h.kind, c->h.pos_mode, c->cap);
     cont_heap *n = kz_xmalloc(size);
     memcpy(n, c, size);
     n->h.refcnt = 1;
@@ -294,11 +321,11 @@ static void unshare(kz_value *v) {
             (void)kz_copy(&entries(n)[i].val);
         }
         if (c->index) {
-            n->index = kz_xmalloc(c->index_cap * sizeof *n->index);
-            memcpy(n->index, c->index, c->index_cap * sizeof *n->index);
+            n->index = kz_xmalloc(index_cap(c) * sizeof *n->index);
+            memcpy(n->index, c->index, index_cap(c) * sizeof *n->index);
         }
     }
-    if (n->h.has_pos) (void)kz_copy(&meta(n)->source);
+    if (n->h.pos_mode && meta(n)->source) meta(n)->source->h.refcnt++;
     c->h.refcnt--;
     v->x.u.h = &n->h;
 }
@@ -310,14 +337,13 @@ static cont_heap *reserve(kz_value *v, size_t need) {
     if (need > UINT32_MAX / 2) kz_oom(need); /* lengths are 32-bit: beyond any real document */
     uint32_t old_cap = c->cap;
     uint32_t new_cap = (uint32_t)kz_grow_cap(old_cap < 4 ? 2 : old_cap, need);
-    c = kz_xrealloc(c, block_size(c->h.kind, c->h.has_pos, new_cap));
+    c = kz_xrealloc(c, block_size(c->h.kind, c->h.pos_mode, new_cap));
     c->cap = new_cap;
-    if (c->h.has_pos) {
+    if (c->h.pos_mode) {
         /* The position array sat behind old_cap elements; move it behind new_cap. */
-        size_t esz = elem_size(c->h.kind);
-        kz_pos *old = (kz_pos *)(elems(c) + old_cap * esz);
-        memmove(epos(c), old, old_cap * sizeof(kz_pos));
-        memset(epos(c) + old_cap, 0, (new_cap - old_cap) * sizeof(kz_pos));
+        size_t psz = pos_size(c->h.pos_mode);
+        memmove(pos_area(c), elems(c) + (size_t)old_cap * elem_size(c->h.kind), old_cap * psz);
+        clear_epos(c, old_cap, new_cap);
     }
     v->x.u.h = &c->h;
     return c;
@@ -327,34 +353,70 @@ static cont_heap *reserve(kz_value *v, size_t need) {
 static cont_heap *add_positions(kz_value *v) {
     unshare(v);
     cont_heap *c = cont_of(v);
-    if (c->h.has_pos) return c;
+    if (c->h.pos_mode) return c;
     size_t esz = elem_size(c->h.kind);
-    c = kz_xrealloc(c, block_size(c->h.kind, true, c->cap));
+    c = kz_xrealloc(c, block_size(c->h.kind, POS_COMPACT, c->cap));
     char *old_elems = (char *)(c + 1);
     memmove(old_elems + sizeof(pos_meta), old_elems, c->cap * esz);
-    c->h.has_pos = 1;
-    meta(c)->source = kz_invalid();
+    c->h.pos_mode = POS_COMPACT;
+    meta(c)->source = NULL;
     meta(c)->self = (kz_pos){0, 0};
-    memset(epos(c), 0, c->cap * sizeof(kz_pos));
+    clear_epos(c, 0, c->cap);
     v->x.u.h = &c->h;
     return c;
 }
 
+/* Turn a POS_COMPACT array into POS_FULL (same block, grown). */
+static cont_heap *widen_positions(kz_value *v) {
+    cont_heap *c = cont_of(v);
+    if (c->h.pos_mode != POS_COMPACT) return c;
+    c = kz_xrealloc(c, block_size(c->h.kind, POS_FULL, c->cap));
+    /* Decode from the last entry down: full entry i (bytes 8i..8i+7) only
+     * overlaps compact entries >= i, which are decoded already. */
+    uint16_t *compact = compact_pos(c);
+    kz_pos *full = full_pos(c);
+    kz_pos self = meta(c)->self;
+    for (size_t i = c->cap; i-- > 0;) {
+        uint16_t d = compact[i];
+        full[i] = d == COMPACT_UNKNOWN ? (kz_pos){0, 0} : (kz_pos){self.line + d, self.col};
+    }
+    c->h.pos_mode = POS_FULL;
+    v->x.u.h = &c->h;
+    return c;
+}
+
+/* Record entry i's position, widening the encoding if it needs to. *v is unshared. */
+static void put_epos(kz_value *v, size_t i, kz_pos pos) {
+    cont_heap *c = cont_of(v);
+    if (c->h.pos_mode == POS_COMPACT) {
+        kz_pos self = meta(c)->self;
+        if (pos.line == 0) {
+            compact_pos(c)[i] = COMPACT_UNKNOWN;
+            return;
+        }
+        if (pos.col == self.col && pos.line >= self.line && pos.line - self.line < COMPACT_UNKNOWN) {
+            compact_pos(c)[i] = (uint16_t)(pos.line - self.line);
+            return;
+        }
+        c = widen_positions(v);
+    }
+    full_pos(c)[i] = pos;
+}
+
 /* Open a gap at i (shifting positions too) or close one; len is adjusted. */
 static void shift_elements(cont_heap *c, size_t i, bool open) {
-    size_t esz = elem_size(c->h.kind);
-    char *e = elems(c);
-    kz_pos *p = epos(c);
+    size_t esz = elem_size(c->h.kind), psz = pos_size(c->h.pos_mode);
+    char *e = elems(c), *p = pos_area(c);
     if (open) {
         memmove(e + (i + 1) * esz, e + i * esz, (c->len - i) * esz);
-        if (p) {
-            memmove(p + i + 1, p + i, (c->len - i) * sizeof *p);
-            p[i] = (kz_pos){0, 0};
+        if (psz) {
+            memmove(p + (i + 1) * psz, p + i * psz, (c->len - i) * psz);
+            clear_epos(c, i, i + 1);
         }
         c->len++;
     } else {
         memmove(e + i * esz, e + (i + 1) * esz, (c->len - i - 1) * esz);
-        if (p) memmove(p + i, p + i + 1, (c->len - i - 1) * sizeof *p);
+        if (psz) memmove(p + i * psz, p + (i + 1) * psz, (c->len - i - 1) * psz);
         c->len--;
     }
 }
@@ -369,7 +431,7 @@ const kz_value *kz_seq_at(const kz_value *seq, size_t i) {
 void kz_seq_push(kz_value *seq, kz_value item) {
     unshare(seq);
     cont_heap *c = reserve(seq, (size_t)cont_of(seq)->len + 1);
-    if (c->h.has_pos) epos(c)[c->len] = (kz_pos){0, 0};
+    clear_epos(c, c->len, c->len + 1);
     items(c)[c->len++] = item;
 }
 
@@ -409,11 +471,11 @@ kz_value *kz_seq_at_mut(kz_value *seq, size_t i) {
 /* -------------------------------------------------------------- mappings */
 
 static size_t key_slot(const cont_heap *m, const kz_value *key) {
-    return kz_hash_bytes(kz_str(key), kz_str_len(key)) & (m->index_cap - 1);
+    return kz_hash_bytes(kz_str(key), kz_str_len(key)) & (index_cap(m) - 1);
 }
 
 static void index_insert(cont_heap *m, size_t at) {
-    size_t mask = m->index_cap - 1;
+    size_t mask = index_cap(m) - 1;
     size_t slot = key_slot(m, &entries(m)[at].key);
     while (m->index[slot]) slot = (slot + 1) & mask;
     m->index[slot] = (uint32_t)(at + 1);
@@ -422,19 +484,18 @@ static void index_insert(cont_heap *m, size_t at) {
 static void index_rebuild(cont_heap *m) {
     free(m->index);
     m->index = NULL;
-    m->index_cap = 0;
     if (m->len < KZ_MAP_INDEX_MIN) return;
-    uint32_t cap = 16;
-    while (cap < m->len * 2) cap *= 2;
-    m->index = kz_xcalloc(cap, sizeof *m->index);
-    m->index_cap = cap;
+    uint8_t log2 = 4;
+    while (((size_t)1 << log2) < (size_t)m->len * 2) log2++;
+    m->index = kz_xcalloc((size_t)1 << log2, sizeof *m->index);
+    m->h.index_log2 = log2;
     for (uint32_t i = 0; i < m->len; i++) index_insert(m, i);
 }
 
 static ptrdiff_t map_lookup(const cont_heap *m, const char *key, size_t n) {
     const map_entry *e = entries(m);
     if (m->index) {
-        size_t mask = m->index_cap - 1;
+        size_t mask = index_cap(m) - 1;
         size_t slot = kz_hash_bytes(key, n) & mask;
         for (uint32_t at; (at = m->index[slot]) != 0; slot = (slot + 1) & mask)
             if (kz_str_eq(&e[at - 1].key, key, n)) return (ptrdiff_t)(at - 1);
@@ -483,9 +544,9 @@ void kz_map_set(kz_value *map, kz_value key, kz_value val) {
     size_t at = m->len++;
     entries(m)[at].key = key;
     entries(m)[at].val = val;
-    if (m->h.has_pos) epos(m)[at] = (kz_pos){0, 0};
+    clear_epos(m, at, at + 1);
     if (m->len < KZ_MAP_INDEX_MIN) return;
-    if (!m->index || m->len * 2 > m->index_cap) index_rebuild(m);
+    if (!m->index || m->len * 2 > index_cap(m)) index_rebuild(m);
     else index_insert(m, at);
 }
 
@@ -553,64 +614,86 @@ void kz_map_sort(kz_value *map, kz_key_cmp_fn cmp) {
     unshare(map);
     cont_heap *m = cont_of(map);
     sort_item *items_tmp = kz_xmalloc(2 * m->len * sizeof *items_tmp);
-    kz_pos *p = epos(m);
     for (uint32_t i = 0; i < m->len; i++) {
         items_tmp[i].e = entries(m)[i];
-        items_tmp[i].pos = p ? p[i] : (kz_pos){0, 0};
+        items_tmp[i].pos = get_epos(m, i);
     }
     merge_sort(items_tmp, items_tmp + m->len, m->len, cmp);
     for (uint32_t i = 0; i < m->len; i++) {
-        entries(m)[i] = items_tmp[i].e;
-        if (p) p[i] = items_tmp[i].pos;
+        entries(cont_of(map))[i] = items_tmp[i].e;
+        if (cont_of(map)->h.pos_mode) put_epos(map, i, items_tmp[i].pos);
     }
     free(items_tmp);
-    index_rebuild(m);
+    index_rebuild(cont_of(map));
 }
 
 /* ------------------------------------------------------------ positions */
 
+kz_value kz_source(const char *name) {
+    size_t n = strlen(name);
+    return make_heap(KZ_STRING, &str_heap_new(name, n, KZ_STRING)->h);
+}
+
+static bool has_positions(const kz_value *c) { return is_container(c) && cont_of(c)->h.pos_mode; }
+
 const char *kz_source_name(const kz_value *c) {
-    if (!is_container(c) || !cont_of(c)->h.has_pos) return NULL;
-    const kz_value *src = &meta(cont_of(c))->source;
-    return kz_is_string(src) ? kz_str(src) : NULL;
+    if (!has_positions(c) || !meta(cont_of(c))->source) return NULL;
+    return meta(cont_of(c))->source->data;
 }
 
 kz_pos kz_node_pos(const kz_value *c) {
-    if (!is_container(c) || !cont_of(c)->h.has_pos) return (kz_pos){0, 0};
-    return meta(cont_of(c))->self;
+    return has_positions(c) ? meta(cont_of(c))->self : (kz_pos){0, 0};
 }
 
 kz_pos kz_entry_pos(const kz_value *c, size_t i) {
-    if (!is_container(c) || !cont_of(c)->h.has_pos || i >= cont_of(c)->len) return (kz_pos){0, 0};
-    return epos(cont_of(c))[i];
+    if (!has_positions(c) || i >= cont_of(c)->len) return (kz_pos){0, 0};
+    return get_epos(cont_of(c), i);
+}
+
+/* A reference to the heap block of a source name: shared when it has one,
+ * copied when the string is inline. NULL for anything but a STRING. */
+static str_heap *source_ref(const kz_value *source) {
+    if (!source || !kz_is_string(source)) return NULL;
+    if (has_heap(source)) {
+        str_heap *h = (str_heap *)source->x.u.h;
+        h->h.refcnt++;
+        return h;
+    }
+    return str_heap_new(kz_str(source), kz_str_len(source), KZ_STRING);
 }
 
 void kz_set_node_pos(kz_value *c, const kz_value *source, kz_pos pos) {
     if (!is_container(c)) return;
-    pos_meta *m = meta(add_positions(c));
-    kz_value old = m->source;
-    m->source = source ? kz_copy(source) : kz_invalid();
-    kz_free(old);
+    cont_heap *h = add_positions(c);
+    pos_meta *m = meta(h);
+    /* Compact entry positions are relative to the container's own. */
+    if (h->h.pos_mode == POS_COMPACT && h->len && (m->self.line != pos.line || m->self.col != pos.col))
+        m = meta(widen_positions(c));
+    str_heap *old = m->source;
+    m->source = source_ref(source);
+    if (old) heap_release(&old->h);
     m->self = pos;
 }
 
 void kz_set_entry_pos(kz_value *c, size_t i, kz_pos pos) {
     if (!is_container(c) || i >= cont_of(c)->len) return;
     cont_heap *h = cont_of(c);
-    if (h->h.refcnt != 1 || !h->h.has_pos) h = add_positions(c);
-    epos(h)[i] = pos;
+    if (h->h.refcnt != 1 || !h->h.pos_mode) add_positions(c);
+    put_epos(c, i, pos);
 }
 
 /* ------------------------------------------------------------ deep ops */
 
-/* A deep copy of a container: same layout, every child deep-copied. */
+/* A deep copy of a container: same layout, every child deep-copied, nothing
+ * shared (the source name is copied too, so the copy may go to another thread). */
 static kz_value deep_copy_container(const kz_value *v) {
     const cont_heap *c = cont_of(v);
-    kz_value out = cont_new((kz_kind)c->h.kind, c->len);
-    if (c->h.has_pos) {
-        kz_set_node_pos(&out, &meta(c)->source, meta(c)->self);
-    }
-    cont_heap *n = cont_of(&out);
+    size_t size = block_size(c->h.kind, c->h.pos_mode, c->len);
+    cont_heap *n = kz_xmalloc(size);
+    n->h = c->h;
+    n->len = n->cap = c->len;
+    n->index = NULL;
+    kz_value out = make_heap((kz_kind)c->h.kind, &n->h);
     for (uint32_t i = 0; i < c->len; i++) {
         if (c->h.kind == KZ_SEQ) {
             items(n)[i] = kz_deep_copy(&items(c)[i]);
@@ -618,9 +701,13 @@ static kz_value deep_copy_container(const kz_value *v) {
             entries(n)[i].key = kz_deep_copy(&entries(c)[i].key);
             entries(n)[i].val = kz_deep_copy(&entries(c)[i].val);
         }
-        if (c->h.has_pos) epos(n)[i] = epos(c)[i];
     }
-    n->len = c->len;
+    if (c->h.pos_mode) {
+        meta(n)->self = meta(c)->self;
+        str_heap *src = meta(c)->source;
+        meta(n)->source = src ? str_heap_new(src->data, src->len, KZ_STRING) : NULL;
+        memcpy(pos_area(n), pos_area(c), c->len * pos_size(c->h.pos_mode));
+    }
     if (c->h.kind == KZ_MAP) index_rebuild(n);
     return out;
 }

@@ -63,8 +63,10 @@ typedef enum kz_kind {
  * can be inlined. Never touch these fields outside lib/core/value.c. */
 typedef struct kz_heap {
     uint32_t refcnt;
-    uint8_t kind;    /* KZ_STRING, KZ_SEQ, KZ_MAP, or KZ_INVALID for error messages */
-    uint8_t has_pos; /* containers: the block carries position data */
+    uint8_t kind;        /* KZ_STRING, KZ_SEQ, KZ_MAP, or KZ_INVALID for error messages */
+    uint8_t pos_mode;    /* containers: what position data the block carries */
+    uint8_t index_log2;  /* mappings with an index: log2 of its slot count */
+    uint8_t pad_;
 } kz_heap;
 
 typedef struct kz_str_heap_ {
@@ -76,9 +78,7 @@ typedef struct kz_str_heap_ {
 typedef struct kz_cont_heap_ {
     kz_heap h;
     uint32_t len, cap;
-    uint32_t *index;    /* mappings: open addressing, entry index + 1, 0 = empty */
-    uint32_t index_cap; /* power of two, or 0 when there is no index */
-    uint32_t pad_;
+    uint32_t *index; /* mappings: open addressing, entry index + 1, 0 = empty */
 } kz_cont_heap_;
 
 typedef struct kz_value_inline_ {
@@ -220,6 +220,11 @@ void kz_map_sort(kz_value *map, kz_key_cmp_fn cmp);
 int kz_key_cmp_bytes(const char *a, size_t alen, const char *b, size_t blen);
 
 /* ---- positions ---- */
+/* A source name (a file name) for kz_set_node_pos that all the containers of a
+ * parse share: a STRING kept in a heap block, so containers hold it by
+ * reference. A short STRING made by kz_string works too, but is then copied
+ * into each container. */
+kz_value kz_source(const char *name);
 /* Source name of a container made by a parser, or NULL. */
 const char *kz_source_name(const kz_value *container);
 kz_pos kz_node_pos(const kz_value *container); /* where the container starts */

@@ -617,7 +617,7 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
     p.data = data;
     p.len = len;
     p.source_name = opts && opts->source_name ? opts->source_name : "<input>";
-    p.source = kz_string(p.source_name);
+    p.source = kz_source(p.source_name);
     p.error = kz_invalid();
     p.doc = kz_invalid();
     yaml_parser_initialize(&p.yp);

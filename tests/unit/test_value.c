@@ -267,6 +267,85 @@ static void test_positions(void **state) {
     kz_free(src);
 }
 
+static void assert_pos(kz_pos p, uint32_t line, uint32_t col) {
+    assert_int_equal(p.line, line);
+    assert_int_equal(p.col, col);
+}
+
+/* Entry positions are stored as line offsets while every entry sits in the
+ * container's column (block YAML), and as full positions otherwise. Every
+ * transition must keep what was recorded. */
+static void test_position_encodings(void **state) {
+    (void)state;
+    kz_value src = kz_source("manifests/app.yaml");
+    kz_value m = kz_map_sized(2);
+    kz_set_node_pos(&m, &src, (kz_pos){10, 5});
+    kz_map_setz(&m, "a", kz_int(1));
+    kz_map_setz(&m, "b", kz_int(2));
+    kz_set_entry_pos(&m, 0, (kz_pos){10, 5});
+    kz_set_entry_pos(&m, 1, (kz_pos){12, 5});
+    for (int i = 0; i < 30; i++) kz_map_set(&m, kz_string_fmt("k%02d", i), kz_int(i)); /* growth */
+    kz_set_entry_pos(&m, 31, (kz_pos){75000, 5}); /* offset beyond 16 bits: widens */
+    assert_pos(kz_entry_pos(&m, 0), 10, 5);
+    assert_pos(kz_entry_pos(&m, 1), 12, 5);
+    assert_pos(kz_entry_pos(&m, 2), 0, 0); /* never set */
+    assert_pos(kz_entry_pos(&m, 31), 75000, 5);
+    kz_set_entry_pos(&m, 2, (kz_pos){13, 9}); /* another column */
+    assert_pos(kz_entry_pos(&m, 2), 13, 9);
+    assert_string_equal(kz_source_name(&m), "manifests/app.yaml");
+
+    /* Flow collection: widened by its second entry; moving the node keeps entries. */
+    kz_value s = kz_seq();
+    kz_seq_push(&s, kz_int(1));
+    kz_seq_push(&s, kz_int(2));
+    kz_set_node_pos(&s, &src, (kz_pos){3, 4});
+    kz_set_entry_pos(&s, 0, (kz_pos){3, 5});
+    kz_set_entry_pos(&s, 1, (kz_pos){3, 8});
+    kz_set_node_pos(&s, &src, (kz_pos){2, 1});
+    assert_pos(kz_entry_pos(&s, 0), 3, 5);
+    assert_pos(kz_entry_pos(&s, 1), 3, 8);
+    assert_pos(kz_node_pos(&s), 2, 1);
+
+    /* Compact, then the node moves: entries stay absolute. */
+    kz_value t = kz_seq();
+    kz_seq_push(&t, kz_int(1));
+    kz_set_node_pos(&t, &src, (kz_pos){7, 3});
+    kz_set_entry_pos(&t, 0, (kz_pos){8, 3});
+    kz_set_node_pos(&t, NULL, (kz_pos){1, 1});
+    assert_pos(kz_entry_pos(&t, 0), 8, 3);
+    assert_null(kz_source_name(&t));
+    kz_seq_insert(&t, 0, kz_null());
+    assert_pos(kz_entry_pos(&t, 0), 0, 0);
+    assert_pos(kz_entry_pos(&t, 1), 8, 3);
+    kz_seq_remove(&t, 0);
+    assert_pos(kz_entry_pos(&t, 0), 8, 3);
+
+    /* Sorting, copy-on-write and deep copies carry positions along. */
+    kz_value c = kz_copy(&m);
+    kz_map_sort(&c, kz_key_cmp_bytes);
+    assert_string_equal(kz_str(kz_map_key_at(&c, 0)), "a");
+    assert_pos(kz_entry_pos(&c, 0), 10, 5);
+    assert_pos(kz_entry_pos(&m, 2), 13, 9); /* m untouched */
+    kz_value d = kz_deep_copy(&m);
+    assert_pos(kz_entry_pos(&d, 31), 75000, 5);
+    assert_string_equal(kz_source_name(&d), "manifests/app.yaml");
+    assert_ptr_not_equal(kz_source_name(&d), kz_source_name(&m)); /* nothing shared */
+
+    /* An inline (short) source string works too; it is copied. */
+    kz_value short_src = kz_string("a.yaml");
+    kz_value u = kz_map();
+    kz_set_node_pos(&u, &short_src, (kz_pos){1, 1});
+    assert_string_equal(kz_source_name(&u), "a.yaml");
+    kz_free(u);
+    kz_free(short_src);
+    kz_free(c);
+    kz_free(d);
+    kz_free(t);
+    kz_free(s);
+    kz_free(m);
+    kz_free(src);
+}
+
 static void test_buf(void **state) {
     (void)state;
     kz_buf b = KZ_BUF_INIT;
@@ -304,6 +383,7 @@ int main(void) {
         cmocka_unit_test(test_equal_and_deep_copy),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_positions),
+        cmocka_unit_test(test_position_encodings),
         cmocka_unit_test(test_buf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
