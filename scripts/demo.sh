@@ -14,7 +14,8 @@ step "$bin/kz" version
 step "$bin/kctl" version --client
 cat <<'MSG'
 
-Example inputs, ready for the commands to come:
-  charts/webapp     a chart (Deployment, Service, ConfigMap)     -> hm template demo charts/webapp
-  overlays/prod     a kustomize overlay on overlays/base          -> kz build overlays/prod
+The project's example inputs, for the commands still to come (rendering charts,
+building overlays, applying them to the embedded store):
+  charts/webapp   a chart: Deployment, Service, ConfigMap
+  overlays/prod   a kustomize overlay on overlays/base
 MSG
