@@ -110,8 +110,40 @@ enum {
     KZ_VF_HEAP = 1 << 0,   /* u.h is valid and refcounted (internal) */
     KZ_VF_QUOTED = 1 << 1, /* YAML scalar was quoted or block (parser hint) */
     KZ_VF_UNSIGNED = 1 << 2, /* INT holding a uint64 above INT64_MAX (kz_uint) */
-    /* bits 4..7 are reserved for a later "Go type" hint of template values */
 };
+
+/*
+ * Go type hints. Helm's templates see Go values, and some output depends on the
+ * Go type, not just the data: `printf "%T"`, `typeOf`, `kindIs`, `%v` of a
+ * []string versus a []interface{}. Bits 4..7 of the flags name the Go type;
+ * zero means the kind's natural type:
+ *   NULL -> nil (<nil>), BOOL -> bool, INT -> int (template constants, len),
+ *   FLOAT -> float64, STRING -> string, SEQ -> []interface {},
+ *   MAP -> map[string]interface {}.
+ * The hint travels with the kz_value struct (a copy keeps it); it never changes
+ * the data, so kz_equal ignores it. lib/tmpl names the types.
+ */
+#define KZ_VF_GOTYPE_SHIFT 4
+#define KZ_VF_GOTYPE_MASK 0xF0
+typedef enum kz_gotype {
+    KZ_GOTYPE_NATURAL = 0,
+    KZ_GOTYPE_INT64,        /* INT: int64 (Sprig's math results) */
+    KZ_GOTYPE_INT32,        /* INT: int32 (a rune constant: 'a') */
+    KZ_GOTYPE_UINT8,        /* INT: uint8 (a byte: index of a string) */
+    KZ_GOTYPE_UINT64,       /* INT: uint64 */
+    KZ_GOTYPE_STRING_SLICE, /* SEQ of STRING: []string (splitList, keys) */
+    KZ_GOTYPE_BYTES,        /* STRING: []uint8 (b64dec of bytes, .Files.GetBytes) */
+    KZ_GOTYPE_STRING_MAP,   /* MAP of STRING: map[string]string */
+} kz_gotype;
+
+static inline kz_gotype kz_gotype_of(const kz_value *v) {
+    return (kz_gotype)((v->x.flags & KZ_VF_GOTYPE_MASK) >> KZ_VF_GOTYPE_SHIFT);
+}
+/* v with its Go type hint set (consumes v, returns it). */
+static inline kz_value kz_with_gotype(kz_value v, kz_gotype t) {
+    v.x.flags = (uint8_t)((v.x.flags & ~KZ_VF_GOTYPE_MASK) | ((unsigned)t << KZ_VF_GOTYPE_SHIFT));
+    return v;
+}
 
 typedef struct kz_pos {
     uint32_t line; /* 1-based; 0 = unknown */
