@@ -128,7 +128,7 @@ enum {
 typedef enum kz_gotype {
     KZ_GOTYPE_NATURAL = 0,
     KZ_GOTYPE_INT64,        /* INT: int64 (Sprig's math results) */
-    KZ_GOTYPE_INT32,        /* INT: int32 (a rune constant: 'a') */
+    KZ_GOTYPE_INT32,        /* INT: int32 (a rune from Go code; template constants like 'a' are int) */
     KZ_GOTYPE_UINT8,        /* INT: uint8 (a byte: index of a string) */
     KZ_GOTYPE_UINT64,       /* INT: uint64 */
     KZ_GOTYPE_STRING_SLICE, /* SEQ of STRING: []string (splitList, keys) */

@@ -10,9 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Go's unicode.IsLetter / unicode.IsDigit (emit_unicode.c). */
-bool kz_go_is_letter(uint32_t c);
-bool kz_go_is_digit(uint32_t c);
+#include "core/unicode.h" /* kz_go_is_letter / kz_go_is_digit for the key order */
 
 /* Would go-yaml v2 print s unquoted? True when its resolver reads the plain
  * scalar s as a string (not null, bool, int, float, timestamp) and s is not a

@@ -1,11 +1,11 @@
 /*
- * Unicode letter and decimal-digit classes for go-yaml's key order (Go's
- * unicode.IsLetter = categories L*, unicode.IsDigit = Nd), non-ASCII part.
- * GENERATED from the Unicode Character Database 14.0.0 (Python's
- * unicodedata); Go 1.23 uses Unicode 15.0, so characters added in 15.0 are
- * missing here. ASCII is handled by the callers.
+ * Unicode letter and decimal-digit classes (Go's unicode.IsLetter = categories
+ * L*, unicode.IsDigit = Nd); see unicode.h. The tables are GENERATED from the
+ * Unicode Character Database 14.0.0 (Python's unicodedata).
  */
-#include "yaml/emit_internal.h"
+#include "core/unicode.h"
+
+#include <stddef.h>
 
 typedef struct {
     uint32_t lo, hi;

@@ -1,0 +1,45 @@
+/* Go type names of template values (see gotype.h). */
+#include "tmpl/gotype.h"
+
+bool kz_gotype_is_unsigned(const kz_value *v) {
+    if (kz_kind_of(v) != KZ_INT) return false;
+    kz_gotype t = kz_gotype_of(v);
+    return t == KZ_GOTYPE_UINT8 || t == KZ_GOTYPE_UINT64 || kz_int_is_unsigned(v);
+}
+
+/* INT types share names between %T and reflect.Kind. */
+static const char *int_type_name(const kz_value *v) {
+    switch (kz_gotype_of(v)) {
+    case KZ_GOTYPE_INT64: return "int64";
+    case KZ_GOTYPE_INT32: return "int32";
+    case KZ_GOTYPE_UINT8: return "uint8";
+    case KZ_GOTYPE_UINT64: return "uint64";
+    default: return kz_int_is_unsigned(v) ? "uint64" : "int";
+    }
+}
+
+const char *kz_gotype_name(const kz_value *v) {
+    switch (kz_kind_of(v)) {
+    case KZ_BOOL: return "bool";
+    case KZ_INT: return int_type_name(v);
+    case KZ_FLOAT: return "float64";
+    case KZ_STRING: return kz_gotype_of(v) == KZ_GOTYPE_BYTES ? "[]uint8" : "string";
+    case KZ_SEQ: return kz_gotype_of(v) == KZ_GOTYPE_STRING_SLICE ? "[]string" : "[]interface {}";
+    case KZ_MAP:
+        return kz_gotype_of(v) == KZ_GOTYPE_STRING_MAP ? "map[string]string"
+                                                        : "map[string]interface {}";
+    default: return "<nil>";
+    }
+}
+
+const char *kz_gokind_name(const kz_value *v) {
+    switch (kz_kind_of(v)) {
+    case KZ_BOOL: return "bool";
+    case KZ_INT: return int_type_name(v);
+    case KZ_FLOAT: return "float64";
+    case KZ_STRING: return kz_gotype_of(v) == KZ_GOTYPE_BYTES ? "slice" : "string";
+    case KZ_SEQ: return "slice";
+    case KZ_MAP: return "map";
+    default: return "invalid";
+    }
+}
