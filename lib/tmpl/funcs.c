@@ -1,0 +1,93 @@
+/* The function table: a kz_value map from name to an index into an array. */
+#include "tmpl/funcs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+
+struct kz_tmpl_funcs {
+    kz_value index; /* MAP: name -> INT position in `funcs` */
+    kz_tmpl_func *funcs;
+    size_t len, cap;
+};
+
+kz_tmpl_funcs *kz_tmpl_funcs_new(void) {
+    kz_tmpl_funcs *t = kz_xcalloc(1, sizeof *t);
+    t->index = kz_map();
+    return t;
+}
+
+void kz_tmpl_funcs_free(kz_tmpl_funcs *t) {
+    if (!t) return;
+    for (size_t i = 0; i < t->len; i++) {
+        free((char *)t->funcs[i].name);
+        free((char *)t->funcs[i].params);
+    }
+    free(t->funcs);
+    kz_free(t->index);
+    free(t);
+}
+
+void kz_tmpl_funcs_add(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, int min_args, int max_args,
+                       void *data) {
+    size_t n = strlen(name);
+    const kz_value *at = kz_map_get(&t->index, name, n);
+    kz_tmpl_func *f;
+    if (at) {
+        f = &t->funcs[kz_int_get(at)];
+    } else {
+        if (t->len == t->cap) {
+            t->cap = t->cap ? t->cap * 2 : 64;
+            t->funcs = kz_xrealloc(t->funcs, t->cap * sizeof *t->funcs);
+        }
+        f = &t->funcs[t->len];
+        char *copy = kz_xmalloc(n + 1);
+        memcpy(copy, name, n + 1);
+        *f = (kz_tmpl_func){.name = copy, .name_len = n};
+        kz_map_set(&t->index, kz_string_n(name, n), kz_int((int64_t)t->len));
+        t->len++;
+    }
+    free((char *)f->params);
+    f->params = NULL;
+    f->fn = fn;
+    f->min_args = min_args;
+    f->max_args = max_args;
+    f->data = data;
+}
+
+void kz_tmpl_funcs_add_typed(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, const char *params, void *data) {
+    const char *dots = strstr(params, "...");
+    int fixed = (int)(dots ? (size_t)(dots - params) : strlen(params));
+    kz_tmpl_funcs_add(t, name, fn, fixed, dots ? KZ_TMPL_VARIADIC : fixed, data);
+    /* stored without the dots: the variadic letter follows the fixed ones */
+    size_t n = (size_t)fixed;
+    char *copy = kz_xmalloc(n + 2);
+    memcpy(copy, params, n);
+    copy[n] = dots ? dots[3] : '\0';
+    copy[n + 1] = '\0';
+    kz_tmpl_func *f = (kz_tmpl_func *)kz_tmpl_funcs_find(t, name, strlen(name));
+    f->params = copy;
+}
+
+const kz_tmpl_func *kz_tmpl_funcs_find(const kz_tmpl_funcs *t, const char *name, size_t len) {
+    if (!t) return NULL;
+    const kz_value *at = kz_map_get(&t->index, name, len);
+    return at ? &t->funcs[kz_int_get(at)] : NULL;
+}
+
+static const char *const builtin_names[] = {
+    "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf",
+    "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne",
+};
+
+bool kz_tmpl_is_builtin(const char *name, size_t len) {
+    for (size_t i = 0; i < sizeof builtin_names / sizeof builtin_names[0]; i++) {
+        if (strlen(builtin_names[i]) == len && memcmp(builtin_names[i], name, len) == 0) return true;
+    }
+    return false;
+}
+
+bool kz_tmpl_funcs_exists(void *ctx, const char *name, size_t len) {
+    return kz_tmpl_funcs_find(ctx, name, len) != NULL || kz_tmpl_is_builtin(name, len);
+}
