@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "core/alloc.h"
+#include "core/base64.h"
 #include "core/buf.h"
 #include "core/file.h"
 #include "yaml/parse_scalar.h"
@@ -402,7 +403,7 @@ static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size
     if (tag_is(tag, "str")) { *out = kz_string_n(s, n); return true; }
     if (tag_is(tag, "binary")) {
         kz_buf raw = KZ_BUF_INIT, clean = KZ_BUF_INIT;
-        bool ok = kz_yaml_base64_decode(s, n, &raw);
+        bool ok = kz_base64_decode(s, n, &raw);
         if (ok) {
             kz_yaml_utf8_sanitize(raw.data ? raw.data : "", raw.len, &clean);
             *out = kz_string_n(clean.data ? clean.data : "", clean.len);

@@ -43,8 +43,6 @@ const char *kz_yaml_class_tag(kz_scalar_class cls);
  * (RFC3339Nano) form to out and return true. */
 bool kz_yaml_timestamp_rfc3339(const char *s, size_t n, kz_buf *out);
 
-/* Decode standard base64 (padding required; CR/LF ignored) into out. */
-bool kz_yaml_base64_decode(const char *s, size_t n, kz_buf *out);
 
 /* Append s to out with invalid UTF-8 sequences replaced by U+FFFD (as Go's JSON
  * encoder does). */
