@@ -1,0 +1,472 @@
+/*
+ * Masterminds/semver v3.3.0 behaviour, rebuilt from its documented grammar and
+ * observed with helm v3.17 (tests/golden/semver/).
+ *
+ * The grammar is expressed as POSIX extended regexes (glibc regcomp). Masterminds
+ * matches with Go's leftmost-first regexps; the patterns used here parse each
+ * accepted string in exactly one way, so POSIX's leftmost-longest rule yields the
+ * same matches and groups. Whitespace is spelled [ \t\n\f\r], Go's \s.
+ */
+#include "semver/semver.h"
+
+#include <pthread.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+
+#define WS "[ \t\n\f\r]"
+/* A version as NewVersion accepts it (before prerelease validation). */
+#define VERSION_RE                                                                      \
+    "^v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(-([0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*))?"       \
+    "(\\+([0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*))?$"
+/* A constraint's version: 9 groups, wildcards allowed (and, as upstream, '|'). */
+#define CV_RE                                                                           \
+    "v?([0-9|xX*]+)(\\.[0-9|xX*]+)?(\\.[0-9|xX*]+)?(-([0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*))?" \
+    "(\\+([0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*))?"
+#define OPS_RE "(=|!=|>|<|>=|=>|<=|=<|~|~>|\\^)?"
+#define CONSTRAINT_RE "^" WS "*" OPS_RE WS "*(" CV_RE ")" WS "*$"
+#define FIND_RE OPS_RE WS "*(" CV_RE ")"
+#define RANGE_RE WS "*(" CV_RE ")" WS "+-" WS "+(" CV_RE ")" WS "*"
+#define VALID_RE                                                                        \
+    "^(" WS "*" OPS_RE WS "*(" CV_RE ")" WS "*)((" WS "+|," WS "*)" OPS_RE WS "*(" CV_RE \
+    ")" WS "*)*$"
+
+#define MAX_GROUPS 24
+
+/* ---------------------------------------------------------------- helpers */
+
+/* The compiled patterns, made once and shared: glibc's regexec is thread-safe. */
+enum { RE_VERSION, RE_CONSTRAINT, RE_FIND, RE_RANGE, RE_VALID, RE_COUNT };
+static regex_t compiled[RE_COUNT];
+static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
+
+static void compile_all(void) {
+    static const char *const patterns[RE_COUNT] = {
+        [RE_VERSION] = VERSION_RE, [RE_CONSTRAINT] = CONSTRAINT_RE, [RE_FIND] = FIND_RE,
+        [RE_RANGE] = RANGE_RE, [RE_VALID] = VALID_RE};
+    for (int i = 0; i < RE_COUNT; i++)
+        /* The patterns are constants: failing to compile them is a programming error. */
+        if (regcomp(&compiled[i], patterns[i], REG_EXTENDED) != 0) abort();
+}
+
+static const regex_t *pattern(int which) {
+    pthread_once(&compiled_once, compile_all);
+    return &compiled[which];
+}
+
+/* Group g of a match as a fresh string ("" when the group did not take part). */
+static char *group_dup(const char *s, const regmatch_t *m, int g) {
+    if (m[g].rm_so < 0) return kz_xstrdup("");
+    return kz_xstrndup(s + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+}
+
+static bool group_empty(const regmatch_t *m, int g) {
+    return m[g].rm_so < 0 || m[g].rm_eo == m[g].rm_so;
+}
+
+static bool all_digits(const char *s, size_t n) {
+    if (n == 0) return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+/* strconv.ParseUint(s, 10, 64) for a digit string; false on overflow. */
+static bool parse_u64(const char *s, size_t n, uint64_t *out) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+/* ---------------------------------------------------------------- versions */
+
+/* Numeric prerelease identifiers with a leading zero are rejected. */
+static kz_value validate_prerelease(const char *pre) {
+    const char *p = pre;
+    while (*p) {
+        size_t len = strcspn(p, ".");
+        if (len > 1 && p[0] == '0' && all_digits(p, len))
+            return kz_error("Version segment starts with 0");
+        p += len;
+        if (*p == '.') p++;
+    }
+    return kz_null();
+}
+
+/* One numeric segment (group g, with its leading '.' if any) into *out. */
+static kz_value parse_segment(const char *s, const regmatch_t *m, int g, uint64_t *out) {
+    *out = 0;
+    if (group_empty(m, g)) return kz_null();
+    const char *digits = s + m[g].rm_so;
+    size_t n = (size_t)(m[g].rm_eo - m[g].rm_so);
+    if (*digits == '.') digits++, n--;
+    if (!parse_u64(digits, n, out))
+        return kz_error("Error parsing version segment: strconv.ParseUint: parsing \"%.*s\": "
+                        "value out of range",
+                        (int)n, digits);
+    return kz_null();
+}
+
+kz_value kz_semver_parse(const char *s, size_t n, kz_semver *out) {
+    *out = (kz_semver){0};
+    if (memchr(s, '\0', n)) return kz_error("Invalid Semantic Version");
+    char *text = kz_xstrndup(s, n);
+    const regex_t *re = pattern(RE_VERSION);
+    regmatch_t m[MAX_GROUPS];
+    int rc = regexec(re, text, MAX_GROUPS, m, 0);
+    if (rc != 0) {
+        free(text);
+        return kz_error("Invalid Semantic Version");
+    }
+    kz_semver v = {.prerelease = group_dup(text, m, 5), .metadata = group_dup(text, m, 8),
+                   .original = text};
+    kz_value err = validate_prerelease(v.prerelease);
+    if (kz_is_null(&err)) err = parse_segment(text, m, 1, &v.major);
+    if (kz_is_null(&err)) err = parse_segment(text, m, 2, &v.minor);
+    if (kz_is_null(&err)) err = parse_segment(text, m, 3, &v.patch);
+    if (!kz_is_null(&err)) {
+        kz_semver_free(&v);
+        return err;
+    }
+    *out = v;
+    return kz_null();
+}
+
+void kz_semver_free(kz_semver *v) {
+    if (!v) return;
+    free(v->prerelease);
+    free(v->metadata);
+    free(v->original);
+    *v = (kz_semver){0};
+}
+
+char *kz_semver_string(const kz_semver *v) {
+    kz_buf b = KZ_BUF_INIT;
+    char num[80];
+    snprintf(num, sizeof num, "%llu.%llu.%llu", (unsigned long long)v->major,
+             (unsigned long long)v->minor, (unsigned long long)v->patch);
+    kz_buf_puts(&b, num);
+    if (v->prerelease && *v->prerelease) {
+        kz_buf_putc(&b, '-');
+        kz_buf_puts(&b, v->prerelease);
+    }
+    if (v->metadata && *v->metadata) {
+        kz_buf_putc(&b, '+');
+        kz_buf_puts(&b, v->metadata);
+    }
+    return kz_buf_detach(&b, NULL);
+}
+
+static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
+
+/* One dot-separated prerelease identifier; "" (absent) sorts first. Numbers
+ * (that fit uint64) sort before alphanumerics and compare numerically. */
+static int compare_identifier(const char *a, size_t an, const char *b, size_t bn) {
+    if (an == bn && memcmp(a, b, an) == 0) return 0;
+    if (an == 0) return -1;
+    if (bn == 0) return 1;
+    uint64_t ai = 0, bi = 0;
+    bool a_num = all_digits(a, an) && parse_u64(a, an, &ai);
+    bool b_num = all_digits(b, bn) && parse_u64(b, bn, &bi);
+    if (a_num && b_num) return ai > bi ? 1 : -1;
+    if (a_num) return -1;
+    if (b_num) return 1;
+    int c = memcmp(a, b, an < bn ? an : bn);
+    if (c != 0) return c > 0 ? 1 : -1;
+    return an > bn ? 1 : -1;
+}
+
+static int compare_prerelease(const char *a, const char *b) {
+    for (;;) {
+        size_t an = strcspn(a, "."), bn = strcspn(b, ".");
+        int c = compare_identifier(a, an, b, bn);
+        if (c != 0) return c;
+        a += an;
+        b += bn;
+        if (!*a && !*b) return 0;
+        if (*a) a++;
+        if (*b) b++;
+    }
+}
+
+int kz_semver_compare(const kz_semver *a, const kz_semver *b) {
+    int c = cmp_u64(a->major, b->major);
+    if (c == 0) c = cmp_u64(a->minor, b->minor);
+    if (c == 0) c = cmp_u64(a->patch, b->patch);
+    if (c != 0) return c;
+    bool a_pre = a->prerelease && *a->prerelease, b_pre = b->prerelease && *b->prerelease;
+    if (!a_pre && !b_pre) return 0;
+    if (!a_pre) return 1;
+    if (!b_pre) return -1;
+    return compare_prerelease(a->prerelease, b->prerelease);
+}
+
+/* ------------------------------------------------------------- constraints */
+
+typedef enum op { OP_TILDE_OR_EQ, OP_NE, OP_GT, OP_LT, OP_GE, OP_LE, OP_TILDE, OP_CARET } op;
+
+typedef struct item {
+    op op;
+    kz_semver con;   /* wildcards replaced by 0 */
+    bool dirty;      /* some part was a wildcard or missing */
+    bool minor_dirty, patch_dirty;
+} item;
+
+typedef struct and_group {
+    item *items;
+    size_t count;
+} and_group;
+
+struct kz_semver_constraint {
+    and_group *ors;
+    size_t count;
+};
+
+static bool is_x(const char *s, size_t n) {
+    return n == 1 && (*s == 'x' || *s == 'X' || *s == '*');
+}
+
+static op op_of(const char *s, size_t n) {
+    static const struct { const char *text; op op; } ops[] = {
+        {"!=", OP_NE}, {">=", OP_GE}, {"=>", OP_GE}, {"<=", OP_LE}, {"=<", OP_LE},
+        {"~>", OP_TILDE}, {">", OP_GT}, {"<", OP_LT}, {"~", OP_TILDE}, {"^", OP_CARET}};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strlen(ops[i].text) == n && memcmp(ops[i].text, s, n) == 0) return ops[i].op;
+    return OP_TILDE_OR_EQ; /* "" and "=" */
+}
+
+/* Whether group g (with its leading '.') is absent or a wildcard. */
+static bool part_is_wild(const char *s, const regmatch_t *m, int g) {
+    if (group_empty(m, g)) return true;
+    const char *p = s + m[g].rm_so;
+    size_t n = (size_t)(m[g].rm_eo - m[g].rm_so);
+    if (*p == '.') p++, n--;
+    return is_x(p, n);
+}
+
+/* "%.*s" arguments for group g of a match on the local `text` ("" when absent). */
+#define GSTR(m, g) (int)(group_empty(m, g) ? 0 : (m)[g].rm_eo - (m)[g].rm_so), \
+                   (group_empty(m, g) ? "" : text + (m)[g].rm_so)
+
+/* One "OP VERSION" (text NUL-terminated). Wildcards and missing parts become 0
+ * and mark the item dirty; the base version is then re-parsed without "v" or
+ * metadata, as upstream does. */
+static kz_value parse_item(const char *text, item *out) {
+    const regex_t *re = pattern(RE_CONSTRAINT);
+    regmatch_t m[MAX_GROUPS];
+    int rc = regexec(re, text, MAX_GROUPS, m, 0);
+    if (rc != 0) return kz_error("improper constraint: %s", text);
+    *out = (item){.op = op_of(text + m[1].rm_so, group_empty(m, 1) ? 0 : (size_t)(m[1].rm_eo - m[1].rm_so))};
+    kz_buf ver = KZ_BUF_INIT;
+    if (part_is_wild(text, m, 3)) {
+        out->dirty = true;
+        kz_buf_printf(&ver, "0.0.0%.*s", GSTR(m, 6));
+    } else if (part_is_wild(text, m, 4)) {
+        out->dirty = out->minor_dirty = true;
+        kz_buf_printf(&ver, "%.*s.0.0%.*s", GSTR(m, 3), GSTR(m, 6));
+    } else if (part_is_wild(text, m, 5)) {
+        out->dirty = out->patch_dirty = true;
+        kz_buf_printf(&ver, "%.*s%.*s.0%.*s", GSTR(m, 3), GSTR(m, 4), GSTR(m, 6));
+    } else {
+        kz_buf_printf(&ver, "%.*s", GSTR(m, 2));
+    }
+    size_t len;
+    char *v = kz_buf_detach(&ver, &len);
+    kz_value err = kz_semver_parse(v, len, &out->con);
+    free(v);
+    if (!kz_is_null(&err)) {
+        kz_free(err);
+        return kz_error("constraint Parser Error");
+    }
+    return kz_null();
+}
+
+/* Replace hyphen ranges "A - B" by ">= A, <= B " (sic: trailing space): each match of RANGE_RE, in
+ * turn, replaces the first occurrence of its text in the string so far. */
+static char *rewrite_ranges(const char *in) {
+    char *s = kz_xstrdup(in);
+    const regex_t *re = pattern(RE_RANGE);
+    regmatch_t m[MAX_GROUPS];
+    size_t pos = 0;
+    char **found = NULL, **repl = NULL;
+    size_t nfound = 0;
+    while (in[pos] && regexec(re, in + pos, MAX_GROUPS, m, pos ? REG_NOTBOL : 0) == 0) {
+        const char *base = in + pos;
+        found = kz_xrealloc(found, (nfound + 1) * sizeof *found);
+        repl = kz_xrealloc(repl, (nfound + 1) * sizeof *repl);
+        found[nfound] = kz_xstrndup(base + m[0].rm_so, (size_t)(m[0].rm_eo - m[0].rm_so));
+        kz_buf r = KZ_BUF_INIT;
+        kz_buf_printf(&r, ">= %.*s, <= %.*s ", (int)(m[1].rm_eo - m[1].rm_so), base + m[1].rm_so,
+                      (int)(m[11].rm_eo - m[11].rm_so), base + m[11].rm_so);
+        repl[nfound++] = kz_buf_detach(&r, NULL);
+        pos += (size_t)m[0].rm_eo;
+    }
+    for (size_t i = 0; i < nfound; i++) {
+        char *at = strstr(s, found[i]);
+        if (at) {
+            kz_buf r = KZ_BUF_INIT;
+            kz_buf_append(&r, s, (size_t)(at - s));
+            kz_buf_puts(&r, repl[i]);
+            kz_buf_puts(&r, at + strlen(found[i]));
+            free(s);
+            s = kz_buf_detach(&r, NULL);
+        }
+        free(found[i]);
+        free(repl[i]);
+    }
+    free(found);
+    free(repl);
+    return s;
+}
+
+/* One "||" alternative: validated as a whole, then split into items. */
+static kz_value parse_and_group(const char *seg, and_group *out) {
+    *out = (and_group){0};
+    const regex_t *valid = pattern(RE_VALID);
+    int rc = regexec(valid, seg, 0, NULL, 0);
+    if (rc != 0) return kz_error("improper constraint: %s", seg);
+    const regex_t *find = pattern(RE_FIND);
+    regmatch_t m[MAX_GROUPS];
+    size_t pos = 0;
+    kz_value err = kz_null();
+    while (seg[pos] && regexec(find, seg + pos, MAX_GROUPS, m, pos ? REG_NOTBOL : 0) == 0) {
+        char *text = kz_xstrndup(seg + pos + m[0].rm_so, (size_t)(m[0].rm_eo - m[0].rm_so));
+        out->items = kz_xrealloc(out->items, (out->count + 1) * sizeof *out->items);
+        err = parse_item(text, &out->items[out->count]);
+        free(text);
+        if (!kz_is_null(&err)) break;
+        out->count++;
+        pos += (size_t)(m[0].rm_eo > 0 ? m[0].rm_eo : 1);
+    }
+    return err;
+}
+
+kz_value kz_semver_constraint_parse(const char *s, size_t n, kz_semver_constraint **out) {
+    *out = NULL;
+    if (memchr(s, '\0', n)) return kz_error("improper constraint: %.*s", (int)n, s);
+    char *input = kz_xstrndup(s, n);
+    char *text = rewrite_ranges(input);
+    free(input);
+    kz_semver_constraint *c = kz_xcalloc(1, sizeof *c);
+    kz_value err = kz_null();
+    const char *seg = text;
+    for (;;) {
+        const char *bar = strstr(seg, "||");
+        size_t len = bar ? (size_t)(bar - seg) : strlen(seg);
+        char *part = kz_xstrndup(seg, len);
+        c->ors = kz_xrealloc(c->ors, (c->count + 1) * sizeof *c->ors);
+        err = parse_and_group(part, &c->ors[c->count++]);
+        free(part);
+        if (!kz_is_null(&err) || !bar) break;
+        seg = bar + 2;
+    }
+    free(text);
+    if (!kz_is_null(&err)) {
+        kz_semver_constraint_free(c);
+        return err;
+    }
+    *out = c;
+    return kz_null();
+}
+
+void kz_semver_constraint_free(kz_semver_constraint *c) {
+    if (!c) return;
+    for (size_t i = 0; i < c->count; i++) {
+        for (size_t j = 0; j < c->ors[i].count; j++) kz_semver_free(&c->ors[i].items[j].con);
+        free(c->ors[i].items);
+    }
+    free(c->ors);
+    free(c);
+}
+
+/* ------------------------------------------------------------------ checks */
+
+static bool has_pre(const kz_semver *v) { return v->prerelease && *v->prerelease; }
+
+static bool check_tilde(const kz_semver *v, const item *c) {
+    if (kz_semver_compare(v, &c->con) < 0) return false;
+    /* ~0.0.0 admits everything (>= 0.0.0) */
+    if (c->con.major == 0 && c->con.minor == 0 && c->con.patch == 0 && !c->minor_dirty &&
+        !c->patch_dirty)
+        return true;
+    if (v->major != c->con.major) return false;
+    return v->minor == c->con.minor || c->minor_dirty;
+}
+
+static bool check_not_equal(const kz_semver *v, const item *c) {
+    if (c->dirty) {
+        if (c->con.major != v->major) return true;
+        if (c->con.minor != v->minor && !c->minor_dirty) return true;
+        if (c->minor_dirty) return false;
+        if (c->con.patch != v->patch && !c->patch_dirty) return true;
+        if (c->patch_dirty) {
+            if (has_pre(v) || has_pre(&c->con))
+                return compare_prerelease(v->prerelease, c->con.prerelease) != 0;
+            return false;
+        }
+    }
+    return kz_semver_compare(v, &c->con) != 0;
+}
+
+static bool check_greater(const kz_semver *v, const item *c) {
+    if (!c->dirty) return kz_semver_compare(v, &c->con) > 0;
+    if (v->major != c->con.major) return v->major > c->con.major;
+    if (c->minor_dirty) return false;       /* >1 needs 2.0.0 or more */
+    if (c->patch_dirty) return v->minor > c->con.minor; /* >1.1 needs 1.2.0 */
+    return kz_semver_compare(v, &c->con) > 0;
+}
+
+static bool check_less_equal(const kz_semver *v, const item *c) {
+    if (!c->dirty) return kz_semver_compare(v, &c->con) <= 0;
+    if (v->major > c->con.major) return false;
+    if (v->major == c->con.major && v->minor > c->con.minor && !c->minor_dirty) return false;
+    return true;
+}
+
+/* ^1.2.3 -> <2.0.0; ^0.2.3 -> <0.3.0; ^0.0.3 -> =0.0.3; ^0.0 -> <0.1.0; ^0 -> <1.0.0 */
+static bool check_caret(const kz_semver *v, const item *c) {
+    if (kz_semver_compare(v, &c->con) < 0) return false;
+    if (c->con.major > 0 || c->minor_dirty) return v->major == c->con.major;
+    if (v->major > 0) return false;
+    if (c->con.minor > 0 || c->patch_dirty) return v->minor == c->con.minor;
+    if (v->minor > 0) return false;
+    return v->patch == c->con.patch;
+}
+
+static bool check_item(const item *c, const kz_semver *v) {
+    /* A prerelease only satisfies constraints that mention one; upstream skips
+     * this rule for a plain "!=1.2.3", which any prerelease satisfies. */
+    bool plain_not_equal = c->op == OP_NE && !c->dirty;
+    if (has_pre(v) && !has_pre(&c->con) && !plain_not_equal) return false;
+    switch (c->op) {
+    case OP_TILDE_OR_EQ:
+        return c->dirty ? check_tilde(v, c) : kz_semver_compare(v, &c->con) == 0;
+    case OP_NE: return check_not_equal(v, c);
+    case OP_GT: return check_greater(v, c);
+    case OP_LT: return kz_semver_compare(v, &c->con) < 0;
+    case OP_GE: return kz_semver_compare(v, &c->con) >= 0;
+    case OP_LE: return check_less_equal(v, c);
+    case OP_TILDE: return check_tilde(v, c);
+    case OP_CARET: return check_caret(v, c);
+    }
+    return false;
+}
+
+bool kz_semver_constraint_check(const kz_semver_constraint *c, const kz_semver *v) {
+    for (size_t i = 0; i < c->count; i++) {
+        bool all = true;
+        for (size_t j = 0; j < c->ors[i].count && all; j++)
+            all = check_item(&c->ors[i].items[j], v);
+        if (all) return true;
+    }
+    return false;
+}
