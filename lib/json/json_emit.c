@@ -17,6 +17,7 @@
 
 #include "core/alloc.h"
 #include "core/gofloat.h"
+#include "core/utf8.h"
 #include "json/json.h"
 
 typedef struct emitter {
@@ -61,33 +62,6 @@ static const uint8_t byte_class[256] = {
 
 static const char hex_digits[] = "0123456789abcdef";
 
-/* Length of the well-formed UTF-8 sequence at s (1..4 bytes), or 0 when the
- * byte at s doesn't start one. Same acceptance as Go's utf8.DecodeRune: no
- * overlong forms, no surrogates (U+D800..DFFF), nothing above U+10FFFF. */
-static size_t utf8_sequence_len(const unsigned char *s, size_t avail) {
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0) lo = 0xA0;      /* overlong */
-        else if (c == 0xED) hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0) lo = 0x90;      /* overlong */
-        else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
-    } else {
-        return 0;
-    }
-    if (avail < len) return 0;
-    if (s[1] < lo || s[1] > hi) return 0;
-    for (size_t i = 2; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    return len;
-}
-
 /* The escape for one ASCII byte that can't be written as is. */
 static void append_ascii_escape(kz_buf *out, unsigned char c) {
     char esc[6] = {'\\', 0, 0, 0, 0, 0};
@@ -126,7 +100,7 @@ static void append_json_string(const emitter *em, const char *str, size_t n) {
             continue;
         }
         if (cls == B_UTF8) {
-            size_t len = utf8_sequence_len(s + i, n - i);
+            size_t len = kz_utf8_valid_len(s + i, n - i);
             /* U+2028 and U+2029 (E2 80 A8/A9) break JavaScript string literals:
              * Go escapes them even when HTML escaping is off. */
             bool line_sep = len == 3 && c == 0xE2 && s[i + 1] == 0x80 &&

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/utf8.h"
 #include "json/json.h"
 
 static kz_value from_jansson(json_t *j, kz_json_numbers numbers);
@@ -52,22 +53,6 @@ static json_t *load(const char *text, size_t len, size_t flags, json_error_t *er
     return json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | flags, err);
 }
 
-/* Length of a valid UTF-8 sequence at p (1..4), or 0 if the bytes there are not
- * one (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_valid_len(const unsigned char *p, size_t avail) {
-    unsigned c = p[0];
-    if (c < 0x80) return 1;
-    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    if (n == 0 || c > 0xF4 || n > avail) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80) return 0;
-    if (c == 0xE0 && p[1] < 0xA0) return 0;  /* overlong */
-    if (c == 0xED && p[1] >= 0xA0) return 0; /* surrogate */
-    if (c == 0xF0 && p[1] < 0x90) return 0;  /* overlong */
-    if (c == 0xF4 && p[1] >= 0x90) return 0; /* > U+10FFFF */
-    return n;
-}
-
 static bool is_hex4(const char *p, size_t avail, unsigned *out) {
     if (avail < 4) return false;
     unsigned v = 0;
@@ -93,7 +78,7 @@ static void replace_bad_unicode(const char *text, size_t len, kz_buf *out) {
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)text[i];
         if (c >= 0x80) {
-            size_t n = utf8_valid_len((const unsigned char *)text + i, len - i);
+            size_t n = kz_utf8_valid_len((const unsigned char *)text + i, len - i);
             if (n) kz_buf_append(out, text + i, n);
             else kz_buf_append(out, fffd_raw, 3);
             i += n ? n : 1;

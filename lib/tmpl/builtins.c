@@ -67,7 +67,7 @@ static const char *js_ascii_escape(unsigned char c, char scratch[7]) {
  * runes become \uXXXX with at least four upper-case hex digits. */
 static size_t js_escape_rune(kz_buf *out, const unsigned char *s, size_t n) {
     uint32_t r;
-    size_t size = kz_fmt_utf8_decode(s, n, &r);
+    size_t size = kz_utf8_decode(s, n, &r);
     if (kz_fmt_isprint(r))
         kz_buf_append(out, (const char *)s, size);
     else

@@ -59,7 +59,7 @@ static kz_buf *scratch(printer *p) {
 
 static void put_rune(kz_buf *out, uint32_t r) {
     char tmp[4];
-    kz_buf_append(out, tmp, kz_fmt_utf8_encode(tmp, r));
+    kz_buf_append(out, tmp, kz_utf8_encode(tmp, r));
 }
 
 /* ---- padding ---- */
@@ -83,7 +83,7 @@ static void pad_runes(printer *p, const char *s, size_t n, size_t runes) {
 }
 
 static void pad(printer *p, const char *s, size_t n) {
-    size_t runes = p->f.wid_present ? kz_fmt_rune_count(s, n) : n;
+    size_t runes = p->f.wid_present ? kz_utf8_rune_count(s, n) : n;
     pad_runes(p, s, n, runes);
 }
 
@@ -107,7 +107,7 @@ static size_t truncated_len(const printer *p, const char *s, size_t n) {
     size_t i = 0;
     for (int left = p->f.prec; i < n && left > 0; left--) {
         uint32_t r;
-        i += u[i] < 0x80 ? 1 : kz_fmt_utf8_decode(u + i, n - i, &r);
+        i += u[i] < 0x80 ? 1 : kz_utf8_decode(u + i, n - i, &r);
     }
     return i;
 }
@@ -226,7 +226,7 @@ static void fmt_unicode(printer *p, uint64_t u) {
     size_t i = size;
     if (p->f.sharp && u <= KZ_RUNE_MAX && kz_fmt_isprint((uint32_t)u)) {
         char tmp[4];
-        size_t n = kz_fmt_utf8_encode(tmp, (uint32_t)u);
+        size_t n = kz_utf8_encode(tmp, (uint32_t)u);
         buf[--i] = '\'';
         i -= n;
         memcpy(buf + i, tmp, n);
@@ -251,7 +251,7 @@ static void fmt_unicode(printer *p, uint64_t u) {
 static void fmt_c(printer *p, uint64_t u) {
     char tmp[4];
     uint32_t r = u > KZ_RUNE_MAX ? KZ_RUNE_ERROR : (uint32_t)u;
-    size_t n = kz_fmt_utf8_encode(tmp, r);
+    size_t n = kz_utf8_encode(tmp, r);
     pad_runes(p, tmp, n, 1);
 }
 
@@ -849,7 +849,7 @@ void kz_fmt_sprintf(kz_buf *out, const char *format, size_t format_len, size_t a
             break;
         }
         uint32_t verb;
-        fs.i += kz_fmt_utf8_decode((const unsigned char *)format + fs.i, fs.end - fs.i, &verb);
+        fs.i += kz_utf8_decode((const unsigned char *)format + fs.i, fs.end - fs.i, &verb);
         print_verb(&p, &fs, verb, argv);
     }
     if (!fs.reordered && fs.arg < fs.argc) print_extra(&p, &fs, argv);

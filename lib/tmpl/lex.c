@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/unicode.h"
+#include "core/utf8.h"
 
 typedef struct lex_state lex_state;
 typedef const lex_state *(*lex_fn)(kz_tmpl_lexer *l);
@@ -30,30 +31,10 @@ static const char right_comment[] = "*/";
 
 /* ---- runes ---- */
 
-/* Decode one UTF-8 rune at s[0..n) as Go's utf8.DecodeRuneInString does:
- * invalid or truncated sequences give U+FFFD with width 1. */
+/* One rune as Go's utf8.DecodeRuneInString reads it (invalid: U+FFFD, width 1). */
 static int32_t decode_rune(const unsigned char *s, size_t n, size_t *width) {
-    unsigned c = s[0];
-    *width = 1;
-    if (c < 0x80) return (int32_t)c;
-    size_t need;
-    uint32_t r, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1, r = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2, r = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3, r = c & 0x07, min = 0x10000;
-    } else {
-        return 0xFFFD;
-    }
-    if (n < need + 1) return 0xFFFD;
-    for (size_t i = 1; i <= need; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0xFFFD;
-        r = (r << 6) | (s[i] & 0x3F);
-    }
-    if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) return 0xFFFD;
-    *width = need + 1;
+    uint32_t r;
+    *width = kz_utf8_decode(s, n, &r);
     return (int32_t)r;
 }
 

@@ -20,6 +20,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/utf8.h"
 #include "tmpl/lex.h"
 
 /* Nesting limit of parenthesised pipelines, as Go's maxStackDepth. Go's stacks
@@ -581,25 +582,6 @@ static int unhex(char c) {
     return -1;
 }
 
-static void put_utf8(kz_buf *b, int32_t r) {
-    uint32_t u = (uint32_t)r;
-    if (u < 0x80) {
-        kz_buf_putc(b, (char)u);
-    } else if (u < 0x800) {
-        kz_buf_putc(b, (char)(0xC0 | (u >> 6)));
-        kz_buf_putc(b, (char)(0x80 | (u & 0x3F)));
-    } else if (u < 0x10000) {
-        kz_buf_putc(b, (char)(0xE0 | (u >> 12)));
-        kz_buf_putc(b, (char)(0x80 | ((u >> 6) & 0x3F)));
-        kz_buf_putc(b, (char)(0x80 | (u & 0x3F)));
-    } else {
-        kz_buf_putc(b, (char)(0xF0 | (u >> 18)));
-        kz_buf_putc(b, (char)(0x80 | ((u >> 12) & 0x3F)));
-        kz_buf_putc(b, (char)(0x80 | ((u >> 6) & 0x3F)));
-        kz_buf_putc(b, (char)(0x80 | (u & 0x3F)));
-    }
-}
-
 /* One character of a quoted literal at s[0..n): its value, whether it is a
  * rune to encode as UTF-8 (rather than a single byte), and its length.
  * Returns false on bad syntax. */
@@ -696,7 +678,7 @@ static bool unquote(const char *s, size_t n, kz_buf *out) {
         if (r < 0x80 || !multibyte) {
             kz_buf_putc(out, (char)r);
         } else {
-            put_utf8(out, r);
+            kz_utf8_append(out, (uint32_t)r);
         }
     }
     return i == n - 1;

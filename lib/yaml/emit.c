@@ -15,6 +15,7 @@
 
 #include "core/alloc.h"
 #include "core/gofloat.h"
+#include "core/utf8.h"
 #include "yaml/emit_internal.h"
 
 enum {
@@ -150,29 +151,8 @@ static bool starts_with_bom(const unsigned char *v, size_t n) {
 
 /* Decode one character as Go does (invalid sequences: width 1, U+FFFD). */
 static uint32_t decode_go(const unsigned char *s, size_t n, size_t i, size_t *w) {
-    unsigned char c = s[i];
-    *w = 1;
-    if (c < 0x80) return c;
-    size_t need;
     uint32_t r;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) need = 1, r = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2, r = c & 0x0F;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3, r = c & 0x07;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else return 0xFFFD;
-    if (i + need >= n) return 0xFFFD;
-    for (size_t k = 1; k <= need; k++) {
-        unsigned char b = s[i + k];
-        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return 0xFFFD;
-        r = (r << 6) | (b & 0x3F);
-    }
-    *w = need + 1;
+    *w = kz_utf8_decode(s + i, n - i, &r);
     return r;
 }
 
@@ -181,21 +161,6 @@ static bool needs_normalizing(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] >= 0x7F) return true;
     return false;
-}
-
-static void append_utf8(kz_buf *b, uint32_t r) {
-    char t[4];
-    size_t k;
-    if (r < 0x80) t[0] = (char)r, k = 1;
-    else if (r < 0x800) t[0] = (char)(0xC0 | (r >> 6)), t[1] = (char)(0x80 | (r & 0x3F)), k = 2;
-    else if (r < 0x10000) {
-        t[0] = (char)(0xE0 | (r >> 12)), t[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-        t[2] = (char)(0x80 | (r & 0x3F)), k = 3;
-    } else {
-        t[0] = (char)(0xF0 | (r >> 18)), t[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-        t[2] = (char)(0x80 | ((r >> 6) & 0x3F)), t[3] = (char)(0x80 | (r & 0x3F)), k = 4;
-    }
-    kz_buf_append(b, t, k);
 }
 
 /*
@@ -248,7 +213,7 @@ static bool normalize_text(emitter *e, const char *src, size_t n, kz_buf *dst) {
             }
             continue;
         }
-        if (r == 0xFFFD && w == 1) append_utf8(dst, 0xFFFD); /* invalid byte */
+        if (r == 0xFFFD && w == 1) kz_utf8_append(dst, KZ_RUNE_ERROR); /* invalid byte */
         else kz_buf_append(dst, src + i, w);
         i += w;
     }

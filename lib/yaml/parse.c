@@ -19,6 +19,7 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/utf8.h"
 #include "yaml/parse_scalar.h"
 
 /* Alias bombs: aliases share values, so parsing never copies; but consumers walk
@@ -405,7 +406,7 @@ static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size
         kz_buf raw = KZ_BUF_INIT, clean = KZ_BUF_INIT;
         bool ok = kz_base64_decode(s, n, &raw);
         if (ok) {
-            kz_yaml_utf8_sanitize(raw.data ? raw.data : "", raw.len, &clean);
+            kz_utf8_sanitize(raw.data ? raw.data : "", raw.len, &clean);
             *out = kz_string_n(clean.data ? clean.data : "", clean.len);
         } else {
             fail_at(p, pos, "!!binary value contains invalid base64 data");

@@ -257,42 +257,6 @@ bool kz_yaml_timestamp_rfc3339(const char *s, size_t n, kz_buf *out) {
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n) {
-    unsigned c = s[0];
-    if (c < 0x80) return 1;
-    size_t len;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F; /* no surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else return 0;
-    if (n < len || s[1] < lo || s[1] > hi) return 0;
-    for (size_t k = 2; k < len; k++)
-        if (s[k] < 0x80 || s[k] > 0xBF) return 0;
-    return len;
-}
-
-void kz_yaml_utf8_sanitize(const char *s, size_t n, kz_buf *out) {
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_seq_len(u + i, n - i);
-        if (k == 0) {
-            kz_buf_append(out, "\xEF\xBF\xBD", 3);
-            i++;
-        } else {
-            kz_buf_append(out, s + i, k);
-            i += k;
-        }
-    }
-}
-
 /* --------------------------------------------------- float32 %g (keys) */
 
 void kz_yaml_format_float32_g(kz_buf *out, double f) {

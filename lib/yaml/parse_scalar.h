@@ -44,9 +44,6 @@ const char *kz_yaml_class_tag(kz_scalar_class cls);
 bool kz_yaml_timestamp_rfc3339(const char *s, size_t n, kz_buf *out);
 
 
-/* Append s to out with invalid UTF-8 sequences replaced by U+FFFD (as Go's JSON
- * encoder does). */
-void kz_yaml_utf8_sanitize(const char *s, size_t n, kz_buf *out);
 
 /* Go's strconv.FormatFloat(f, 'g', -1, 32): how sigs.k8s.io/yaml names float keys. */
 void kz_yaml_format_float32_g(kz_buf *out, double f);

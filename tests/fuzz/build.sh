@@ -10,9 +10,9 @@ mkdir -p "$out/corpus"
 flags="-g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -DKZ_VERSION=\"fuzz\" -fsanitize=fuzzer,address,undefined"
 for target in fuzz_yaml fuzz_tmpl; do
   # shellcheck disable=SC2046
-  clang $flags -I"$top/lib" $(pkg-config --cflags yaml-0.1 jansson) \
+  clang $flags -I"$top/lib" $(pkg-config --cflags yaml-0.1 jansson libpcre2-8) \
     "$top/tests/fuzz/$target.c" $(find "$top/lib" -name '*.c') \
-    $(pkg-config --libs yaml-0.1 jansson) -lpthread -lm -o "$out/$target"
+    $(pkg-config --libs yaml-0.1 jansson libpcre2-8) -lpthread -lm -o "$out/$target"
 done
 find "$top/tests/golden" "$top/charts" "$top/overlays" -type f \( -name '*.yaml' -o -name '*.json' \) \
   -size -64k -exec cp -t "$out/corpus" {} + 2>/dev/null || true
