@@ -134,6 +134,12 @@ typedef enum kz_gotype {
     KZ_GOTYPE_STRING_SLICE, /* SEQ of STRING: []string (splitList, keys) */
     KZ_GOTYPE_BYTES,        /* STRING: []uint8 (b64dec of bytes, .Files.GetBytes) */
     KZ_GOTYPE_STRING_MAP,   /* MAP of STRING: map[string]string */
+    KZ_GOTYPE_INT_SLICE,    /* SEQ of INT: []int (until, untilStep) */
+    /* Go objects of the function library, kept as MAPs (see core/gotime.h and
+     * lib/funcs): fmt prints them with their String method or as a struct. */
+    KZ_GOTYPE_TIME,         /* MAP: time.Time (now, toDate), core/gotime.h */
+    KZ_GOTYPE_SEMVER,       /* MAP: *semver.Version {Major Minor Patch Prerelease Metadata Original} */
+    KZ_GOTYPE_CERT,         /* MAP: sprig.certificate {Cert Key} (genCA, ...) */
 } kz_gotype;
 
 static inline kz_gotype kz_gotype_of(const kz_value *v) {

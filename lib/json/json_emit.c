@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/goobj.h"
 #include "core/alloc.h"
 #include "core/gofloat.h"
 #include "core/utf8.h"
@@ -279,7 +280,16 @@ static int emit_value(const emitter *em, const kz_value *v, size_t depth) {
     case KZ_FLOAT: return append_float(em, kz_float_get(v));
     case KZ_STRING: append_json_string(em, kz_str(v), kz_str_len(v)); return 0;
     case KZ_SEQ: return emit_seq(em, v, depth);
-    case KZ_MAP: return emit_map(em, v, depth);
+    case KZ_MAP: {
+        kz_buf text = KZ_BUF_INIT; /* time.Time and *semver.Version marshal as strings */
+        if (kz_gotype_of(v) != KZ_GOTYPE_NATURAL && kz_goobj_json_string(v, &text)) {
+            append_json_string(em, text.data, text.len);
+            kz_buf_free(&text);
+            return 0;
+        }
+        kz_buf_free(&text);
+        return emit_map(em, v, depth);
+    }
     case KZ_INVALID: break;
     }
     /* An error value carries its own message: pass it on rather than hide it. */

@@ -557,36 +557,54 @@ static kz_exec_flow walk(kz_exec_state *st, const xval *dot, const kz_tmpl_node 
 
 static const kz_tmpl_exec_opts default_opts = {.missingkey = KZ_TMPL_MISSING_ZERO};
 
-kz_value kz_tmpl_execute(const kz_tmpl_set *set, const char *name, size_t name_len, const kz_value *dot,
-                         const kz_tmpl_exec_opts *opts, kz_buf *out) {
-    const kz_tmpl_tree *tree = kz_tmpl_set_lookup(set, name, name_len);
-    if (!tree) {
-        char *q = kz_exec_quote(name, name_len);
-        kz_value err = kz_error("template: no template %s associated with template %s", q, q);
-        free(q);
-        return err;
-    }
+/* One Go execution of `tree`. A nested execution (include) inherits the
+ * caller's stack accounting, so a deep chain of includes moves to a helper
+ * thread's stack as deep template calls do. */
+static kz_value execute_tree(const kz_tmpl_set *set, const kz_tmpl_tree *tree, const kz_value *dot,
+                            const kz_tmpl_exec_opts *opts, kz_buf *out, const kz_exec_state *parent) {
     char base;
     kz_exec_state st = {
         .set = set,
         .opts = opts ? opts : &default_opts,
         .out = out,
         .tree = tree,
-        .stack_base = (uintptr_t)&base,
-        .stack_budget = CALLER_STACK_BUDGET,
+        .stack_base = parent ? parent->stack_base : (uintptr_t)&base,
+        .stack_budget = parent ? parent->stack_budget : CALLER_STACK_BUDGET,
     };
     /* Go's reflect.ValueOf(nil data) is the invalid value. */
     xval root = {.v = dot && kz_kind_of(dot) != KZ_NULL ? kz_copy(dot) : kz_invalid()};
     st.depth = -1; /* walk_tree counts the outermost template as depth 0 */
-    walk_tree(&st, tree, &root);
+    if (stack_used(&st) > st.stack_budget) walk_tree_on_new_stack(&st, tree, &root);
+    else walk_tree(&st, tree, &root);
     kz_free(root.v);
     free(st.vars);
     return st.failed ? st.err : kz_null();
 }
 
+static kz_value no_template(const char *name, size_t name_len) {
+    char *q = kz_exec_quote(name, name_len);
+    kz_value err = kz_error("template: no template %s associated with template %s", q, q);
+    free(q);
+    return err;
+}
+
+kz_value kz_tmpl_execute(const kz_tmpl_set *set, const char *name, size_t name_len, const kz_value *dot,
+                         const kz_tmpl_exec_opts *opts, kz_buf *out) {
+    const kz_tmpl_tree *tree = kz_tmpl_set_lookup(set, name, name_len);
+    if (!tree) return no_template(name, name_len);
+    return execute_tree(set, tree, dot, opts, out, NULL);
+}
+
 kz_value kz_tmpl_call_execute(kz_tmpl_call *call, const char *name, size_t name_len, const kz_value *dot,
                               kz_buf *out) {
-    return kz_tmpl_execute(call->set, name, name_len, dot, call->opts, out);
+    return kz_tmpl_call_execute_in(call, call->set, name, name_len, dot, out);
+}
+
+kz_value kz_tmpl_call_execute_in(kz_tmpl_call *call, const kz_tmpl_set *set, const char *name, size_t name_len,
+                                 const kz_value *dot, kz_buf *out) {
+    const kz_tmpl_tree *tree = kz_tmpl_set_lookup(set, name, name_len);
+    if (!tree) return no_template(name, name_len);
+    return execute_tree(set, tree, dot, call->opts, out, call->exec_state_);
 }
 
 void kz_tmpl_strip_no_value(kz_buf *buf) {

@@ -76,6 +76,7 @@ struct kz_tmpl_call {
     const kz_tmpl_set *set;        /* the set being executed */
     const kz_tmpl_exec_opts *opts; /* the execution's options (user pointer) */
     int depth;                     /* template nesting depth at the call */
+    const struct kz_exec_state *exec_state_; /* internal: the running execution */
 };
 
 /* Re-enter the engine from a function (Helm's include): execute template `name`
@@ -84,6 +85,11 @@ struct kz_tmpl_call {
  * own counter in its `user` data). Result as kz_tmpl_execute. */
 kz_value kz_tmpl_call_execute(kz_tmpl_call *call, const char *name, size_t name_len, const kz_value *dot,
                               kz_buf *out);
+
+/* The same with another set (Helm's tpl executes its text in a set layered
+ * over the caller's: kz_tmpl_set_new_overlay). */
+kz_value kz_tmpl_call_execute_in(kz_tmpl_call *call, const kz_tmpl_set *set, const char *name, size_t name_len,
+                                 const kz_value *dot, kz_buf *out);
 
 /* Remove every "<no value>" from buf (Helm's last step on a rendered file). */
 void kz_tmpl_strip_no_value(kz_buf *buf);

@@ -400,7 +400,7 @@ static xval eval_call(kz_exec_state *st, const xval *dot, const callee *c, const
             for (size_t i = 0; i < argc; i++) {
                 if (kz_kind_of(&argv[i]) == KZ_INVALID) argv[i] = kz_null();
             }
-            kz_tmpl_call call = {.func = c->f, .set = st->set, .opts = st->opts, .depth = st->depth};
+            kz_tmpl_call call = {.func = c->f, .set = st->set, .opts = st->opts, .depth = st->depth, .exec_state_ = st};
             result = c->f->fn(&call, argc, argv);
         }
         if (kz_error_message(&result)) {

@@ -19,6 +19,7 @@
 #include "core/alloc.h"
 #include "core/gofloat.h"
 #include "tmpl/fmt_internal.h"
+#include "core/goobj.h"
 #include "tmpl/gotype.h"
 
 static const char lower_digits[] = "0123456789abcdefx";
@@ -598,6 +599,40 @@ static void print_map(printer *p, const kz_value *v, uint32_t verb, int depth) {
     kz_buf_putc(p->out, p->f.sharp_v ? '}' : ']');
 }
 
+static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth);
+
+/* Go objects of the function library (core/goobj.h): a Stringer is printed
+ * through String() for the string verbs (Go's handleMethods); a certificate is
+ * a struct {Cert Key}. Returns false for other values. */
+static bool print_go_object(printer *p, const kz_value *v, uint32_t verb, int depth) {
+    if (kz_kind_of(v) != KZ_MAP || kz_gotype_of(v) == KZ_GOTYPE_NATURAL || kz_gotype_of(v) == KZ_GOTYPE_STRING_MAP)
+        return false;
+    if (kz_gotype_of(v) == KZ_GOTYPE_CERT) {
+        static const char *const fields[] = {"Cert", "Key"};
+        kz_buf_putc(p->out, '{');
+        for (size_t i = 0; i < 2; i++) {
+            if (i) kz_buf_putc(p->out, p->f.sharp_v ? ',' : ' ');
+            if (p->f.plus_v || p->f.sharp_v) kz_buf_printf(p->out, "%s:", fields[i]);
+            const kz_value *f = kz_map_getz(v, fields[i]);
+            kz_value empty = kz_string("");
+            print_value(p, f ? f : &empty, verb, depth + 1);
+        }
+        kz_buf_putc(p->out, '}');
+        return true;
+    }
+    if (verb != 'v' && verb != 's' && verb != 'x' && verb != 'X' && verb != 'q') return false;
+    kz_buf text = KZ_BUF_INIT;
+    if (!kz_goobj_string(v, &text)) {
+        kz_buf_free(&text);
+        return false;
+    }
+    kz_value s = kz_string_n(text.data ? text.data : "", text.len);
+    print_string(p, &s, verb);
+    kz_free(s);
+    kz_buf_free(&text);
+    return true;
+}
+
 /* Go's printArg (depth 0) and printValue (inside slices and maps). */
 static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth) {
     kz_kind kind = kz_kind_of(v);
@@ -616,6 +651,7 @@ static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth)
         bad_verb(p, verb, v);
         return;
     }
+    if (print_go_object(p, v, verb, depth)) return;
     switch (kind) {
     case KZ_BOOL: print_bool(p, v, verb); break;
     case KZ_INT: print_integer(p, (uint64_t)v->x.u.i, !kz_gotype_is_unsigned(v), verb, v); break;

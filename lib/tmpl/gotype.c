@@ -24,10 +24,20 @@ const char *kz_gotype_name(const kz_value *v) {
     case KZ_INT: return int_type_name(v);
     case KZ_FLOAT: return "float64";
     case KZ_STRING: return kz_gotype_of(v) == KZ_GOTYPE_BYTES ? "[]uint8" : "string";
-    case KZ_SEQ: return kz_gotype_of(v) == KZ_GOTYPE_STRING_SLICE ? "[]string" : "[]interface {}";
+    case KZ_SEQ:
+        switch (kz_gotype_of(v)) {
+        case KZ_GOTYPE_STRING_SLICE: return "[]string";
+        case KZ_GOTYPE_INT_SLICE: return "[]int";
+        default: return "[]interface {}";
+        }
     case KZ_MAP:
-        return kz_gotype_of(v) == KZ_GOTYPE_STRING_MAP ? "map[string]string"
-                                                        : "map[string]interface {}";
+        switch (kz_gotype_of(v)) {
+        case KZ_GOTYPE_STRING_MAP: return "map[string]string";
+        case KZ_GOTYPE_TIME: return "time.Time";
+        case KZ_GOTYPE_SEMVER: return "*semver.Version";
+        case KZ_GOTYPE_CERT: return "sprig.certificate";
+        default: return "map[string]interface {}";
+        }
     default: return "<nil>";
     }
 }
@@ -39,7 +49,13 @@ const char *kz_gokind_name(const kz_value *v) {
     case KZ_FLOAT: return "float64";
     case KZ_STRING: return kz_gotype_of(v) == KZ_GOTYPE_BYTES ? "slice" : "string";
     case KZ_SEQ: return "slice";
-    case KZ_MAP: return "map";
+    case KZ_MAP:
+        switch (kz_gotype_of(v)) {
+        case KZ_GOTYPE_TIME:
+        case KZ_GOTYPE_CERT: return "struct";
+        case KZ_GOTYPE_SEMVER: return "ptr";
+        default: return "map";
+        }
     default: return "invalid";
     }
 }

@@ -1,0 +1,4 @@
+/* Template functions: flow family (see funcs_internal.h). */
+#include "funcs/funcs_internal.h"
+
+void kz_funcs_register_flow(kz_tmpl_funcs *t) { (void)t; }

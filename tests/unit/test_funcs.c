@@ -1,0 +1,191 @@
+/*
+ * Golden tests of the function library (lib/funcs): every case of
+ * tests/golden/funcs/FAMILY/cases.tsv, recorded from helm v3.17 by
+ * tests/golden/funcs/regen.sh with chart/values.yaml as .Values. "ok" cases
+ * must print exactly what helm printed, "err" cases must fail with helm's
+ * message (after Helm's rewriting of parse and execution errors).
+ *
+ * KZ_FUNCS_FAMILY=strings,math limits the run to some families (handy while
+ * working on one); every family must have at least one case of each kind.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/base64.h"
+#include "core/buf.h"
+#include "core/file.h"
+#include "core/value.h"
+#include "funcs/funcs.h"
+#include "tmpl/exec.h"
+#include "tmpl/set.h"
+#include "yaml/parse.h"
+
+#define GOLDEN KZ_TEST_DATA "/golden/funcs"
+#define FILE_NAME "c/templates/x.yaml"
+
+static kz_value load_dot(void) {
+    kz_buf b = KZ_BUF_INIT;
+    assert_int_equal(kz_file_read(GOLDEN "/chart/values.yaml", &b, NULL), 0);
+    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM};
+    kz_value values = kz_yaml_parse_one(b.data, b.len, &o);
+    kz_buf_free(&b);
+    assert_true(kz_is_map(&values));
+    kz_value dot = kz_map();
+    kz_map_setz(&dot, "Values", values);
+    return dot;
+}
+
+static void decode_escapes(char *s) {
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (*r == '\\' && r[1]) {
+            r++;
+            *w++ = *r == 'n' ? '\n' : *r == 't' ? '\t' : *r;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+}
+
+static char *b64_decode(const char *s) {
+    kz_buf b = KZ_BUF_INIT;
+    if (!kz_base64_decode(s, strlen(s), &b)) fail_msg("bad base64 in golden: %s", s);
+    kz_buf_putc(&b, '\0');
+    b.len--;
+    return kz_buf_detach(&b, NULL);
+}
+
+/* Helm's rewriting of a parse error: "template: NAME:LINE: MSG" becomes
+ * "parse error at (NAME:LINE): LAST", LAST after the message's last ": ". */
+static char *helm_parse_error(const char *go) {
+    const char *loc = go + strlen("template: ");
+    const char *colon = strstr(loc, ": ");
+    const char *last = strrchr(go, ':');
+    if (!colon || !last) return strdup(go);
+    char *r = malloc(strlen(go) + 32);
+    sprintf(r, "parse error at (%.*s): %s", (int)(colon - loc), loc, last + 2);
+    return r;
+}
+
+/* Run `text` as file FILE_NAME; the output or helm's error message. */
+static char *run_case(const kz_tmpl_funcs *funcs, const char *text, const kz_value *dot, bool *failed) {
+    kz_tmpl_set *set = kz_tmpl_set_new(funcs);
+    kz_value err = kz_tmpl_set_add(set, FILE_NAME, text, strlen(text));
+    kz_buf out = KZ_BUF_INIT;
+    char *result;
+    if (kz_error_message(&err)) {
+        *failed = true;
+        result = helm_parse_error(kz_error_message(&err));
+    } else {
+        kz_free(err);
+        kz_funcs_ctx ctx;
+        kz_funcs_ctx_init(&ctx);
+        kz_tmpl_exec_opts opts = {.missingkey = KZ_TMPL_MISSING_ZERO, .user = &ctx};
+        err = kz_tmpl_execute(set, FILE_NAME, strlen(FILE_NAME), dot, &opts, &out);
+        *failed = kz_error_message(&err) != NULL;
+        result = *failed ? kz_funcs_helm_exec_error(kz_error_message(&err)) : strdup(kz_buf_cstr(&out));
+        kz_funcs_ctx_free(&ctx);
+    }
+    kz_free(err);
+    kz_buf_free(&out);
+    kz_tmpl_set_free(set);
+    return result;
+}
+
+static bool family_selected(const char *family) {
+    const char *sel = getenv("KZ_FUNCS_FAMILY");
+    if (!sel || !*sel) return true;
+    size_t n = strlen(family);
+    for (const char *p = sel; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, family, n) == 0) return true;
+        p += len + (end ? 1 : 0);
+    }
+    return false;
+}
+
+/* One family's goldens; returns the number of wrong cases. */
+static int run_family(const kz_tmpl_funcs *funcs, const kz_value *dot, const char *family) {
+    char path[512];
+    snprintf(path, sizeof path, GOLDEN "/%s/cases.tsv", family);
+    kz_buf file = KZ_BUF_INIT;
+    if (kz_file_read(path, &file, NULL) != 0) return 0; /* a folder without goldens yet */
+    int ok = 0, err = 0, bad = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(file.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *kind = line;
+        char *text = strchr(kind, '\t');
+        assert_non_null(text);
+        *text++ = '\0';
+        char *expect = strchr(text, '\t');
+        assert_non_null(expect);
+        *expect++ = '\0';
+        decode_escapes(text);
+        bool want_fail = strcmp(kind, "ok") != 0;
+        char *want = want_fail ? strdup(expect) : b64_decode(expect);
+        bool failed;
+        char *got = run_case(funcs, text, dot, &failed);
+        if (failed != want_fail || strcmp(got, want) != 0) {
+            fprintf(stderr, "[%s] CASE %s\n  want %s: [%s]\n  got  %s: [%s]\n", family, text,
+                    want_fail ? "error" : "output", want, failed ? "error" : "output", got);
+            bad++;
+        } else if (want_fail) {
+            err++;
+        } else {
+            ok++;
+        }
+        free(got);
+        free(want);
+    }
+    fprintf(stderr, "funcs golden %-10s %4d outputs, %4d errors match; %d wrong\n", family, ok, err, bad);
+    if (ok == 0) {
+        fprintf(stderr, "[%s] no ok cases\n", family);
+        bad++;
+    }
+    kz_buf_free(&file);
+    return bad;
+}
+
+static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void test_golden(void **state) {
+    (void)state;
+    kz_value dot = load_dot();
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    DIR *d = opendir(GOLDEN);
+    assert_non_null(d);
+    char *names[256];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < 256;) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "chart") == 0) continue;
+        if (!family_selected(e->d_name)) continue;
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof names[0], cmp_names);
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        bad += run_family(funcs, &dot, names[i]);
+        free(names[i]);
+    }
+    kz_tmpl_funcs_free(funcs);
+    kz_free(dot);
+    assert_int_equal(bad, 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_golden),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
