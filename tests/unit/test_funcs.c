@@ -184,6 +184,7 @@ static void test_golden(void **state) {
 }
 
 int main(void) {
+    setenv("TZ", "UTC", 1); /* the goldens were recorded in UTC (regen.sh) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden),
     };

@@ -14,6 +14,7 @@
 #                     templates/x.yaml of chart "c" (stderr's first line
 #                     without "Error: ").
 set -euo pipefail
+export TZ=UTC # dates print in the local zone: record them in UTC (the test runs in UTC too)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../reference.sh"
 work=$(mktemp -d)
