@@ -173,7 +173,15 @@ static size_t block_size(uint8_t kind, uint8_t mode, size_t cap) {
     return mode ? n + sizeof(pos_meta) : n;
 }
 
-static cont_heap *cont_of(const kz_value *v) { return (cont_heap *)v->x.u.h; }
+/* A block moved by a shared mutation (kz_map_set_shared) forwards to its new
+ * place: holders keep their pointer and follow it. */
+static cont_heap *resolve(kz_heap *h) {
+    cont_heap *c = (cont_heap *)h;
+    while (c->h.fwd) c = (cont_heap *)(void *)c->index;
+    return c;
+}
+
+static cont_heap *cont_of(const kz_value *v) { return resolve(v->x.u.h); }
 
 static char *elems(const cont_heap *c) {
     return (char *)(c + 1) + (c->h.pos_mode ? sizeof(pos_meta) : 0);
@@ -238,6 +246,11 @@ kz_value kz_copy(const kz_value *v) {
 
 static void heap_release(kz_heap *h) {
     if (--h->refcnt > 0) return;
+    if (h->fwd) { /* a forwarder owns one reference to the moved block */
+        heap_release((kz_heap *)(void *)((cont_heap *)h)->index);
+        free(h);
+        return;
+    }
     if (h->kind == KZ_SEQ || h->kind == KZ_MAP) {
         cont_heap *c = (cont_heap *)h;
         if (h->kind == KZ_SEQ) {
@@ -307,6 +320,12 @@ static bool is_container(const kz_value *v) { return v->x.kind == KZ_SEQ || v->x
 /* Make *v the only holder of its block, cloning it (children get a reference
  * each) when it is shared. Every mutation starts here. */
 static void unshare(kz_value *v) {
+    if (v->x.u.h->fwd) { /* point v at the moved block itself */
+        cont_heap *target = cont_of(v);
+        target->h.refcnt++;
+        heap_release(v->x.u.h);
+        v->x.u.h = &target->h;
+    }
     cont_heap *c = cont_of(v);
     if (c->h.refcnt == 1) return;
     size_t size = block_size(c->h.kind, c->h.pos_mode, c->cap);
@@ -548,6 +567,64 @@ void kz_map_set(kz_value *map, kz_value key, kz_value val) {
     if (m->len < KZ_MAP_INDEX_MIN) return;
     if (!m->index || m->len * 2 > index_cap(m)) index_rebuild(m);
     else index_insert(m, at);
+}
+
+/* Move c's contents to a larger block that c forwards to (see resolve). */
+static cont_heap *grow_shared(cont_heap *c, size_t need) {
+    if (need > UINT32_MAX / 2) kz_oom(need);
+    uint32_t new_cap = (uint32_t)kz_grow_cap(c->cap < 4 ? 2 : c->cap, need);
+    uint8_t mode = c->h.pos_mode;
+    cont_heap *n = kz_xmalloc(block_size(c->h.kind, mode, new_cap));
+    memcpy(n, c, sizeof *c + (mode ? sizeof(pos_meta) : 0)); /* header, positions' source */
+    n->h.refcnt = 1;
+    n->cap = new_cap;
+    memcpy(elems(n), elems(c), (size_t)c->len * elem_size(c->h.kind));
+    if (mode) {
+        memcpy(pos_area(n), pos_area(c), (size_t)c->len * pos_size(mode));
+        clear_epos(n, c->len, new_cap);
+    }
+    /* c keeps nothing but the forward: its children, index and source moved */
+    c->len = 0;
+    c->h.pos_mode = POS_NONE;
+    c->h.fwd = 1;
+    c->index = (uint32_t *)(void *)n;
+    return n;
+}
+
+void kz_map_set_shared(kz_value *map, kz_value key, kz_value val) {
+    if (map->x.kind != KZ_MAP) {
+        kz_free(key);
+        kz_free(val);
+        return;
+    }
+    cont_heap *m = cont_of(map);
+    ptrdiff_t i = map_lookup(m, kz_str(&key), kz_str_len(&key));
+    if (i >= 0) {
+        kz_free(key);
+        kz_free(entries(m)[i].val);
+        entries(m)[i].val = val;
+        return;
+    }
+    if (m->len == m->cap) m = grow_shared(m, (size_t)m->len + 1);
+    size_t at = m->len++;
+    entries(m)[at].key = key;
+    entries(m)[at].val = val;
+    clear_epos(m, at, at + 1);
+    if (m->len < KZ_MAP_INDEX_MIN) return;
+    if (!m->index || m->len * 2 > index_cap(m)) index_rebuild(m);
+    else index_insert(m, at);
+}
+
+bool kz_map_remove_shared(kz_value *map, const char *key, size_t keylen) {
+    if (map->x.kind != KZ_MAP) return false;
+    cont_heap *m = cont_of(map);
+    ptrdiff_t i = map_lookup(m, key, keylen);
+    if (i < 0) return false;
+    kz_free(entries(m)[i].key);
+    kz_free(entries(m)[i].val);
+    shift_elements(m, (size_t)i, false);
+    index_rebuild(m);
+    return true;
 }
 
 void kz_map_setz(kz_value *map, const char *key, kz_value val) {

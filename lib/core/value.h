@@ -66,7 +66,7 @@ typedef struct kz_heap {
     uint8_t kind;        /* KZ_STRING, KZ_SEQ, KZ_MAP, or KZ_INVALID for error messages */
     uint8_t pos_mode;    /* containers: what position data the block carries */
     uint8_t index_log2;  /* mappings with an index: log2 of its slot count */
-    uint8_t pad_;
+    uint8_t fwd;         /* containers: moved; `index` points at the new block (kz_map_set_shared) */
 } kz_heap;
 
 typedef struct kz_str_heap_ {
@@ -220,7 +220,11 @@ bool kz_str_eqz(const kz_value *v, const char *s);
 
 /* Length of a sequence, mapping or string (bytes); 0 for scalars. */
 static inline size_t kz_len(const kz_value *v) {
-    if (v->x.kind == KZ_SEQ || v->x.kind == KZ_MAP) return ((const kz_cont_heap_ *)v->x.u.h)->len;
+    if (v->x.kind == KZ_SEQ || v->x.kind == KZ_MAP) {
+        const kz_cont_heap_ *c = (const kz_cont_heap_ *)v->x.u.h;
+        while (c->h.fwd) c = (const kz_cont_heap_ *)(const void *)c->index;
+        return c->len;
+    }
     return kz_str_len(v);
 }
 
@@ -246,6 +250,13 @@ const kz_value *kz_map_value_at(const kz_value *map, size_t i);
  * place in the order; a new key is appended. */
 void kz_map_set(kz_value *map, kz_value key, kz_value val);
 void kz_map_setz(kz_value *map, const char *key, kz_value val);
+/* Go's reference semantics, for Sprig's set, unset and merge: the mapping is
+ * changed in place, so every holder of it sees the change (a template's
+ * `set $d "k" v` changes $d wherever it is referenced). Everything else in
+ * the API is copy-on-write. A non-mapping is left alone (key and val are
+ * still consumed). */
+void kz_map_set_shared(kz_value *map, kz_value key, kz_value val);
+bool kz_map_remove_shared(kz_value *map, const char *key, size_t keylen);
 /* Remove key; returns whether it was present. Later entries keep their order. */
 bool kz_map_remove(kz_value *map, const char *key, size_t keylen);
 /* Pointer to the value for in-place modification (unshares first); NULL if absent. */

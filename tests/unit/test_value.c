@@ -369,8 +369,44 @@ static void test_buf(void **state) {
     kz_buf_free(&b);
 }
 
+
+/* Go's reference semantics for Sprig's set/unset/merge: every holder of the
+ * mapping sees a shared change, growth included; ordinary mutation of one
+ * holder is still copy-on-write. */
+static void test_map_set_shared(void **state) {
+    (void)state;
+    kz_value a = kz_map();
+    kz_map_setz(&a, "x", kz_int(1));
+    kz_value b = kz_copy(&a);
+    kz_value outer = kz_seq();
+    kz_seq_push(&outer, kz_copy(&a));
+    for (int i = 0; i < 40; i++) { /* grows several times: holders follow */
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        kz_map_set_shared(&b, kz_string(key), kz_int(i));
+    }
+    assert_int_equal(kz_len(&a), 41);
+    assert_int_equal(kz_len(kz_seq_at(&outer, 0)), 41);
+    assert_int_equal(kz_int_get(kz_map_getz(&a, "k39")), 39);
+    assert_true(kz_map_remove_shared(&a, "x", 1));
+    assert_null(kz_map_getz(&b, "x"));
+    assert_int_equal(kz_len(&b), 40);
+    /* copy-on-write still applies to plain mutation */
+    kz_map_setz(&a, "only-a", kz_int(7));
+    assert_null(kz_map_getz(&b, "only-a"));
+    assert_int_equal(kz_len(&a), 41);
+    kz_map_setz(&b, "only-b", kz_int(8));
+    assert_null(kz_map_getz(&a, "only-b"));
+    assert_non_null(kz_map_getz(kz_seq_at(&outer, 0), "k0"));
+    assert_false(kz_map_remove_shared(&outer, "k0", 2)); /* not a mapping */
+    kz_free(a);
+    kz_free(b);
+    kz_free(outer);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_map_set_shared),
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_strings_inline_and_heap),
         cmocka_unit_test(test_errors_as_values),
