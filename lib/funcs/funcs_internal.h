@@ -41,6 +41,8 @@ void kz_funcs_register_dates(kz_tmpl_funcs *t);   /* dates.c */
 void kz_funcs_register_crypto(kz_tmpl_funcs *t);  /* crypto.c: keys, certificates, hashes of passwords, AES */
 void kz_funcs_register_random(kz_tmpl_funcs *t);  /* random.c: rand*, randInt, randBytes, uuidv4, shuffle */
 void kz_funcs_register_encoding(kz_tmpl_funcs *t);/* encoding.c: base64/32, sums, JSON, YAML, TOML */
+void kz_funcs_register_toml(kz_tmpl_funcs *t);    /* toml.c: toToml, fromToml */
+void kz_funcs_register_yamlv3(kz_tmpl_funcs *t);  /* yamlv3.c: toYamlPretty (go-yaml v3's encoder) */
 void kz_funcs_register_helm(kz_tmpl_funcs *t);    /* helm.c: include, tpl, required, lookup, getHostByName */
 
 /* ---- Go's conversions (conv.c) ---- */

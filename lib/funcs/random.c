@@ -1,4 +1,169 @@
-/* Template functions: random family (see funcs_internal.h). */
+/*
+ * Template functions: random family (see funcs_internal.h).
+ *
+ *   randAlphaNum, randAlpha, randAscii, randNumeric (count int): goutils'
+ *       CryptoRandom* strings; a count of 0 or less gives "" (goutils returns
+ *       an error that Sprig drops).
+ *   randInt (min, max int) int: math/rand's Intn(max-min)+min; Intn panics
+ *       "invalid argument to Intn" when max-min <= 0.
+ *   randBytes (count int): base64 of count random bytes; a negative count
+ *       panics in make().
+ *   uuidv4: RFC 4122 version 4, lowercase.
+ *   shuffle (s string): xstrings.Shuffle, a random permutation of the runes.
+ *
+ * All randomness comes from OpenSSL's RAND_bytes (Go's Sprig mixes crypto/rand
+ * and math/rand; only the distribution matters to templates).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "core/alloc.h"
+#include "core/utf8.h"
 #include "funcs/funcs_internal.h"
 
-void kz_funcs_register_random(kz_tmpl_funcs *t) { (void)t; }
+static void random_fill(void *p, size_t n) {
+    if (n == 0) return;
+    if (RAND_bytes(p, (int)n) != 1) abort(); /* no entropy: nothing sane to do */
+}
+
+/* A uniform integer in [0, n), n > 0. */
+static uint64_t random_below(uint64_t n) {
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n; /* values >= limit are rejected */
+    for (;;) {
+        uint64_t r;
+        random_fill(&r, sizeof r);
+        if (r < limit || limit == 0) return r % n;
+    }
+}
+
+/* count characters drawn uniformly from set[0..setlen). */
+static kz_value random_string(const kz_value *count, const char *set, size_t setlen) {
+    int64_t n = kz_int_get(count);
+    if (n <= 0) return kz_string("");
+    char *buf = kz_xmalloc((size_t)n);
+    unsigned char rnd[256];
+    size_t used = sizeof rnd;
+    /* bytes below the largest multiple of setlen <= 256 map uniformly */
+    unsigned limit = 256u - 256u % (unsigned)setlen;
+    for (int64_t i = 0; i < n;) {
+        if (used == sizeof rnd) {
+            random_fill(rnd, sizeof rnd);
+            used = 0;
+        }
+        unsigned b = rnd[used++];
+        if (b < limit) buf[i++] = set[b % setlen];
+    }
+    kz_value v = kz_string_n(buf, (size_t)n);
+    free(buf);
+    return v;
+}
+
+static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+static const char digits[] = "0123456789";
+
+static kz_value f_rand_alpha_num(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return random_string(&argv[0], alnum, sizeof alnum - 1);
+}
+
+static kz_value f_rand_alpha(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return random_string(&argv[0], alpha, sizeof alpha - 1);
+}
+
+static kz_value f_rand_numeric(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return random_string(&argv[0], digits, sizeof digits - 1);
+}
+
+static kz_value f_rand_ascii(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    char set[95]; /* ' ' .. '~' */
+    for (int i = 0; i < 95; i++) set[i] = (char)(' ' + i);
+    return random_string(&argv[0], set, sizeof set);
+}
+
+static kz_value f_rand_int(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    int64_t min = kz_int_get(&argv[0]), max = kz_int_get(&argv[1]);
+    int64_t n = (int64_t)((uint64_t)max - (uint64_t)min); /* Go's wrapping int subtraction */
+    if (n <= 0) return kz_error("invalid argument to Intn");
+    return kz_go_int((int64_t)((uint64_t)random_below((uint64_t)n) + (uint64_t)min));
+}
+
+static kz_value f_rand_bytes(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    int64_t n = kz_int_get(&argv[0]);
+    if (n < 0) return kz_error("runtime error: makeslice: len out of range");
+    unsigned char *raw = kz_xmalloc((size_t)n + 1);
+    random_fill(raw, (size_t)n);
+    size_t outlen = 4 * (((size_t)n + 2) / 3);
+    unsigned char *enc = kz_xmalloc(outlen + 1);
+    /* EVP_EncodeBlock takes an int length: encode in chunks of 3*2^20 bytes */
+    size_t w = 0;
+    for (size_t off = 0; off < (size_t)n;) {
+        size_t chunk = (size_t)n - off;
+        if (chunk > 3u << 20) chunk = 3u << 20;
+        w += (size_t)EVP_EncodeBlock(enc + w, raw + off, (int)chunk);
+        off += chunk;
+    }
+    kz_value v = kz_string_n((const char *)enc, w);
+    free(raw);
+    free(enc);
+    return v;
+}
+
+static kz_value f_uuidv4(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc, (void)argv;
+    unsigned char u[16];
+    random_fill(u, sizeof u);
+    u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
+    u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    char s[37];
+    static const char hex[] = "0123456789abcdef";
+    size_t w = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) s[w++] = '-';
+        s[w++] = hex[u[i] >> 4];
+        s[w++] = hex[u[i] & 15];
+    }
+    return kz_string_n(s, w);
+}
+
+static kz_value f_shuffle(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    const unsigned char *s = (const unsigned char *)kz_str(&argv[0]);
+    size_t n = kz_str_len(&argv[0]);
+    uint32_t *runes = kz_xmalloc((n + 1) * sizeof *runes);
+    size_t count = 0;
+    for (size_t i = 0; i < n;) {
+        i += kz_utf8_decode(s + i, n - i, &runes[count++]);
+    }
+    for (size_t i = count; i > 1; i--) { /* Fisher-Yates */
+        size_t j = (size_t)random_below(i);
+        uint32_t t = runes[i - 1];
+        runes[i - 1] = runes[j];
+        runes[j] = t;
+    }
+    kz_buf out = KZ_BUF_INIT;
+    for (size_t i = 0; i < count; i++) kz_utf8_append(&out, runes[i]);
+    kz_value v = kz_string_n(out.data ? out.data : "", out.len);
+    kz_buf_free(&out);
+    free(runes);
+    return v;
+}
+
+void kz_funcs_register_random(kz_tmpl_funcs *t) {
+    kz_tmpl_funcs_add_typed(t, "randAlphaNum", f_rand_alpha_num, "i", NULL);
+    kz_tmpl_funcs_add_typed(t, "randAlpha", f_rand_alpha, "i", NULL);
+    kz_tmpl_funcs_add_typed(t, "randAscii", f_rand_ascii, "i", NULL);
+    kz_tmpl_funcs_add_typed(t, "randNumeric", f_rand_numeric, "i", NULL);
+    kz_tmpl_funcs_add_typed(t, "randInt", f_rand_int, "ii", NULL);
+    kz_tmpl_funcs_add_typed(t, "randBytes", f_rand_bytes, "i", NULL);
+    kz_tmpl_funcs_add_typed(t, "uuidv4", f_uuidv4, "", NULL);
+    kz_tmpl_funcs_add_typed(t, "shuffle", f_shuffle, "s", NULL);
+}

@@ -17,6 +17,8 @@ kz_tmpl_funcs *kz_funcs_new(void) {
     kz_funcs_register_crypto(t);
     kz_funcs_register_random(t);
     kz_funcs_register_encoding(t);
+    kz_funcs_register_toml(t);
+    kz_funcs_register_yamlv3(t);
     kz_funcs_register_helm(t); /* last: Helm's versions replace Sprig's of the same name */
     return t;
 }
