@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libyaml-dev libpcre2-dev libgit2-dev libcurl4-openssl-dev libjansson-dev
-  libcmocka-dev libarchive-dev libsqlite3-dev libssl-dev libcrypt-dev tzdata
+  libcmocka-dev libarchive-dev libsqlite3-dev libssl-dev libcrypt-dev zlib1g-dev tzdata
 )
 
 missing=()

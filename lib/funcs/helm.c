@@ -5,6 +5,23 @@
 
 #include "core/alloc.h"
 #include "funcs/funcs_internal.h"
+#include "tmpl/fmt.h"
+#include "tmpl/set.h"
+
+/* tpl's cache: each distinct text is parsed once per parent set (a chart
+ * calling tpl on the same values string in a loop parses it once). */
+typedef struct tpl_entry {
+    const kz_tmpl_set *parent;
+    char *text;
+    size_t len;
+    kz_tmpl_set *overlay; /* the text parsed as "gotpl" over parent; NULL if parsing failed */
+    kz_value parse_error;
+} tpl_entry;
+
+struct kz_funcs_tpl_cache {
+    tpl_entry *slots; /* open addressing */
+    size_t cap, count;
+};
 
 void kz_funcs_ctx_init(kz_funcs_ctx *ctx) {
     memset(ctx, 0, sizeof *ctx);
@@ -14,6 +31,62 @@ void kz_funcs_ctx_init(kz_funcs_ctx *ctx) {
 void kz_funcs_ctx_free(kz_funcs_ctx *ctx) {
     kz_free(ctx->include_counts_);
     ctx->include_counts_ = kz_null();
+    struct kz_funcs_tpl_cache *cache = ctx->tpl_cache_;
+    if (cache) {
+        for (size_t i = 0; i < cache->cap; i++) {
+            tpl_entry *e = &cache->slots[i];
+            if (!e->text) continue;
+            free(e->text);
+            kz_tmpl_set_free(e->overlay);
+            kz_free(e->parse_error);
+        }
+        free(cache->slots);
+        free(cache);
+        ctx->tpl_cache_ = NULL;
+    }
+}
+
+static size_t tpl_slot(const struct kz_funcs_tpl_cache *c, const kz_tmpl_set *parent, const char *text,
+                       size_t len) {
+    uint64_t h = kz_hash_bytes(text, len) ^ (uint64_t)(uintptr_t)parent * 0x9E3779B97F4A7C15ull;
+    size_t mask = c->cap - 1;
+    size_t i = (size_t)h & mask;
+    while (c->slots[i].text &&
+           !(c->slots[i].parent == parent && c->slots[i].len == len && memcmp(c->slots[i].text, text, len) == 0))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void tpl_cache_grow(struct kz_funcs_tpl_cache *c) {
+    size_t old_cap = c->cap;
+    tpl_entry *old = c->slots;
+    c->cap = old_cap ? old_cap * 2 : 16;
+    c->slots = kz_xcalloc(c->cap, sizeof *c->slots);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].text) c->slots[tpl_slot(c, old[i].parent, old[i].text, old[i].len)] = old[i];
+    free(old);
+}
+
+/* The cached parse of text over parent (parsing it the first time). */
+static tpl_entry *tpl_lookup(kz_funcs_ctx *ctx, const kz_tmpl_set *parent, const char *text, size_t len) {
+    if (!ctx->tpl_cache_) ctx->tpl_cache_ = kz_xcalloc(1, sizeof *ctx->tpl_cache_);
+    struct kz_funcs_tpl_cache *c = ctx->tpl_cache_;
+    if ((c->count + 1) * 2 > c->cap) tpl_cache_grow(c);
+    tpl_entry *e = &c->slots[tpl_slot(c, parent, text, len)];
+    if (e->text) return e;
+    e->parent = parent;
+    e->text = kz_xmalloc(len + 1);
+    memcpy(e->text, text, len);
+    e->text[len] = '\0';
+    e->len = len;
+    e->overlay = kz_tmpl_set_new_overlay(parent);
+    e->parse_error = kz_tmpl_set_add(e->overlay, "gotpl", text, len);
+    if (kz_error_message(&e->parse_error)) {
+        kz_tmpl_set_free(e->overlay);
+        e->overlay = NULL;
+    }
+    c->count++;
+    return e;
 }
 
 /* Helm wraps required's message in these markers so that the error, however
@@ -40,4 +113,130 @@ char *kz_funcs_helm_exec_error(const char *msg) {
     return kz_buf_detach(&out, NULL);
 }
 
-void kz_funcs_register_helm(kz_tmpl_funcs *t) { (void)t; }
+static kz_funcs_ctx *ctx_of(kz_tmpl_call *call) {
+    return call->opts ? (kz_funcs_ctx *)call->opts->user : NULL;
+}
+
+static kz_value no_ctx(const char *fn) {
+    return kz_error("%s needs a render context (kz_funcs_ctx in the execution's user pointer)", fn);
+}
+
+static void go_quote(kz_buf *out, const kz_value *s) { kz_fmt_quote(out, kz_str(s), kz_str_len(s), false); }
+
+/* Helm's recursion guard: an include of NAME nested more than 1000 times. */
+#define INCLUDE_MAX_NESTING 1000
+
+/* include NAME DATA: template NAME executed with DATA, as a string. */
+static kz_value fn_include(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
+    (void)argc;
+    kz_funcs_ctx *ctx = ctx_of(call);
+    if (!ctx) return no_ctx("include");
+    const char *name = kz_str(&argv[0]);
+    size_t len = kz_str_len(&argv[0]);
+    if (!kz_tmpl_set_lookup(call->set, name, len)) { /* Go names the root template: Helm's "gotpl" */
+        kz_buf m = KZ_BUF_INIT;
+        kz_buf_puts(&m, "template: no template ");
+        go_quote(&m, &argv[0]);
+        kz_buf_puts(&m, " associated with template \"gotpl\"");
+        kz_value err = kz_error("%s", kz_buf_cstr(&m));
+        kz_buf_free(&m);
+        return err;
+    }
+    const kz_value *count = kz_map_get(&ctx->include_counts_, name, len);
+    int64_t nesting = count ? kz_int_get(count) : 0;
+    if (nesting > INCLUDE_MAX_NESTING)
+        return kz_error("rendering template has a nested reference name: %s: unable to execute template", name);
+    kz_map_set(&ctx->include_counts_, kz_copy(&argv[0]), kz_int(nesting + 1));
+    kz_buf out = KZ_BUF_INIT;
+    kz_value err = kz_tmpl_call_execute(call, name, len, &argv[1], &out);
+    kz_map_set(&ctx->include_counts_, kz_copy(&argv[0]), kz_int(nesting));
+    if (kz_error_message(&err)) {
+        kz_buf_free(&out);
+        return err;
+    }
+    kz_free(err);
+    kz_value s = kz_string_n(out.data ? out.data : "", out.len);
+    kz_buf_free(&out);
+    return s;
+}
+
+/* tpl TEXT DATA: TEXT parsed as a template over the chart's set (its
+ * defines are visible, and it may define more) and executed with DATA;
+ * "<no value>" is removed from the result as from a file's. */
+static kz_value fn_tpl(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
+    (void)argc;
+    kz_funcs_ctx *ctx = ctx_of(call);
+    if (!ctx) return no_ctx("tpl");
+    tpl_entry *e = tpl_lookup(ctx, call->set, kz_str(&argv[0]), kz_str_len(&argv[0]));
+    kz_buf m = KZ_BUF_INIT;
+    if (!e->overlay) {
+        kz_buf_puts(&m, "cannot parse template ");
+        go_quote(&m, &argv[0]);
+        kz_buf_printf(&m, ": %s", kz_error_message(&e->parse_error));
+        kz_value err = kz_error("%s", kz_buf_cstr(&m));
+        kz_buf_free(&m);
+        return err;
+    }
+    kz_buf out = KZ_BUF_INIT;
+    kz_value err = kz_tmpl_call_execute_in(call, e->overlay, "gotpl", 5, &argv[1], &out);
+    if (kz_error_message(&err)) {
+        kz_buf_puts(&m, "error during tpl function execution for ");
+        go_quote(&m, &argv[0]);
+        kz_buf_printf(&m, ": %s", kz_error_message(&err));
+        kz_free(err);
+        err = kz_error("%s", kz_buf_cstr(&m));
+        kz_buf_free(&m);
+        kz_buf_free(&out);
+        return err;
+    }
+    kz_free(err);
+    kz_buf_free(&m);
+    kz_tmpl_strip_no_value(&out);
+    kz_value s = kz_string_n(out.data ? out.data : "", out.len);
+    kz_buf_free(&out);
+    return s;
+}
+
+/* Helm's errors for required and fail carry markers, so that the final
+ * message shows just the text (kz_funcs_helm_exec_error). */
+static kz_value warn_error(const kz_value *msg) {
+    return kz_error(WARN_START "%.*s" WARN_END, (int)kz_str_len(msg), kz_str(msg));
+}
+
+static kz_value fn_required(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
+    (void)call, (void)argc;
+    kz_kind k = kz_kind_of(&argv[1]);
+    if (k == KZ_NULL || k == KZ_INVALID || (k == KZ_STRING && kz_gotype_of(&argv[1]) == KZ_GOTYPE_NATURAL &&
+                                            kz_str_len(&argv[1]) == 0))
+        return warn_error(&argv[0]);
+    return kz_copy(&argv[1]);
+}
+
+static kz_value fn_fail(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
+    (void)call, (void)argc;
+    return warn_error(&argv[0]);
+}
+
+/* lookup APIVERSION KIND NAMESPACE NAME: the object from the cluster; with no
+ * cluster (helm template) an empty map. */
+static kz_value fn_lookup(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
+    (void)argc;
+    kz_funcs_ctx *ctx = ctx_of(call);
+    if (!ctx || !ctx->lookup) return kz_map();
+    return ctx->lookup(ctx->lookup_data, kz_str(&argv[0]), kz_str(&argv[1]), kz_str(&argv[2]), kz_str(&argv[3]));
+}
+
+/* getHostByName: Helm disables DNS unless --enable-dns; then it is "". */
+static kz_value fn_getHostByName(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
+    (void)call, (void)argc, (void)argv;
+    return kz_string("");
+}
+
+void kz_funcs_register_helm(kz_tmpl_funcs *t) {
+    kz_tmpl_funcs_add_typed(t, "include", fn_include, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "tpl", fn_tpl, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "required", fn_required, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "fail", fn_fail, "s", NULL);
+    kz_tmpl_funcs_add_typed(t, "lookup", fn_lookup, "ssss", NULL);
+    kz_tmpl_funcs_add_typed(t, "getHostByName", fn_getHostByName, "s", NULL);
+}

@@ -30,6 +30,11 @@ typedef struct kz_json_parse_opts {
  * "SOURCE:LINE:COL: message". opts may be NULL (native numbers). */
 kz_value kz_json_parse(const char *text, size_t len, const kz_json_parse_opts *opts);
 
+/* Whether text[0..len) is not valid JSON for Go's encoding/json; if so,
+ * appends Go's message ("invalid character 'x' looking for beginning of
+ * value", "unexpected end of JSON input", ...) to msg. */
+bool kz_json_go_syntax_error(const char *text, size_t len, kz_buf *msg);
+
 typedef struct kz_json_emit_opts {
     bool raw;             /* don't escape <, >, & (Helm's toRawJson; SetEscapeHTML(false)) */
     const char *prefix;   /* json.MarshalIndent prefix; NULL or "" for none */

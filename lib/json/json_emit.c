@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/goobj.h"
 #include "core/alloc.h"
+#include "core/base64.h"
+#include "core/goobj.h"
 #include "core/gofloat.h"
 #include "core/utf8.h"
 #include "json/json.h"
@@ -278,7 +279,16 @@ static int emit_value(const emitter *em, const kz_value *v, size_t depth) {
         return 0;
     case KZ_INT: append_int_value(em->out, v); return 0;
     case KZ_FLOAT: return append_float(em, kz_float_get(v));
-    case KZ_STRING: append_json_string(em, kz_str(v), kz_str_len(v)); return 0;
+    case KZ_STRING:
+        if (kz_gotype_of(v) == KZ_GOTYPE_BYTES) { /* Go marshals []byte as base64 */
+            kz_buf b64 = KZ_BUF_INIT;
+            kz_base64_encode(kz_str(v), kz_str_len(v), &b64);
+            append_json_string(em, b64.data ? b64.data : "", b64.len);
+            kz_buf_free(&b64);
+            return 0;
+        }
+        append_json_string(em, kz_str(v), kz_str_len(v));
+        return 0;
     case KZ_SEQ: return emit_seq(em, v, depth);
     case KZ_MAP: {
         kz_buf text = KZ_BUF_INIT; /* time.Time and *semver.Version marshal as strings */

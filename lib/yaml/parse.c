@@ -87,6 +87,7 @@ typedef struct parser {
     kz_buf tmp;
     kz_value *intern;     /* INTERN_SLOTS slots, lazily allocated */
     uint32_t line_base;   /* lines before this chunk of the stream (parallel parsing) */
+    bool go_errors;       /* libyaml errors worded as go-yaml v2 words them */
 } parser;
 
 /* ------------------------------------------------------------- errors */
@@ -121,6 +122,22 @@ static kz_pos offset_pos(const parser *p, size_t off) {
 
 static void fail_libyaml(parser *p) {
     const char *problem = p->yp.problem ? p->yp.problem : "unknown error";
+    if (p->go_errors && !p->failed) {
+        /* go-yaml v2 (a port of libyaml) reports the problem line, 0-based,
+         * plus one for scanner errors; failing that the context line; and no
+         * line when both are 0. */
+        size_t line = 0;
+        if (p->yp.problem_mark.line != 0) {
+            line = p->yp.problem_mark.line + (p->yp.error == YAML_SCANNER_ERROR ? 1 : 0);
+        } else if (p->yp.context_mark.line != 0) {
+            line = p->yp.context_mark.line;
+        }
+        p->failed = true;
+        p->error = line ? kz_error("yaml: line %zu: %s", line + p->line_base, p->yp.problem ? problem
+                                                                                       : "unknown problem parsing YAML content")
+                        : kz_error("yaml: %s", p->yp.problem ? problem : "unknown problem parsing YAML content");
+        return;
+    }
     if (p->yp.error == YAML_READER_ERROR) {
         fail_at(p, offset_pos(p, p->yp.problem_offset), "%s", problem);
         return;
@@ -619,6 +636,7 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
     p.data = data;
     p.len = len;
     p.source_name = opts && opts->source_name ? opts->source_name : "<input>";
+    p.go_errors = opts && opts->go_errors;
     p.source = kz_source(p.source_name);
     p.error = kz_invalid();
     p.doc = kz_invalid();

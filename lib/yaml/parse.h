@@ -56,6 +56,9 @@ typedef struct kz_yaml_parse_opts {
      * core; N means up to N (1: never in parallel). At most 8, and at least
      * 4 MB per thread. The result is the same either way. */
     unsigned max_threads;
+    /* Word libyaml's syntax errors as go-yaml v2 does ("yaml: line 3: did not
+     * find expected key"), for Helm's fromYaml, which shows them to templates. */
+    bool go_errors;
 } kz_yaml_parse_opts;
 
 /* Every document of the stream, as a SEQ of values (an empty document is NULL).
