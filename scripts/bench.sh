@@ -35,18 +35,23 @@ echo
 echo "== bench/tmpl: render bench/tmpl/chart (60 services, 2,700 lines) from templates parsed once"
 "$build/bench/bench_tmpl" bench/tmpl/chart --renders 1000
 helm="${HELM:-$HOME/.cache/kz-reference/bin/helm}"
-if [ -x "$helm" ]; then
-  # Whole process, as users wait for it: helm template parses, renders and
-  # prints the chart once per run. Best of 5.
-  best=""
+# Whole process, as users wait for it: helm template parses, renders and
+# prints the chart once per run. Best of 5.
+helm_best() {
+  local best="" start end t
   for _ in 1 2 3 4 5; do
     start=$(date +%s.%N)
-    "$helm" template bench bench/tmpl/chart > /dev/null
+    "$helm" template bench "$1" > /dev/null
     end=$(date +%s.%N)
     t=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f", e - s }')
     best=$(awk -v a="$best" -v b="$t" 'BEGIN { if (a == "" || b < a) print b; else print a }')
   done
   echo "reference helm template: ${best} s for one render (whole process, best of 5)"
-else
-  echo "reference: helm not installed (../shared/tools/reference-tools.sh), skipped"
-fi
+}
+if [ -x "$helm" ]; then helm_best bench/tmpl/chart; else
+  echo "reference: helm not installed (../shared/tools/reference-tools.sh), skipped"; fi
+
+echo
+echo "== bench/funcs: bench/funcs/chart (bitnami-style helpers: include, tpl, merge, toYaml; 80 objects)"
+"$build/bench/bench_funcs" bench/funcs/chart --renders 200
+if [ -x "$helm" ]; then helm_best bench/funcs/chart; fi

@@ -91,3 +91,9 @@ bool kz_tmpl_is_builtin(const char *name, size_t len) {
 bool kz_tmpl_funcs_exists(void *ctx, const char *name, size_t len) {
     return kz_tmpl_funcs_find(ctx, name, len) != NULL || kz_tmpl_is_builtin(name, len);
 }
+
+size_t kz_tmpl_funcs_count(const kz_tmpl_funcs *t) { return t ? t->len : 0; }
+
+const kz_tmpl_func *kz_tmpl_funcs_at(const kz_tmpl_funcs *t, size_t i) {
+    return t && i < t->len ? &t->funcs[i] : NULL;
+}

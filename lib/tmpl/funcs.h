@@ -75,6 +75,10 @@ void kz_tmpl_funcs_add_typed(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, 
 /* The entry for name[0..len), or NULL. t may be NULL (an empty table). */
 const kz_tmpl_func *kz_tmpl_funcs_find(const kz_tmpl_funcs *t, const char *name, size_t len);
 
+/* The entries in registration order (a replaced name keeps its place). */
+size_t kz_tmpl_funcs_count(const kz_tmpl_funcs *t);
+const kz_tmpl_func *kz_tmpl_funcs_at(const kz_tmpl_funcs *t, size_t i); /* NULL past the end */
+
 /* Whether name[0..len) is one of text/template's builtins. */
 bool kz_tmpl_is_builtin(const char *name, size_t len);
 
