@@ -254,27 +254,84 @@ static kz_value fn_float64(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     return kz_float(kz_cast_to_float64(&argv[0]));
 }
 
-/* atoi: strconv.Atoi with the error dropped (0). */
+/* atoi: strconv.Atoi with the error dropped: 0 on a syntax error, the
+ * int64 bound of the sign on overflow (ParseInt's ErrRange value). Base 10
+ * only: no prefixes, no underscores. */
 static kz_value fn_atoi(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     const char *s = kz_str(&argv[0]);
     size_t n = kz_str_len(&argv[0]);
-    /* Atoi is base 10 only: no prefixes, no underscores */
     size_t i = (n > 0 && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
     if (i == n) return kz_go_int(0);
     for (size_t j = i; j < n; j++)
         if (!isdigit((unsigned char)s[j])) return kz_go_int(0);
-    int64_t v = 0;
     bool neg = s[0] == '-';
     uint64_t u = 0;
-    for (size_t j = i; j < n; j++) {
+    bool overflow = false;
+    for (size_t j = i; j < n && !overflow; j++) {
         unsigned d = (unsigned)(s[j] - '0');
-        if (u > (UINT64_MAX - d) / 10) return kz_go_int(0);
-        u = u * 10 + d;
+        if (u > (UINT64_MAX - d) / 10) overflow = true;
+        else u = u * 10 + d;
     }
-    if ((!neg && u > (uint64_t)INT64_MAX) || (neg && u > (uint64_t)INT64_MAX + 1)) return kz_go_int(0);
-    v = neg ? (int64_t)(0 - u) : (int64_t)u;
-    return kz_go_int(v);
+    if (overflow || (!neg && u > (uint64_t)INT64_MAX) || (neg && u > (uint64_t)INT64_MAX + 1))
+        return kz_go_int(neg ? INT64_MIN : INT64_MAX);
+    return kz_go_int(neg ? (int64_t)(0 - u) : (int64_t)u);
+}
+
+/* toDecimal: strconv.ParseInt(fmt.Sprint(v), 8, 64), 0 on any error. */
+static kz_value fn_to_decimal(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_buf b = KZ_BUF_INIT;
+    kz_fmt_sprint(&b, 1, &argv[0]);
+    const char *s = b.data ? b.data : "";
+    size_t n = b.len;
+    size_t i = (n > 0 && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+    bool neg = n > 0 && s[0] == '-';
+    bool ok = i < n;
+    uint64_t u = 0;
+    for (size_t j = i; j < n && ok; j++) {
+        if (s[j] < '0' || s[j] > '7') ok = false;
+        else if (u > (UINT64_MAX >> 3)) ok = false;
+        else u = u * 8 + (uint64_t)(s[j] - '0');
+    }
+    if (ok && ((!neg && u > (uint64_t)INT64_MAX) || (neg && u > (uint64_t)INT64_MAX + 1))) ok = false;
+    kz_buf_free(&b);
+    if (!ok) return kz_go_int64(0);
+    return kz_go_int64(neg ? (int64_t)(0 - u) : (int64_t)u);
+}
+
+/* toString: Sprig's strval. */
+static kz_value fn_to_string(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return kz_strval_value(&argv[0]);
+}
+
+/* toStrings: Sprig's strslice. A []string as it is; the elements of a slice
+ * through strval, nil elements dropped; nil gives []; anything else [strval]. */
+static kz_value fn_to_strings(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    const kz_value *v = &argv[0];
+    kz_value out = kz_seq();
+    switch (kz_kind_of(v)) {
+    case KZ_INVALID:
+    case KZ_NULL: break;
+    case KZ_SEQ:
+        for (size_t i = 0; i < kz_len(v); i++) {
+            const kz_value *e = kz_seq_at(v, i);
+            if (kz_kind_of(e) == KZ_NULL || kz_kind_of(e) == KZ_INVALID) continue;
+            kz_seq_push(&out, kz_strval_value(e));
+        }
+        break;
+    case KZ_STRING:
+        if (kz_gotype_of(v) == KZ_GOTYPE_BYTES) { /* []uint8: each byte as a number */
+            for (size_t i = 0; i < kz_str_len(v); i++)
+                kz_seq_push(&out, kz_string_fmt("%u", (unsigned)(unsigned char)kz_str(v)[i]));
+            break;
+        }
+        /* fallthrough */
+    default: kz_seq_push(&out, kz_strval_value(v)); break;
+    }
+    return kz_with_gotype(out, KZ_GOTYPE_STRING_SLICE);
 }
 
 void kz_funcs_register_conv(kz_tmpl_funcs *t) {
@@ -282,4 +339,7 @@ void kz_funcs_register_conv(kz_tmpl_funcs *t) {
     kz_tmpl_funcs_add_typed(t, "int", fn_int, "v", NULL);
     kz_tmpl_funcs_add_typed(t, "float64", fn_float64, "v", NULL);
     kz_tmpl_funcs_add_typed(t, "atoi", fn_atoi, "s", NULL);
+    kz_tmpl_funcs_add_typed(t, "toDecimal", fn_to_decimal, "v", NULL);
+    kz_tmpl_funcs_add_typed(t, "toString", fn_to_string, "v", NULL);
+    kz_tmpl_funcs_add_typed(t, "toStrings", fn_to_strings, "v", NULL);
 }
