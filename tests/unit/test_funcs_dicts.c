@@ -1,0 +1,84 @@
+/*
+ * Shape tests of the dicts family where helm's output is random: Sprig's keys
+ * and values walk a Go map, whose iteration order is random, so goldens can
+ * only hold single-key or sorted results. Here: every key (value) comes out
+ * exactly once, keys and values pair up, and the Go types are right.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/value.h"
+#include "funcs/funcs.h"
+#include "tmpl/exec.h"
+#include "tmpl/set.h"
+
+/* Output of `text` run with dot = {}; fails the test on an error. */
+static char *run(const char *text) {
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    kz_tmpl_set *set = kz_tmpl_set_new(funcs);
+    kz_value err = kz_tmpl_set_add(set, "t", text, strlen(text));
+    if (kz_error_message(&err)) fail_msg("parse: %s", kz_error_message(&err));
+    kz_free(err);
+    kz_funcs_ctx ctx;
+    kz_funcs_ctx_init(&ctx);
+    kz_tmpl_exec_opts opts = {.missingkey = KZ_TMPL_MISSING_ZERO, .user = &ctx};
+    kz_value dot = kz_map();
+    kz_buf out = KZ_BUF_INIT;
+    err = kz_tmpl_execute(set, "t", 1, &dot, &opts, &out);
+    if (kz_error_message(&err)) fail_msg("exec: %s", kz_error_message(&err));
+    kz_free(err);
+    kz_free(dot);
+    kz_funcs_ctx_free(&ctx);
+    kz_tmpl_set_free(set);
+    kz_tmpl_funcs_free(funcs);
+    char *r = strdup(kz_buf_cstr(&out));
+    kz_buf_free(&out);
+    return r;
+}
+
+static void expect(const char *text, const char *want) {
+    char *got = run(text);
+    if (strcmp(got, want) != 0) fail_msg("%s\n  want [%s]\n  got  [%s]", text, want, got);
+    free(got);
+}
+
+static void test_keys_shape(void **state) {
+    (void)state;
+    const char *d = "{{ $d := dict \"c\" 3 \"a\" 1 \"b\" 2 \"é\" 4 }}";
+    char t[512];
+    /* every key once, whatever the order */
+    snprintf(t, sizeof t, "%s{{ len (keys $d) }} {{ keys $d | sortAlpha }} {{ printf \"%%T\" (keys $d) }}", d);
+    expect(t, "4 [a b c é] []string");
+    snprintf(t, sizeof t, "%s{{ range keys $d }}{{ if not (hasKey $d .) }}bad{{ end }}{{ end }}ok", d);
+    expect(t, "ok");
+    /* several dicts: duplicates are kept */
+    expect("{{ keys (dict \"a\" 1 \"b\" 2) (dict \"b\" 3) | sortAlpha }}", "[a b b]");
+}
+
+static void test_values_shape(void **state) {
+    (void)state;
+    const char *d = "{{ $d := dict \"c\" 3 \"a\" 1 \"b\" 2 }}";
+    char t[512];
+    snprintf(t, sizeof t, "%s{{ len (values $d) }} {{ printf \"%%T\" (values $d) }} {{ has 1 (values $d) }} "
+                          "{{ has 2 (values $d) }} {{ has 3 (values $d) }}", d);
+    expect(t, "3 []interface {} true true true");
+    /* keys and values walk the map alike in kz (in Go, two walks may differ) */
+    snprintf(t, sizeof t, "%s{{ $v := values $d }}{{ range $i, $k := keys $d }}{{ if ne (index $v $i) (get $d $k) }}bad{{ end }}{{ end }}ok", d);
+    expect(t, "ok");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keys_shape),
+        cmocka_unit_test(test_values_shape),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
