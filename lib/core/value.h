@@ -140,6 +140,8 @@ typedef enum kz_gotype {
     KZ_GOTYPE_TIME,         /* MAP: time.Time (now, toDate), core/gotime.h */
     KZ_GOTYPE_SEMVER,       /* MAP: *semver.Version {Major Minor Patch Prerelease Metadata Original} */
     KZ_GOTYPE_CERT,         /* MAP: sprig.certificate {Cert Key} (genCA, ...) */
+    KZ_GOTYPE_SLICE_OF_SLICES, /* SEQ of SEQ: [][]interface {} (chunk) */
+    KZ_GOTYPE_CHART_VALUES, /* MAP: chartutil.Values (a chart's top-level .Values) */
 } kz_gotype;
 
 static inline kz_gotype kz_gotype_of(const kz_value *v) {
@@ -149,6 +151,14 @@ static inline kz_gotype kz_gotype_of(const kz_value *v) {
 static inline kz_value kz_with_gotype(kz_value v, kz_gotype t) {
     v.x.flags = (uint8_t)((v.x.flags & ~KZ_VF_GOTYPE_MASK) | ((unsigned)t << KZ_VF_GOTYPE_SHIFT));
     return v;
+}
+
+/* A MAP that is a Go map (map[string]interface{}, map[string]string,
+ * chartutil.Values), not a Go object kept as a MAP (time, semver, certificate). */
+static inline bool kz_is_go_map(const kz_value *v) {
+    if (v->x.kind != KZ_MAP) return false;
+    kz_gotype t = kz_gotype_of(v);
+    return t != KZ_GOTYPE_TIME && t != KZ_GOTYPE_SEMVER && t != KZ_GOTYPE_CERT;
 }
 
 typedef struct kz_pos {

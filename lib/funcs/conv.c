@@ -230,7 +230,7 @@ bool kz_go_empty(const kz_value *v) {
     case KZ_FLOAT: return kz_float_get(v) == 0;
     case KZ_STRING: return kz_str_len(v) == 0;
     case KZ_SEQ: return kz_len(v) == 0;
-    case KZ_MAP: return kz_gotype_of(v) == KZ_GOTYPE_NATURAL || kz_gotype_of(v) == KZ_GOTYPE_STRING_MAP
+    case KZ_MAP: return kz_is_go_map(v)
                             ? kz_len(v) == 0
                             : false; /* structs and pointers */
     default: return true;

@@ -27,7 +27,7 @@ static bool is_plain_map(const kz_value *v) {
 
 /* reflect.Kind Map: map[string]interface{} or map[string]string. */
 static bool is_go_map(const kz_value *v) {
-    return kz_is_map(v) && (kz_gotype_of(v) == KZ_GOTYPE_NATURAL || kz_gotype_of(v) == KZ_GOTYPE_STRING_MAP);
+    return kz_is_go_map(v);
 }
 
 static kz_value *mut(const kz_value *v) { return (kz_value *)(uintptr_t)v; }

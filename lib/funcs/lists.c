@@ -259,7 +259,7 @@ static kz_value fn_chunk(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
         size_t to = from + (size_t)size < n ? from + (size_t)size : n;
         kz_seq_push(&out, list_range(l, from, to));
     }
-    return out;
+    return kz_with_gotype(out, KZ_GOTYPE_SLICE_OF_SLICES);
 }
 
 void kz_funcs_register_lists(kz_tmpl_funcs *t) {

@@ -449,7 +449,7 @@ static bool dict_get(const kz_value *d, const char *key, const char **s, size_t 
         case KZ_FLOAT: kind = "float64"; break;
         case KZ_SEQ: case KZ_STRING: kind = "slice"; break;
         case KZ_MAP:
-            kind = kz_gotype_of(v) == KZ_GOTYPE_NATURAL || kz_gotype_of(v) == KZ_GOTYPE_STRING_MAP ? "map"
+            kind = kz_is_go_map(v) ? "map"
                    : kz_gotype_of(v) == KZ_GOTYPE_TIME ? "struct" : "ptr";
             break;
         default: kind = "invalid"; break;

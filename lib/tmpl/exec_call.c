@@ -245,6 +245,8 @@ static const char *param_type_name(char letter) {
 
 static bool has_type(const kz_value *v, char letter) {
     if (letter == 'v' || letter == '\0') return true;
+    /* chartutil.Values is a named map[string]interface{}: assignable to it */
+    if (letter == 'm' && kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CHART_VALUES) return true;
     if (kz_gotype_of(v) != KZ_GOTYPE_NATURAL) return false;
     switch (letter) {
     case 's': return kz_kind_of(v) == KZ_STRING;

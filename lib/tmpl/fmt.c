@@ -605,7 +605,7 @@ static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth)
  * through String() for the string verbs (Go's handleMethods); a certificate is
  * a struct {Cert Key}. Returns false for other values. */
 static bool print_go_object(printer *p, const kz_value *v, uint32_t verb, int depth) {
-    if (kz_kind_of(v) != KZ_MAP || kz_gotype_of(v) == KZ_GOTYPE_NATURAL || kz_gotype_of(v) == KZ_GOTYPE_STRING_MAP)
+    if (kz_kind_of(v) != KZ_MAP || kz_is_go_map(v))
         return false;
     if (kz_gotype_of(v) == KZ_GOTYPE_CERT) {
         static const char *const fields[] = {"Cert", "Key"};

@@ -28,6 +28,7 @@ const char *kz_gotype_name(const kz_value *v) {
         switch (kz_gotype_of(v)) {
         case KZ_GOTYPE_STRING_SLICE: return "[]string";
         case KZ_GOTYPE_INT_SLICE: return "[]int";
+        case KZ_GOTYPE_SLICE_OF_SLICES: return "[][]interface {}";
         default: return "[]interface {}";
         }
     case KZ_MAP:
@@ -36,6 +37,7 @@ const char *kz_gotype_name(const kz_value *v) {
         case KZ_GOTYPE_TIME: return "time.Time";
         case KZ_GOTYPE_SEMVER: return "*semver.Version";
         case KZ_GOTYPE_CERT: return "sprig.certificate";
+        case KZ_GOTYPE_CHART_VALUES: return "chartutil.Values";
         default: return "map[string]interface {}";
         }
     default: return "<nil>";

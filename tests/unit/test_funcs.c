@@ -39,7 +39,8 @@ static kz_value load_dot(void) {
     kz_buf_free(&b);
     assert_true(kz_is_map(&values));
     kz_value dot = kz_map();
-    kz_map_setz(&dot, "Values", values);
+    /* Helm's .Values is a chartutil.Values (typeOf, dig and printf %T see it) */
+    kz_map_setz(&dot, "Values", kz_with_gotype(values, KZ_GOTYPE_CHART_VALUES));
     return dot;
 }
 
