@@ -142,6 +142,7 @@ typedef enum kz_gotype {
     KZ_GOTYPE_CERT,         /* MAP: sprig.certificate {Cert Key} (genCA, ...) */
     KZ_GOTYPE_SLICE_OF_SLICES, /* SEQ of SEQ: [][]interface {} (chunk) */
     KZ_GOTYPE_CHART_VALUES, /* MAP: chartutil.Values (a chart's top-level .Values) */
+    KZ_GOTYPE_MAP_SLICE,    /* SEQ of MAP: []map[string]interface {} (TOML arrays of tables) */
 } kz_gotype;
 
 static inline kz_gotype kz_gotype_of(const kz_value *v) {

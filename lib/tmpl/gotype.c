@@ -29,6 +29,7 @@ const char *kz_gotype_name(const kz_value *v) {
         case KZ_GOTYPE_STRING_SLICE: return "[]string";
         case KZ_GOTYPE_INT_SLICE: return "[]int";
         case KZ_GOTYPE_SLICE_OF_SLICES: return "[][]interface {}";
+        case KZ_GOTYPE_MAP_SLICE: return "[]map[string]interface {}";
         default: return "[]interface {}";
         }
     case KZ_MAP:
