@@ -5,7 +5,10 @@
  */
 #include "core/unicode.h"
 
+#include <locale.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <wctype.h>
 
 typedef struct {
     uint32_t lo, hi;
@@ -214,4 +217,57 @@ bool kz_go_is_letter(uint32_t c) {
 bool kz_go_is_digit(uint32_t c) {
     if (c < 0x80) return c >= '0' && c <= '9';
     return in_ranges(digit_ranges, sizeof digit_ranges / sizeof digit_ranges[0], c);
+}
+
+/* ---- case, from glibc's C.UTF-8 locale ---- */
+
+static locale_t utf8_locale;
+static wctrans_t to_title_trans;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_init(void) {
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (utf8_locale) to_title_trans = wctrans_l("totitle", utf8_locale);
+}
+
+static bool have_locale(void) {
+    pthread_once(&utf8_once, utf8_init);
+    return utf8_locale != (locale_t)0;
+}
+
+uint32_t kz_go_to_upper(uint32_t c) {
+    if (c < 0x80) return c >= 'a' && c <= 'z' ? c - 32 : c;
+    return have_locale() ? (uint32_t)towupper_l((wint_t)c, utf8_locale) : c;
+}
+
+uint32_t kz_go_to_lower(uint32_t c) {
+    if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    return have_locale() ? (uint32_t)towlower_l((wint_t)c, utf8_locale) : c;
+}
+
+uint32_t kz_go_to_title(uint32_t c) {
+    if (c < 0x80) return kz_go_to_upper(c);
+    if (!have_locale()) return c;
+    return to_title_trans ? (uint32_t)towctrans_l((wint_t)c, to_title_trans, utf8_locale)
+                          : (uint32_t)towupper_l((wint_t)c, utf8_locale);
+}
+
+bool kz_go_is_title(uint32_t c) {
+    return c == 0x1C5 || c == 0x1C8 || c == 0x1CB || c == 0x1F2 || (c >= 0x1F88 && c <= 0x1F8F) ||
+           (c >= 0x1F98 && c <= 0x1F9F) || (c >= 0x1FA8 && c <= 0x1FAF) || c == 0x1FBC || c == 0x1FCC || c == 0x1FFC;
+}
+
+/* Cased runes outside Lu/Ll: glibc counts them as upper or lower, Go does not. */
+static bool cased_non_letter(uint32_t c) {
+    return c == 0x345 || (c >= 0x2160 && c <= 0x217F) || (c >= 0x24B6 && c <= 0x24E9) || kz_go_is_title(c);
+}
+
+bool kz_go_is_upper(uint32_t c) {
+    if (c < 0x80) return c >= 'A' && c <= 'Z';
+    return have_locale() && iswupper_l((wint_t)c, utf8_locale) && !cased_non_letter(c);
+}
+
+bool kz_go_is_lower(uint32_t c) {
+    if (c < 0x80) return c >= 'a' && c <= 'z';
+    return have_locale() && iswlower_l((wint_t)c, utf8_locale) && !cased_non_letter(c);
 }

@@ -16,4 +16,19 @@
 bool kz_go_is_letter(uint32_t c);
 bool kz_go_is_digit(uint32_t c);
 
+/* Go's unicode.ToUpper, ToLower and ToTitle, from glibc's C.UTF-8 locale,
+ * whose simple case mappings agree with Go 1.23's for every code point
+ * (checked against helm's upper, lower and title over U+0080..U+2FFFF).
+ * Thread-safe; ASCII only if the locale is missing. */
+uint32_t kz_go_to_upper(uint32_t c);
+uint32_t kz_go_to_lower(uint32_t c);
+uint32_t kz_go_to_title(uint32_t c);
+
+/* Go's unicode.IsUpper (Lu) and IsLower (Ll): glibc's upper and lower
+ * classes without the cased symbols and numbers Go leaves out (U+0345,
+ * Roman numerals, circled letters). */
+bool kz_go_is_upper(uint32_t c);
+bool kz_go_is_lower(uint32_t c);
+bool kz_go_is_title(uint32_t c); /* unicode.IsTitle: the 31 runes of category Lt */
+
 #endif

@@ -6,11 +6,10 @@
  * (abbrev, initials, nospace, untitle, swapcase, wrap). Go works on bytes or
  * on runes depending on the function; each helper below says which.
  *
- * Unicode case mapping and categories: Go's unicode tables are approximated
- * by kz_case_* below, which cover ASCII, Latin-1, Latin Extended-A, most of
- * Latin Extended-B, Greek and Coptic, Cyrillic (+ Supplement), Armenian,
- * Latin Extended Additional and the fullwidth Latin letters. Runes of other
- * scripts map to themselves (a documented gap, docs/compatibility.md).
+ * Unicode case mapping and upper/lower classes come from core/unicode.h
+ * (glibc's tables, equal to Go's); IsPunct and IsNumber below are exact for
+ * ASCII and Latin-1 and cover the common blocks beyond (a documented gap,
+ * docs/compatibility.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,144 +20,19 @@
 #include "funcs/funcs_internal.h"
 #include "tmpl/fmt.h"
 
-/* ---- Unicode case tables (subset of Go's unicode.CaseRanges) ---- */
-
-#define UL 0x7fffffff /* alternating Upper/Lower pairs */
-
-typedef struct {
-    uint32_t lo, hi;
-    int32_t d[3]; /* upper, lower, title deltas (or UL) */
-} case_range;
-
-static const case_range case_ranges[] = {
-    {0x41, 0x5A, {0, 32, 0}},       {0x61, 0x7A, {-32, 0, -32}},     {0xB5, 0xB5, {743, 0, 743}},
-    {0xC0, 0xD6, {0, 32, 0}},       {0xD8, 0xDE, {0, 32, 0}},        {0xE0, 0xF6, {-32, 0, -32}},
-    {0xF8, 0xFE, {-32, 0, -32}},    {0xFF, 0xFF, {121, 0, 121}},     {0x100, 0x12F, {UL, UL, UL}},
-    {0x130, 0x130, {0, -199, 0}},   {0x131, 0x131, {-232, 0, -232}}, {0x132, 0x137, {UL, UL, UL}},
-    {0x139, 0x148, {UL, UL, UL}},   {0x14A, 0x177, {UL, UL, UL}},    {0x178, 0x178, {0, -121, 0}},
-    {0x179, 0x17E, {UL, UL, UL}},   {0x17F, 0x17F, {-300, 0, -300}}, {0x180, 0x180, {195, 0, 195}},
-    {0x181, 0x181, {0, 210, 0}},    {0x182, 0x185, {UL, UL, UL}},    {0x186, 0x186, {0, 206, 0}},
-    {0x187, 0x188, {UL, UL, UL}},   {0x189, 0x18A, {0, 205, 0}},     {0x18B, 0x18C, {UL, UL, UL}},
-    {0x18E, 0x18E, {0, 79, 0}},     {0x18F, 0x18F, {0, 202, 0}},     {0x190, 0x190, {0, 203, 0}},
-    {0x191, 0x192, {UL, UL, UL}},   {0x193, 0x193, {0, 205, 0}},     {0x194, 0x194, {0, 207, 0}},
-    {0x195, 0x195, {97, 0, 97}},    {0x196, 0x196, {0, 211, 0}},     {0x197, 0x197, {0, 209, 0}},
-    {0x198, 0x199, {UL, UL, UL}},   {0x19A, 0x19A, {163, 0, 163}},   {0x19C, 0x19C, {0, 211, 0}},
-    {0x19D, 0x19D, {0, 213, 0}},    {0x19E, 0x19E, {130, 0, 130}},   {0x19F, 0x19F, {0, 214, 0}},
-    {0x1A0, 0x1A5, {UL, UL, UL}},   {0x1A6, 0x1A6, {0, 218, 0}},     {0x1A7, 0x1A8, {UL, UL, UL}},
-    {0x1A9, 0x1A9, {0, 218, 0}},    {0x1AC, 0x1AD, {UL, UL, UL}},    {0x1AE, 0x1AE, {0, 218, 0}},
-    {0x1AF, 0x1B0, {UL, UL, UL}},   {0x1B1, 0x1B2, {0, 217, 0}},     {0x1B3, 0x1B6, {UL, UL, UL}},
-    {0x1B7, 0x1B7, {0, 219, 0}},    {0x1B8, 0x1B9, {UL, UL, UL}},    {0x1BC, 0x1BD, {UL, UL, UL}},
-    {0x1BF, 0x1BF, {56, 0, 56}},    {0x1C4, 0x1C4, {0, 2, 1}},       {0x1C5, 0x1C5, {-1, 1, 0}},
-    {0x1C6, 0x1C6, {-2, 0, -1}},    {0x1C7, 0x1C7, {0, 2, 1}},       {0x1C8, 0x1C8, {-1, 1, 0}},
-    {0x1C9, 0x1C9, {-2, 0, -1}},    {0x1CA, 0x1CA, {0, 2, 1}},       {0x1CB, 0x1CB, {-1, 1, 0}},
-    {0x1CC, 0x1CC, {-2, 0, -1}},    {0x1CD, 0x1DC, {UL, UL, UL}},    {0x1DD, 0x1DD, {-79, 0, -79}},
-    {0x1DE, 0x1EF, {UL, UL, UL}},   {0x1F1, 0x1F1, {0, 2, 1}},       {0x1F2, 0x1F2, {-1, 1, 0}},
-    {0x1F3, 0x1F3, {-2, 0, -1}},    {0x1F4, 0x1F5, {UL, UL, UL}},    {0x1F6, 0x1F6, {0, -97, 0}},
-    {0x1F7, 0x1F7, {0, -56, 0}},    {0x1F8, 0x21F, {UL, UL, UL}},    {0x220, 0x220, {0, -130, 0}},
-    {0x222, 0x233, {UL, UL, UL}},
-    {0x23A, 0x23A, {0, 10795, 0}},
-    {0x23B, 0x23C, {UL, UL, UL}},
-    {0x23D, 0x23D, {0, -163, 0}},
-    {0x23E, 0x23E, {0, 10792, 0}},
-    {0x23F, 0x240, {10815, 0, 10815}},
-    {0x241, 0x242, {UL, UL, UL}},
-    {0x243, 0x243, {0, -195, 0}},
-    {0x244, 0x244, {0, 69, 0}},
-    {0x245, 0x245, {0, 71, 0}},
-    {0x246, 0x24F, {UL, UL, UL}},
-    {0x250, 0x250, {10783, 0, 10783}},
-    {0x251, 0x251, {10780, 0, 10780}},
-    {0x252, 0x252, {10782, 0, 10782}},
-    {0x253, 0x253, {-210, 0, -210}},
-    {0x254, 0x254, {-206, 0, -206}},
-    {0x256, 0x256, {-205, 0, -205}},
-    {0x257, 0x257, {-205, 0, -205}},
-    {0x259, 0x259, {-202, 0, -202}},
-    {0x25B, 0x25B, {-203, 0, -203}},
-    {0x25C, 0x25C, {42319, 0, 42319}},
-    {0x260, 0x260, {-205, 0, -205}},
-    {0x261, 0x261, {42315, 0, 42315}},
-    {0x263, 0x263, {-207, 0, -207}},
-    {0x265, 0x265, {42280, 0, 42280}},
-    {0x266, 0x266, {42308, 0, 42308}},
-    {0x268, 0x268, {-209, 0, -209}},
-    {0x269, 0x269, {-211, 0, -211}},
-    {0x26A, 0x26A, {42308, 0, 42308}},
-    {0x26B, 0x26B, {10743, 0, 10743}},
-    {0x26C, 0x26C, {42305, 0, 42305}},
-    {0x26F, 0x26F, {-211, 0, -211}},
-    {0x271, 0x271, {10749, 0, 10749}},
-    {0x272, 0x272, {-213, 0, -213}},
-    {0x275, 0x275, {-214, 0, -214}},
-    {0x27D, 0x27D, {10727, 0, 10727}},
-    {0x280, 0x280, {-218, 0, -218}},
-    {0x282, 0x282, {42307, 0, 42307}},
-    {0x283, 0x283, {-218, 0, -218}},
-    {0x287, 0x287, {42282, 0, 42282}},
-    {0x288, 0x288, {-218, 0, -218}},
-    {0x289, 0x289, {-69, 0, -69}},
-    {0x28A, 0x28A, {-217, 0, -217}},
-    {0x28B, 0x28B, {-217, 0, -217}},
-    {0x28C, 0x28C, {-71, 0, -71}},
-    {0x292, 0x292, {-219, 0, -219}},
-    {0x29D, 0x29D, {42261, 0, 42261}},
-    {0x29E, 0x29E, {42258, 0, 42258}},    {0x370, 0x373, {UL, UL, UL}},
-    {0x376, 0x377, {UL, UL, UL}},   {0x37B, 0x37D, {130, 0, 130}},   {0x37F, 0x37F, {0, 116, 0}},
-    {0x386, 0x386, {0, 38, 0}},     {0x388, 0x38A, {0, 37, 0}},      {0x38C, 0x38C, {0, 64, 0}},
-    {0x38E, 0x38F, {0, 63, 0}},     {0x391, 0x3A1, {0, 32, 0}},      {0x3A3, 0x3AB, {0, 32, 0}},
-    {0x3AC, 0x3AC, {-38, 0, -38}},  {0x3AD, 0x3AF, {-37, 0, -37}},   {0x3B1, 0x3C1, {-32, 0, -32}},
-    {0x3C2, 0x3C2, {-31, 0, -31}},  {0x3C3, 0x3CB, {-32, 0, -32}},   {0x3CC, 0x3CC, {-64, 0, -64}},
-    {0x3CD, 0x3CE, {-63, 0, -63}},  {0x3D8, 0x3EF, {UL, UL, UL}},    {0x400, 0x40F, {0, 80, 0}},
-    {0x410, 0x42F, {0, 32, 0}},     {0x430, 0x44F, {-32, 0, -32}},   {0x450, 0x45F, {-80, 0, -80}},
-    {0x460, 0x481, {UL, UL, UL}},   {0x48A, 0x4BF, {UL, UL, UL}},    {0x4C0, 0x4C0, {0, 15, 0}},
-    {0x4C1, 0x4CE, {UL, UL, UL}},   {0x4CF, 0x4CF, {-15, 0, -15}},   {0x4D0, 0x52F, {UL, UL, UL}},
-    {0x531, 0x556, {0, 48, 0}},     {0x561, 0x586, {-48, 0, -48}},   {0x1E00, 0x1E95, {UL, UL, UL}},
-    {0x1E9B, 0x1E9B, {-59, 0, -59}}, {0x1E9E, 0x1E9E, {0, -7615, 0}}, {0x1EA0, 0x1EFF, {UL, UL, UL}},
-    {0xFF21, 0xFF3A, {0, 32, 0}},   {0xFF41, 0xFF5A, {-32, 0, -32}},
-};
+/* ---- Unicode classes ---- */
 
 enum { TO_UPPER = 0, TO_LOWER = 1, TO_TITLE = 2 };
 
-static const case_range *case_find(uint32_t r) {
-    size_t lo = 0, hi = sizeof case_ranges / sizeof case_ranges[0];
-    while (lo < hi) {
-        size_t m = (lo + hi) / 2;
-        if (r < case_ranges[m].lo) hi = m;
-        else if (r > case_ranges[m].hi) lo = m + 1;
-        else return &case_ranges[m];
-    }
-    return NULL;
-}
-
 /* unicode.To(which, r) */
 static uint32_t case_to(int which, uint32_t r) {
-    const case_range *c = case_find(r);
-    if (!c) return r;
-    int32_t d = c->d[which];
-    if (d == UL) return c->lo + (((r - c->lo) & ~1u) | (uint32_t)(which & 1));
-    return (uint32_t)((int32_t)r + d);
+    return which == TO_UPPER ? kz_go_to_upper(r) : which == TO_LOWER ? kz_go_to_lower(r) : kz_go_to_title(r);
 }
 
-static bool is_title(uint32_t r) { return r == 0x1C5 || r == 0x1C8 || r == 0x1CB || r == 0x1F2; }
+static bool is_upper(uint32_t r) { return kz_go_is_upper(r); }
 
-/* unicode.IsUpper (Lu), approximated from the case table. */
-static bool is_upper(uint32_t r) {
-    if (r < 0x80) return r >= 'A' && r <= 'Z';
-    if (is_title(r)) return false;
-    return case_to(TO_LOWER, r) != r;
-}
-
-/* unicode.IsLower (Ll), approximated: runes with an upper mapping, plus the
- * lowercase letters without one of the covered blocks. */
-static bool is_lower(uint32_t r) {
-    if (r < 0x80) return r >= 'a' && r <= 'z';
-    if (is_title(r)) return false;
-    if (case_to(TO_UPPER, r) != r) return true;
-    return r == 0xDF || r == 0x138 || r == 0x149 || r == 0x18D || r == 0x19B || r == 0x1AA || r == 0x1AB ||
-           r == 0x1BA || r == 0x1BE || r == 0x221 || (r >= 0x234 && r <= 0x239) || (r >= 0x250 && r <= 0x293) ||
-           (r >= 0x295 && r <= 0x2AF) || r == 0x390 || r == 0x3B0 || (r >= 0x1D00 && r <= 0x1D2B) ||
-           (r >= 0x1E96 && r <= 0x1E9D && r != 0x1E9B);
-}
+static bool is_title(uint32_t r) { return kz_go_is_title(r); }
+static bool is_lower(uint32_t r) { return kz_go_is_lower(r); }
 
 /* unicode.IsSpace */
 static bool is_space(uint32_t r) {
