@@ -1,14 +1,22 @@
 /*
  * Go's time.Time as a template value, for the date functions (lib/funcs) and
- * for fmt and encoding/json printing of times.
+ * for fmt and encoding/json printing of times; Go's time.Duration text.
  *
  * Representation: a KZ_MAP with Go type hint KZ_GOTYPE_TIME holding
  *   "sec"    INT     seconds since the Unix epoch (UTC)
  *   "nsec"   INT     nanoseconds within the second, 0..999999999
  *   "offset" INT     the zone's offset east of UTC in seconds at that instant
  *   "zone"   STRING  the zone's abbreviation at that instant ("UTC", "CET")
- *   "loc"    STRING  the location's name ("UTC", "Local", "Europe/Berlin")
- * Build them with kz_gotime_make, never by hand.
+ *   "loc"    STRING  the location's name ("UTC", "Local", "Europe/Berlin"),
+ *                    or "" for a fixed zone (Go's FixedZone(zone, offset))
+ *   "mono"   INT     optional: Go's monotonic clock reading (nanoseconds since
+ *                    the process started), only on times from now
+ * Build them with kz_gotime_make or the functions below, never by hand.
+ *
+ * Locations follow Go's time.LoadLocation: "" and "UTC" are UTC, "Local" is
+ * the local zone (the TZ environment variable, else /etc/localtime, read once
+ * at first use as Go does), other names are TZif files under
+ * /usr/share/zoneinfo (read by kz itself, cached; thread-safe).
  *
  * MEMORY: functions returning kz_value return owned values; pointers are borrowed.
  */
@@ -16,6 +24,7 @@
 #define KZ_CORE_GOTIME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -25,11 +34,59 @@ kz_value kz_gotime_make(int64_t sec, int32_t nsec, int32_t offset, const char *z
 
 bool kz_gotime_is(const kz_value *v);
 
-/* Go's Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST". */
+/* Go's time.Now() (in Local, with a monotonic reading). */
+kz_value kz_gotime_now(void);
+/* Go's time.Unix(sec, nsec) (in Local). */
+kz_value kz_gotime_unix(int64_t sec, int64_t nsec);
+/* Go's zero time.Time{} ("0001-01-01 00:00:00 +0000 UTC"). */
+kz_value kz_gotime_zero(void);
+/* t.Unix(). */
+int64_t kz_gotime_unix_sec(const kz_value *t);
+
+/* Whether time.LoadLocation(name) succeeds. */
+bool kz_gotime_location_exists(const char *name);
+/* t.In(LoadLocation(loc)); an unknown location gives UTC (callers that care
+ * check kz_gotime_location_exists first). Drops the monotonic reading. */
+kz_value kz_gotime_in(const kz_value *t, const char *loc);
+/* t.Add(d) (d in nanoseconds), keeping t's location. */
+kz_value kz_gotime_add(const kz_value *t, int64_t d);
+/* time.Since(t) as a Go Duration (saturated). */
+int64_t kz_gotime_since(const kz_value *t);
+
+/* t.Format(layout): Go's layout language in full. Appends to out. */
+void kz_gotime_format(const kz_value *t, const char *layout, size_t layout_len, kz_buf *out);
+
+/* time.ParseInLocation(layout, value, time.Local): a time, or an error value
+ * with Go's message ("parsing time \"x\" as \"2006\": cannot parse ..."). */
+kz_value kz_gotime_parse(const char *layout, size_t layout_len, const char *value, size_t value_len);
+
+/* Go's Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST" plus
+ * " m=+0.000000001" when the time carries a monotonic reading. */
 void kz_gotime_string(const kz_value *t, kz_buf *out);
 
 /* Go's Time.MarshalJSON text without the quotes: RFC 3339 with nanoseconds
  * ("2006-01-02T15:04:05.999999999Z07:00"). */
 void kz_gotime_rfc3339nano(const kz_value *t, kz_buf *out);
+
+/* Go's == on two time.Time values (text/template's eq): the same instant,
+ * monotonic reading and *Location. Locations are pointers in Go: UTC and
+ * Local are shared, FixedZone("", whole hours from -12h to +14h) is cached,
+ * every other fixed zone (a parsed "+0530", "EST") is a new one, so two such
+ * times are never equal (Go: unless they are the very same variable). */
+bool kz_gotime_go_equal(const kz_value *a, const kz_value *b);
+
+/* Go's MarshalJSON/MarshalText refuse years outside [0,9999]: the message
+ * ("Time.MarshalJSON: year outside of range [0,9999]"; encoding/json wraps
+ * it as "json: error calling MarshalJSON for type time.Time: ..."), or NULL. */
+const char *kz_gotime_marshal_error(const kz_value *t);
+
+/* ---- time.Duration (int64 nanoseconds) ---- */
+
+/* Duration.String(): "1h2m3.5s", "1.5µs", "0s". Appends to out. */
+void kz_goduration_string(int64_t d, kz_buf *out);
+/* time.ParseDuration; false with Go's message in *err (appended) on error. */
+bool kz_goduration_parse(const char *s, size_t n, int64_t *d, kz_buf *err);
+/* Duration.Round(m). */
+int64_t kz_goduration_round(int64_t d, int64_t m);
 
 #endif

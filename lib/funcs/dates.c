@@ -1,4 +1,245 @@
-/* Template functions: dates family (see funcs_internal.h). */
-#include "funcs/funcs_internal.h"
+/*
+ * Template functions: dates family (see funcs_internal.h). Sprig v3.3.0's
+ * date.go: now, date, dateInZone, htmlDate, htmlDateInZone, dateModify,
+ * mustDateModify, toDate, mustToDate, duration, durationRound, ago,
+ * unixEpoch; Go's time package is core/gotime.h.
+ */
+#include <stdlib.h>
+#include <string.h>
 
-void kz_funcs_register_dates(kz_tmpl_funcs *t) { (void)t; }
+#include "core/alloc.h"
+#include "core/gotime.h"
+#include "funcs/funcs_internal.h"
+#include "tmpl/gotype.h"
+
+/* Sprig's dateInZone type switch: a time, or int/int32/int64 Unix seconds,
+ * anything else is time.Now(). */
+static kz_value date_arg(const kz_value *v, bool int32_ok) {
+    if (kz_gotime_is(v)) return kz_copy(v);
+    if (kz_kind_of(v) == KZ_INT && !kz_int_is_unsigned(v)) {
+        kz_gotype g = kz_gotype_of(v);
+        if (g == KZ_GOTYPE_NATURAL || g == KZ_GOTYPE_INT64 || (int32_ok && g == KZ_GOTYPE_INT32)) {
+            return kz_gotime_unix(kz_int_get(v), 0);
+        }
+    }
+    return kz_gotime_now();
+}
+
+static kz_value date_in_zone(const kz_value *layout, const kz_value *date, const char *zone) {
+    kz_value t = date_arg(date, true);
+    kz_value in = kz_gotime_in(&t, kz_gotime_location_exists(zone) ? zone : "UTC");
+    kz_buf out = KZ_BUF_INIT;
+    kz_gotime_format(&in, kz_str(layout), kz_str_len(layout), &out);
+    kz_free(t);
+    kz_free(in);
+    kz_value r = kz_string_n(out.data ? out.data : "", out.len);
+    kz_buf_free(&out);
+    return r;
+}
+
+/* The zone argument as a NUL-terminated string (a zone name with a NUL byte
+ * names no file: treat it as unknown). */
+static char *zone_name(const kz_value *v) {
+    if (memchr(kz_str(v), '\0', kz_str_len(v))) return kz_xstrdup("..");
+    return kz_xstrndup(kz_str(v), kz_str_len(v));
+}
+
+static kz_value fn_now(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc, (void)argv;
+    return kz_gotime_now();
+}
+
+static kz_value fn_date(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return date_in_zone(&argv[0], &argv[1], "Local");
+}
+
+static kz_value fn_date_in_zone(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    char *zone = zone_name(&argv[2]);
+    kz_value r = date_in_zone(&argv[0], &argv[1], zone);
+    free(zone);
+    return r;
+}
+
+static kz_value fn_html_date(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_value layout = kz_string("2006-01-02");
+    kz_value r = date_in_zone(&layout, &argv[0], "Local");
+    kz_free(layout);
+    return r;
+}
+
+static kz_value fn_html_date_in_zone(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_value layout = kz_string("2006-01-02");
+    char *zone = zone_name(&argv[1]);
+    kz_value r = date_in_zone(&layout, &argv[0], zone);
+    free(zone);
+    kz_free(layout);
+    return r;
+}
+
+/* A time.Time parameter: Go's evalArg rejects anything else before the call.
+ * The executor has no time.Time parameter type, so the check is here (the
+ * message then carries an "error calling NAME: " prefix helm does not print). */
+static bool time_param(const kz_value *v, kz_value *err) {
+    if (kz_gotime_is(v)) return true;
+    if (kz_kind_of(v) == KZ_NULL || kz_kind_of(v) == KZ_INVALID) {
+        *err = kz_error("invalid value; expected time.Time");
+    } else {
+        *err = kz_error("wrong type for value; expected time.Time; got %s", kz_gotype_name(v));
+    }
+    return false;
+}
+
+static kz_value date_modify(const kz_value *argv, bool must) {
+    kz_value err;
+    if (!time_param(&argv[1], &err)) return err;
+    int64_t d;
+    kz_buf msg = KZ_BUF_INIT;
+    if (!kz_goduration_parse(kz_str(&argv[0]), kz_str_len(&argv[0]), &d, &msg)) {
+        kz_value r = must ? kz_error("%s", kz_buf_cstr(&msg)) : kz_copy(&argv[1]);
+        kz_buf_free(&msg);
+        return r;
+    }
+    kz_buf_free(&msg);
+    return kz_gotime_add(&argv[1], d);
+}
+
+static kz_value fn_date_modify(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return date_modify(argv, false);
+}
+
+static kz_value fn_must_date_modify(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return date_modify(argv, true);
+}
+
+static kz_value fn_to_date(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_value t = kz_gotime_parse(kz_str(&argv[0]), kz_str_len(&argv[0]), kz_str(&argv[1]), kz_str_len(&argv[1]));
+    if (kz_error_message(&t)) {
+        kz_free(t);
+        return kz_gotime_zero();
+    }
+    return t;
+}
+
+static kz_value fn_must_to_date(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return kz_gotime_parse(kz_str(&argv[0]), kz_str_len(&argv[0]), kz_str(&argv[1]), kz_str_len(&argv[1]));
+}
+
+/* strconv.ParseInt(s, 10, 64) as Sprig's duration ignores its error: the
+ * value on success, the clamped value on a range error, else 0. */
+static int64_t parse_int10(const char *s, size_t n) {
+    size_t i = 0;
+    bool neg = false;
+    if (n > 0 && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == n) return 0;
+    uint64_t v = 0;
+    bool over = false;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return 0;
+        if (!over) {
+            if (v > (UINT64_MAX - 9) / 10) over = true;
+            else v = v * 10 + (uint64_t)(s[i] - '0');
+        }
+    }
+    if (neg) {
+        if (over || v > (uint64_t)INT64_MAX + 1) return INT64_MIN;
+        return (int64_t)(0 - v);
+    }
+    if (over || v > (uint64_t)INT64_MAX) return INT64_MAX;
+    return (int64_t)v;
+}
+
+static kz_value duration_value(int64_t d) {
+    kz_buf out = KZ_BUF_INIT;
+    kz_goduration_string(d, &out);
+    kz_value r = kz_string_n(out.data, out.len);
+    kz_buf_free(&out);
+    return r;
+}
+
+static kz_value fn_duration(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    const kz_value *v = &argv[0];
+    int64_t n = 0;
+    if (kz_kind_of(v) == KZ_STRING && kz_gotype_of(v) == KZ_GOTYPE_NATURAL) {
+        n = parse_int10(kz_str(v), kz_str_len(v));
+    } else if (kz_kind_of(v) == KZ_INT && kz_gotype_of(v) == KZ_GOTYPE_INT64) {
+        n = kz_int_get(v);
+    }
+    /* time.Duration(n) * time.Second wraps as Go's int64 multiplication */
+    return duration_value((int64_t)((uint64_t)n * 1000000000ULL));
+}
+
+static kz_value fn_duration_round(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    const kz_value *v = &argv[0];
+    int64_t d = 0;
+    if (kz_kind_of(v) == KZ_STRING && kz_gotype_of(v) == KZ_GOTYPE_NATURAL) {
+        kz_buf err = KZ_BUF_INIT;
+        if (!kz_goduration_parse(kz_str(v), kz_str_len(v), &d, &err)) d = 0;
+        kz_buf_free(&err);
+    } else if (kz_kind_of(v) == KZ_INT && kz_gotype_of(v) == KZ_GOTYPE_INT64) {
+        d = kz_int_get(v);
+    } else if (kz_gotime_is(v)) {
+        d = kz_gotime_since(v);
+    }
+    uint64_t u = (uint64_t)d;
+    if (d < 0) u = 0 - u;
+    const uint64_t second = 1000000000ULL, minute = 60 * second, hour = 60 * minute, day = 24 * hour,
+                   month = 30 * day, year = 365 * day;
+    kz_buf out = KZ_BUF_INIT;
+    if (u > year) kz_buf_printf(&out, "%lluy", (unsigned long long)(u / year));
+    else if (u > month) kz_buf_printf(&out, "%llumo", (unsigned long long)(u / month));
+    else if (u > day) kz_buf_printf(&out, "%llud", (unsigned long long)(u / day));
+    else if (u > hour) kz_buf_printf(&out, "%lluh", (unsigned long long)(u / hour));
+    else if (u > minute) kz_buf_printf(&out, "%llum", (unsigned long long)(u / minute));
+    else if (u > second) kz_buf_printf(&out, "%llus", (unsigned long long)(u / second));
+    else kz_buf_puts(&out, "0s");
+    kz_value r = kz_string_n(out.data, out.len);
+    kz_buf_free(&out);
+    return r;
+}
+
+static kz_value fn_ago(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_value t = date_arg(&argv[0], false);
+    int64_t d = kz_goduration_round(kz_gotime_since(&t), 1000000000);
+    kz_free(t);
+    return duration_value(d);
+}
+
+static kz_value fn_unix_epoch(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_value err;
+    if (!time_param(&argv[0], &err)) return err;
+    return kz_string_fmt("%lld", (long long)kz_gotime_unix_sec(&argv[0]));
+}
+
+void kz_funcs_register_dates(kz_tmpl_funcs *t) {
+    kz_tmpl_funcs_add_typed(t, "now", fn_now, "", NULL);
+    kz_tmpl_funcs_add_typed(t, "date", fn_date, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "dateInZone", fn_date_in_zone, "svs", NULL);
+    kz_tmpl_funcs_add_typed(t, "date_in_zone", fn_date_in_zone, "svs", NULL);
+    kz_tmpl_funcs_add_typed(t, "htmlDate", fn_html_date, "v", NULL);
+    kz_tmpl_funcs_add_typed(t, "htmlDateInZone", fn_html_date_in_zone, "vs", NULL);
+    kz_tmpl_funcs_add_typed(t, "dateModify", fn_date_modify, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "date_modify", fn_date_modify, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "mustDateModify", fn_must_date_modify, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "must_date_modify", fn_must_date_modify, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "toDate", fn_to_date, "ss", NULL);
+    kz_tmpl_funcs_add_typed(t, "mustToDate", fn_must_to_date, "ss", NULL);
+    kz_tmpl_funcs_add_typed(t, "duration", fn_duration, "v", NULL);
+    kz_tmpl_funcs_add_typed(t, "durationRound", fn_duration_round, "v", NULL);
+    kz_tmpl_funcs_add_typed(t, "ago", fn_ago, "v", NULL);
+    kz_tmpl_funcs_add_typed(t, "unixEpoch", fn_unix_epoch, "v", NULL);
+}
