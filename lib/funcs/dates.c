@@ -232,14 +232,14 @@ void kz_funcs_register_dates(kz_tmpl_funcs *t) {
     kz_tmpl_funcs_add_typed(t, "date_in_zone", fn_date_in_zone, "svs", NULL);
     kz_tmpl_funcs_add_typed(t, "htmlDate", fn_html_date, "v", NULL);
     kz_tmpl_funcs_add_typed(t, "htmlDateInZone", fn_html_date_in_zone, "vs", NULL);
-    kz_tmpl_funcs_add_typed(t, "dateModify", fn_date_modify, "sv", NULL);
-    kz_tmpl_funcs_add_typed(t, "date_modify", fn_date_modify, "sv", NULL);
-    kz_tmpl_funcs_add_typed(t, "mustDateModify", fn_must_date_modify, "sv", NULL);
-    kz_tmpl_funcs_add_typed(t, "must_date_modify", fn_must_date_modify, "sv", NULL);
+    kz_tmpl_funcs_add_typed(t, "dateModify", fn_date_modify, "st", NULL);
+    kz_tmpl_funcs_add_typed(t, "date_modify", fn_date_modify, "st", NULL);
+    kz_tmpl_funcs_add_typed(t, "mustDateModify", fn_must_date_modify, "st", NULL);
+    kz_tmpl_funcs_add_typed(t, "must_date_modify", fn_must_date_modify, "st", NULL);
     kz_tmpl_funcs_add_typed(t, "toDate", fn_to_date, "ss", NULL);
     kz_tmpl_funcs_add_typed(t, "mustToDate", fn_must_to_date, "ss", NULL);
     kz_tmpl_funcs_add_typed(t, "duration", fn_duration, "v", NULL);
     kz_tmpl_funcs_add_typed(t, "durationRound", fn_duration_round, "v", NULL);
     kz_tmpl_funcs_add_typed(t, "ago", fn_ago, "v", NULL);
-    kz_tmpl_funcs_add_typed(t, "unixEpoch", fn_unix_epoch, "v", NULL);
+    kz_tmpl_funcs_add_typed(t, "unixEpoch", fn_unix_epoch, "t", NULL);
 }

@@ -18,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/base64.h"
 #include "core/goobj.h"
+#include "core/gotime.h"
 #include "core/gofloat.h"
 #include "core/utf8.h"
 #include "json/json.h"
@@ -291,6 +292,9 @@ static int emit_value(const emitter *em, const kz_value *v, size_t depth) {
         return 0;
     case KZ_SEQ: return emit_seq(em, v, depth);
     case KZ_MAP: {
+        if (kz_gotime_is(v) && kz_gotime_marshal_error(v))
+            return fail(em, kz_error("json: error calling MarshalJSON for type time.Time: %s",
+                                     kz_gotime_marshal_error(v)));
         kz_buf text = KZ_BUF_INIT; /* time.Time and *semver.Version marshal as strings */
         if (kz_gotype_of(v) != KZ_GOTYPE_NATURAL && kz_goobj_json_string(v, &text)) {
             append_json_string(em, text.data, text.len);

@@ -9,6 +9,7 @@
 
 #include "tmpl/fmt.h"
 #include "tmpl/fmt_internal.h"
+#include "core/gotime.h"
 #include "tmpl/gotype.h"
 
 static const char hex_upper[] = "0123456789ABCDEF";
@@ -191,6 +192,10 @@ static kz_value error_from(kz_buf *msg) {
  * are nil; otherwise Go refuses. Its first message prints the operands in the
  * order value1 (%s), type1, type2, value2 (%v). */
 static kz_value eq_other(const kz_value *a, const kz_value *b, bool *result) {
+    if (kz_gotime_is(a) && kz_gotime_is(b)) { /* time.Time is a comparable struct */
+        *result = kz_gotime_go_equal(a, b);
+        return kz_null();
+    }
     bool same_kind = strcmp(kz_gokind_name(a), kz_gokind_name(b)) == 0;
     if (!same_kind && !is_nil(a) && !is_nil(b)) {
         kz_buf msg = KZ_BUF_INIT;

@@ -17,6 +17,7 @@
 #include "tmpl/exec_internal.h"
 #include "tmpl/fmt.h"
 #include "tmpl/funcs.h"
+#include "core/gotime.h"
 #include "tmpl/gotype.h"
 
 typedef enum builtin_id {
@@ -239,12 +240,14 @@ static const char *param_type_name(char letter) {
     case 'f': return "float64";
     case 'b': return "bool";
     case 'm': return "map[string]interface {}";
+    case 't': return "time.Time";
     default: return "interface {}";
     }
 }
 
 static bool has_type(const kz_value *v, char letter) {
     if (letter == 'v' || letter == '\0') return true;
+    if (letter == 't') return kz_gotime_is(v);
     /* chartutil.Values is a named map[string]interface{}: assignable to it */
     if (letter == 'm' && kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CHART_VALUES) return true;
     if (kz_gotype_of(v) != KZ_GOTYPE_NATURAL) return false;
@@ -285,7 +288,7 @@ static kz_value typed_constant(kz_exec_state *st, const kz_tmpl_node *n, char le
     kz_buf s = KZ_BUF_INIT;
     kz_tmpl_node_string(&s, n);
     const char *what = letter == 's' ? "string" : letter == 'i' ? "integer" : letter == 'f' ? "float" : "bool";
-    if (letter == 'm') {
+    if (letter == 'm' || letter == 't') {
         kz_exec_fail(st, "can't handle %s for arg of type %s", kz_buf_cstr(&s), param_type_name(letter));
     } else {
         kz_exec_fail(st, "expected %s; found %s", what, kz_buf_cstr(&s));

@@ -14,7 +14,10 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/base64.h"
 #include "core/gofloat.h"
+#include "core/goobj.h"
+#include "core/gotime.h"
 #include "core/utf8.h"
 #include "yaml/emit_internal.h"
 
@@ -778,7 +781,38 @@ static void emit_block_mapping(emitter *e, const kz_value *map) {
     e->indent = saved;
 }
 
+/* What encoding/json turns into a string before go-yaml sees it: []byte
+ * (base64), time.Time and *semver.Version (their MarshalJSON). Returns false
+ * for every other value. */
+static bool emit_json_string_form(emitter *e, const kz_value *v) {
+    kz_gotype t = kz_gotype_of(v);
+    if (t == KZ_GOTYPE_NATURAL) return false;
+    kz_buf text = KZ_BUF_INIT;
+    bool handled = true;
+    if (kz_kind_of(v) == KZ_STRING && t == KZ_GOTYPE_BYTES) {
+        kz_base64_encode(kz_str(v), kz_str_len(v), &text);
+    } else if (kz_gotime_is(v) && kz_gotime_marshal_error(v)) {
+        if (!e->failed) {
+            e->failed = true;
+            e->err = kz_error("error marshaling into JSON: json: error calling MarshalJSON for type time.Time: %s",
+                              kz_gotime_marshal_error(v));
+        }
+        kz_buf_free(&text);
+        return true;
+    } else {
+        handled = kz_goobj_json_string(v, &text);
+    }
+    if (handled) {
+        kz_value s = kz_string_n(text.data ? text.data : "", text.len);
+        emit_string_value(e, &s);
+        kz_free(s);
+    }
+    kz_buf_free(&text);
+    return handled;
+}
+
 static void emit_node(emitter *e, const kz_value *v, bool mapping_context) {
+    if (emit_json_string_form(e, v)) return;
     switch (kz_kind_of(v)) {
     case KZ_NULL: emit_atom(e, "null", 4); break;
     case KZ_BOOL: kz_bool_get(v) ? emit_atom(e, "true", 4) : emit_atom(e, "false", 5); break;
