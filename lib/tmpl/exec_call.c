@@ -241,6 +241,9 @@ static const char *param_type_name(char letter) {
     case 'b': return "bool";
     case 'm': return "map[string]interface {}";
     case 't': return "time.Time";
+    case 'u': return "uint32";
+    case 'l': return "[]interface {}";
+    case 'c': return "sprig.certificate";
     default: return "interface {}";
     }
 }
@@ -248,6 +251,8 @@ static const char *param_type_name(char letter) {
 static bool has_type(const kz_value *v, char letter) {
     if (letter == 'v' || letter == '\0') return true;
     if (letter == 't') return kz_gotime_is(v);
+    if (letter == 'c') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CERT;
+    if (letter == 'u') return false; /* no value of the data is a uint32; constants are converted */
     /* chartutil.Values is a named map[string]interface{}: assignable to it */
     if (letter == 'm' && kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CHART_VALUES) return true;
     if (kz_gotype_of(v) != KZ_GOTYPE_NATURAL) return false;
@@ -257,6 +262,7 @@ static bool has_type(const kz_value *v, char letter) {
     case 'f': return kz_kind_of(v) == KZ_FLOAT;
     case 'b': return kz_kind_of(v) == KZ_BOOL;
     case 'm': return kz_kind_of(v) == KZ_MAP;
+    case 'l': return kz_kind_of(v) == KZ_SEQ;
     default: return true;
     }
 }
@@ -265,7 +271,7 @@ static bool has_type(const kz_value *v, char letter) {
 static bool check_type(kz_exec_state *st, kz_value *v, char letter) {
     if (has_type(v, letter)) return true;
     if (kz_kind_of(v) == KZ_INVALID) {
-        if (letter == 'm') {
+        if (letter == 'm' || letter == 'l') {
             *v = kz_null();
             return true;
         }
@@ -285,10 +291,17 @@ static kz_value typed_constant(kz_exec_state *st, const kz_tmpl_node *n, char le
     if (letter == 'f' && n->kind == KZ_TN_NUMBER && (n->u.con.num_flags & KZ_TNUM_FLOAT)) {
         return kz_float(n->u.con.f64);
     }
+    if (letter == 'u' && n->kind == KZ_TN_NUMBER && (n->u.con.num_flags & KZ_TNUM_UINT)) {
+        return kz_int((int64_t)(uint32_t)n->u.con.u64); /* reflect's SetUint truncates to the type */
+    }
     kz_buf s = KZ_BUF_INIT;
     kz_tmpl_node_string(&s, n);
-    const char *what = letter == 's' ? "string" : letter == 'i' ? "integer" : letter == 'f' ? "float" : "bool";
-    if (letter == 'm' || letter == 't') {
+    const char *what = letter == 's'   ? "string"
+                       : letter == 'i' ? "integer"
+                       : letter == 'u' ? "unsigned integer"
+                       : letter == 'f' ? "float"
+                                       : "bool";
+    if (letter == 'm' || letter == 't' || letter == 'l' || letter == 'c') {
         kz_exec_fail(st, "can't handle %s for arg of type %s", kz_buf_cstr(&s), param_type_name(letter));
     } else {
         kz_exec_fail(st, "expected %s; found %s", what, kz_buf_cstr(&s));
@@ -303,7 +316,7 @@ static kz_value eval_typed_arg(kz_exec_state *st, const xval *dot, const kz_tmpl
     st->at = n;
     switch (n->kind) {
     case KZ_TN_NIL:
-        if (letter == 'm') return kz_null();
+        if (letter == 'm' || letter == 'l') return kz_null();
         kz_exec_fail(st, "cannot assign nil to %s", param_type_name(letter));
         return kz_invalid();
     case KZ_TN_BOOL:

@@ -68,6 +68,8 @@ void kz_tmpl_funcs_add(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, int mi
  * fixed parameter, then optionally "..." and the letter of the variadic ones:
  *   v interface{}   s string   i int   f float64   b bool
  *   m map[string]interface {} (nil arrives as NULL)   t time.Time (core/gotime.h)
+ *   l []interface {} (nil arrives as NULL)   u uint32 (constants only: data holds no uint32)
+ *   c sprig.certificate (a KZ_GOTYPE_CERT map)
  * e.g. "is" for repeat(count int, str string), "v...v" for default. The
  * arity follows from it. */
 void kz_tmpl_funcs_add_typed(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, const char *params, void *data);

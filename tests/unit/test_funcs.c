@@ -6,7 +6,7 @@
  * message (after Helm's rewriting of parse and execution errors).
  *
  * KZ_FUNCS_FAMILY=strings,math limits the run to some families (handy while
- * working on one); every family must have at least one case of each kind.
+ * working on one); KZ_FUNCS_SLOW=0.5 prints cases slower than that (seconds).
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -135,7 +136,13 @@ static int run_family(const kz_tmpl_funcs *funcs, const kz_value *dot, const cha
         bool want_fail = strcmp(kind, "ok") != 0;
         char *want = want_fail ? strdup(expect) : b64_decode(expect);
         bool failed;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         char *got = run_case(funcs, text, dot, &failed);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (getenv("KZ_FUNCS_SLOW") && secs > atof(getenv("KZ_FUNCS_SLOW")))
+            fprintf(stderr, "[%s] SLOW %.2f s: %.100s\n", family, secs, text);
         if (failed != want_fail || strcmp(got, want) != 0) {
             fprintf(stderr, "[%s] CASE %s\n  want %s: [%s]\n  got  %s: [%s]\n", family, text,
                     want_fail ? "error" : "output", want, failed ? "error" : "output", got);
