@@ -28,6 +28,7 @@
 #define ALIAS_EXPANSION_MIN 1000000u
 #define ALIAS_EXPANSION_RATIO 50u
 /* Keys longer than the inline limit and up to this size are interned per parse. */
+#define INTERN_MIN_INPUT (64 * 1024) /* bytes of input before keys are interned */
 #define INTERN_KEY_MAX 64
 #define INTERN_SLOTS 4096
 /* Nesting limit (go-yaml v3 has the same): deeper input is hostile, and freeing or
@@ -149,7 +150,9 @@ static void fail_libyaml(parser *p) {
 
 /* Repeated long keys (containerPort, imagePullPolicy, ...) share one string. */
 static kz_value make_key(parser *p, const char *s, size_t n) {
-    if (n <= KZ_INLINE_MAX || n > INTERN_KEY_MAX) return kz_string_n(s, n);
+    /* small inputs (fromYaml of a snippet, in a loop) would pay more for the
+     * table than they save */
+    if (n <= KZ_INLINE_MAX || n > INTERN_KEY_MAX || p->len < INTERN_MIN_INPUT) return kz_string_n(s, n);
     if (!p->intern) p->intern = kz_xcalloc(INTERN_SLOTS, sizeof *p->intern);
     kz_value *slot = &p->intern[kz_hash_bytes(s, n) & (INTERN_SLOTS - 1)];
     if (kz_str_eq(slot, s, n)) return kz_copy(slot);
