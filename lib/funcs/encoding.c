@@ -246,6 +246,16 @@ static const char *go_kind_of_json(const kz_value *v) {
     }
 }
 
+/* Unmarshalling into map[string]interface{} or []interface{}: another kind
+ * of value is Go's type error (after `prefix`, sigs.k8s.io/yaml's wrapping). */
+static kz_value check_target(kz_value v, kz_kind want, const char *prefix) {
+    if (kz_kind_of(&v) == want) return v;
+    kz_value err = kz_error("%sjson: cannot unmarshal %s into Go value of type %s", prefix, go_kind_of_json(&v),
+                            want == KZ_MAP ? "map[string]interface {}" : "[]interface {}");
+    kz_free(v);
+    return err;
+}
+
 /* Go's json.Unmarshal into interface{}: the value, or an error value with
  * Go's message. */
 static kz_value go_json_unmarshal(const kz_value *text) {
@@ -266,39 +276,29 @@ static kz_value unmarshal_into(const kz_value *text, kz_kind want) {
     kz_value v = go_json_unmarshal(text);
     if (kz_error_message(&v)) return v;
     if (kz_kind_of(&v) == KZ_NULL) return want == KZ_MAP ? kz_map() : kz_seq();
-    if (kz_kind_of(&v) != want) {
-        kz_value err = kz_error("json: cannot unmarshal %s into Go value of type %s", go_kind_of_json(&v),
-                                want == KZ_MAP ? "map[string]interface {}" : "[]interface {}");
-        kz_free(v);
-        return err;
-    }
-    return v;
+    return check_target(v, want, "");
 }
 
-/* Helm's fromJson: on failure, a map holding the error under "Error". */
+/* Helm's from* functions never fail: a map answer carries the error under
+ * "Error", a list answer is the error alone. */
+static kz_value error_holder(kz_value v, kz_kind want) {
+    if (!kz_error_message(&v)) return v;
+    kz_value holder = want == KZ_MAP ? kz_map() : kz_seq();
+    kz_value msg = kz_string(kz_error_message(&v));
+    if (want == KZ_MAP) kz_map_setz(&holder, "Error", msg);
+    else kz_seq_push(&holder, msg);
+    kz_free(v);
+    return holder;
+}
+
 static kz_value fn_fromJson(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     UNUSED_CALL;
-    kz_value v = unmarshal_into(&argv[0], KZ_MAP);
-    if (kz_error_message(&v)) {
-        kz_value m = kz_map();
-        kz_map_setz(&m, "Error", kz_string(kz_error_message(&v)));
-        kz_free(v);
-        return m;
-    }
-    return v;
+    return error_holder(unmarshal_into(&argv[0], KZ_MAP), KZ_MAP);
 }
 
-/* Helm's fromJsonArray: on failure, a list holding the error. */
 static kz_value fn_fromJsonArray(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     UNUSED_CALL;
-    kz_value v = unmarshal_into(&argv[0], KZ_SEQ);
-    if (kz_error_message(&v)) {
-        kz_value l = kz_seq();
-        kz_seq_push(&l, kz_string(kz_error_message(&v)));
-        kz_free(v);
-        return l;
-    }
-    return v;
+    return error_holder(unmarshal_into(&argv[0], KZ_SEQ), KZ_SEQ);
 }
 
 /* Sprig's mustFromJson: any JSON value, or the error. */
@@ -334,38 +334,17 @@ static kz_value yaml_unmarshal_into(const kz_value *text, kz_kind want) {
         return err;
     }
     if (kz_kind_of(&v) == KZ_NULL) return want == KZ_MAP ? kz_map() : kz_seq();
-    if (kz_kind_of(&v) != want) {
-        kz_value err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
-                                "value of type %s",
-                                go_kind_of_json(&v), want == KZ_MAP ? "map[string]interface {}" : "[]interface {}");
-        kz_free(v);
-        return err;
-    }
-    return v;
+    return check_target(v, want, "error unmarshaling JSON: while decoding JSON: ");
 }
 
 static kz_value fn_fromYaml(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     UNUSED_CALL;
-    kz_value v = yaml_unmarshal_into(&argv[0], KZ_MAP);
-    if (kz_error_message(&v)) {
-        kz_value m = kz_map();
-        kz_map_setz(&m, "Error", kz_string(kz_error_message(&v)));
-        kz_free(v);
-        return m;
-    }
-    return v;
+    return error_holder(yaml_unmarshal_into(&argv[0], KZ_MAP), KZ_MAP);
 }
 
 static kz_value fn_fromYamlArray(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     UNUSED_CALL;
-    kz_value v = yaml_unmarshal_into(&argv[0], KZ_SEQ);
-    if (kz_error_message(&v)) {
-        kz_value l = kz_seq();
-        kz_seq_push(&l, kz_string(kz_error_message(&v)));
-        kz_free(v);
-        return l;
-    }
-    return v;
+    return error_holder(yaml_unmarshal_into(&argv[0], KZ_SEQ), KZ_SEQ);
 }
 
 void kz_funcs_register_encoding(kz_tmpl_funcs *t) {

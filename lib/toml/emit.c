@@ -11,6 +11,7 @@
 #include "core/goobj.h"
 #include "core/gotime.h"
 #include "toml/toml.h"
+#include "toml/toml_internal.h"
 
 /* What BurntSushi's tomlTypeOfGo says of a value. */
 typedef enum { TT_NIL, TT_HASH, TT_ARRAYHASH, TT_ARRAY, TT_OTHER } ttype;
@@ -78,8 +79,8 @@ static bool bare_key(const char *s, size_t n) {
     return true;
 }
 
-/* BurntSushi's dblQuotedReplacer, byte by byte. */
-static void put_escaped(kz_buf *out, const char *s, size_t n) {
+/* BurntSushi's dblQuotedReplacer, byte by byte (toml_internal.h). */
+void kz_toml_put_escaped(kz_buf *out, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
@@ -99,7 +100,7 @@ static void put_escaped(kz_buf *out, const char *s, size_t n) {
 
 static void put_quoted(enc *e, const char *s, size_t n) {
     kz_buf_putc(e->out, '"');
-    put_escaped(e->out, s, n);
+    kz_toml_put_escaped(e->out, s, n);
     kz_buf_putc(e->out, '"');
     e->written = true;
 }
@@ -109,7 +110,7 @@ static void put_key_part(kz_buf *out, part p) {
         kz_buf_append(out, p.s, p.n);
     } else {
         kz_buf_putc(out, '"');
-        put_escaped(out, p.s, p.n);
+        kz_toml_put_escaped(out, p.s, p.n);
         kz_buf_putc(out, '"');
     }
 }

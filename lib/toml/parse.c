@@ -29,6 +29,7 @@
 #include "core/utf8.h"
 #include "tmpl/fmt.h"
 #include "toml/toml.h"
+#include "toml/toml_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* tokens */
@@ -1054,24 +1055,6 @@ static bool bare_key(const char *s, size_t n) {
     return true;
 }
 
-static void put_escaped(kz_buf *out, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': kz_buf_puts(out, "\\\""); break;
-        case '\\': kz_buf_puts(out, "\\\\"); break;
-        case '\b': kz_buf_puts(out, "\\b"); break;
-        case '\t': kz_buf_puts(out, "\\t"); break;
-        case '\n': kz_buf_puts(out, "\\n"); break;
-        case '\f': kz_buf_puts(out, "\\f"); break;
-        case '\r': kz_buf_puts(out, "\\r"); break;
-        default:
-            if (c < 0x20 || c == 0x7f) kz_buf_printf(out, "\\u%04x", c);
-            else kz_buf_putc(out, (char)c);
-        }
-    }
-}
-
 /* Key.String(): parts joined by '.', quoted where not bare. */
 static void kp_string(kz_buf *out, const str *parts, size_t n) {
     for (size_t i = 0; i < n; i++) {
@@ -1080,7 +1063,7 @@ static void kp_string(kz_buf *out, const str *parts, size_t n) {
             kz_buf_append(out, parts[i].s, parts[i].n);
         } else {
             kz_buf_putc(out, '"');
-            put_escaped(out, parts[i].s, parts[i].n);
+            kz_toml_put_escaped(out, parts[i].s, parts[i].n);
             kz_buf_putc(out, '"');
         }
     }
