@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/goobj.h"
+#include "core/alloc.h"
 #include "funcs/funcs_internal.h"
 #include "tmpl/fmt.h"
 #include "tmpl/gotype.h"
@@ -116,8 +117,7 @@ static size_t trim_zero_decimal(const char *s, size_t n) {
  * both. */
 static bool parse_float(const char *s, size_t n, double *out) {
     if (n == 0 || n > 4096) return false;
-    char *copy = malloc(n + 1);
-    if (!copy) return false;
+    char *copy = kz_xmalloc(n + 1);
     size_t w = 0;
     size_t i = 0;
     bool ok = true;

@@ -38,10 +38,6 @@
 
 /* ---- helpers ---- */
 
-static void random_fill(void *p, size_t n) {
-    if (n == 0) return;
-    if (RAND_bytes(p, (int)n) != 1) abort();
-}
 
 static void b64_append(kz_buf *out, const unsigned char *data, size_t n) {
     for (size_t off = 0; off < n;) {
@@ -124,7 +120,7 @@ static void bcrypt_append(const char *pw, size_t n, kz_buf *out) {
     }
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
     unsigned char rnd[16];
-    random_fill(rnd, sizeof rnd);
+    kz_funcs_random_bytes(rnd, sizeof rnd);
     struct crypt_data *cd = kz_xcalloc(1, sizeof *cd);
     char *pwz = kz_xstrndup(pw, n);
     const char *hash = NULL;
@@ -258,7 +254,7 @@ static kz_value f_encrypt_aes(kz_tmpl_call *c, size_t argc, const kz_value *argv
     aes_key(&argv[0], key);
     size_t padded = n + 16 - n % 16;
     unsigned char *buf = kz_xmalloc(16 + padded);
-    random_fill(buf, 16);
+    kz_funcs_random_bytes(buf, 16);
     memcpy(buf + 16, kz_str(&argv[1]), n);
     memset(buf + 16 + n, (int)(padded - n), padded - n);
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
@@ -706,7 +702,7 @@ static kz_value make_cert(const cert_tpl *t, EVP_PKEY *key, X509 *parent, EVP_PK
     bool ok = X509_set_version(x, 2) == 1;
     /* serial: uniform in [0, 2^128) */
     unsigned char sn[16];
-    random_fill(sn, sizeof sn);
+    kz_funcs_random_bytes(sn, sizeof sn);
     BIGNUM *bn = BN_bin2bn(sn, sizeof sn, NULL);
     ASN1_INTEGER *serial = BN_to_ASN1_INTEGER(bn, NULL);
     ok = ok && X509_set_serialNumber(x, serial) == 1;

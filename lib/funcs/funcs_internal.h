@@ -64,6 +64,9 @@ kz_value kz_strval_value(const kz_value *v);
  * Go objects (time, certificates, ...) are not. */
 bool kz_go_empty(const kz_value *v);
 
+/* n cryptographically random bytes (OpenSSL), for every random function. */
+void kz_funcs_random_bytes(void *p, size_t n);
+
 /* An INT value with a Go type hint (int64 for Sprig's math, int for len/atoi). */
 static inline kz_value kz_go_int64(int64_t i) { return kz_with_gotype(kz_int(i), KZ_GOTYPE_INT64); }
 static inline kz_value kz_go_int(int64_t i) { return kz_int(i); }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "funcs/funcs_internal.h"
 #include "tmpl/gotype.h"
 
@@ -164,7 +165,7 @@ static kz_value fn_uniq(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     if (!is_list(&argv[0])) return not_list(&argv[0], "Cannot find uniq on type %s");
     size_t n = list_len(&argv[0]);
-    kz_value *seen = n ? calloc(n, sizeof *seen) : NULL;
+    kz_value *seen = n ? kz_xcalloc(n, sizeof *seen) : NULL;
     size_t k = 0;
     kz_value out = kz_seq();
     for (size_t i = 0; i < n; i++) {

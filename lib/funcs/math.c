@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "funcs/funcs_internal.h"
 #include "tmpl/fmt.h"
 
@@ -212,8 +213,7 @@ static void dec_reserve(dec *x, size_t n) {
     if (n <= x->cap) return;
     size_t cap = x->cap ? x->cap : 16;
     while (cap < n) cap *= 2;
-    uint8_t *p = realloc(x->d, cap);
-    if (!p) abort();
+    uint8_t *p = kz_xrealloc(x->d, cap);
     x->d = p;
     x->cap = cap;
 }
@@ -356,8 +356,7 @@ static void dec_mul(dec *a, const dec *b) {
         return;
     }
     size_t n = a->n + b->n;
-    uint32_t *acc = calloc(n + 1, sizeof *acc);
-    if (!acc) abort();
+    uint32_t *acc = kz_xcalloc(n + 1, sizeof *acc);
     for (size_t i = 0; i < a->n; i++) {
         for (size_t j = 0; j < b->n; j++) acc[i + j] += (uint32_t)a->d[i] * b->d[j];
         /* keep the accumulator small */
@@ -403,9 +402,8 @@ static void dec_div(dec *a, const dec *b) {
     if (e < 0) dec_rescale(&den, -e);
     /* long division, digit by digit */
     size_t qcap = num.n + 1;
-    uint8_t *q = calloc(qcap, 1);
-    uint8_t *r = calloc(den.n + 2, 1);
-    if (!q || !r) abort();
+    uint8_t *q = kz_xcalloc(qcap, 1);
+    uint8_t *r = kz_xcalloc(den.n + 2, 1);
     size_t rn = 0;
     for (size_t i = num.n; i > 0; i--) {
         /* r = r*10 + digit */
@@ -423,8 +421,7 @@ static void dec_div(dec *a, const dec *b) {
     size_t qn = num.n;
     while (qn > 0 && q[qn - 1] == 0) qn--;
     /* round: 2r >= D */
-    uint8_t *r2 = calloc(rn + 2, 1);
-    if (!r2) abort();
+    uint8_t *r2 = kz_xcalloc(rn + 2, 1);
     int carry = 0;
     for (size_t i = 0; i < rn; i++) {
         int v = r[i] * 2 + carry;
@@ -463,8 +460,7 @@ static void dec_div(dec *a, const dec *b) {
 /* The nearest float64 (big.Rat's Float64: correctly rounded). */
 static double dec_to_float(const dec *x) {
     if (x->n == 0) return 0;
-    char *s = malloc(x->n + 32);
-    if (!s) abort();
+    char *s = kz_xmalloc(x->n + 32);
     size_t w = 0;
     if (x->neg) s[w++] = '-';
     for (size_t i = x->n; i > 0; i--) s[w++] = (char)('0' + x->d[i - 1]);

@@ -24,9 +24,15 @@
 #include "core/utf8.h"
 #include "funcs/funcs_internal.h"
 
-static void random_fill(void *p, size_t n) {
-    if (n == 0) return;
-    if (RAND_bytes(p, (int)n) != 1) abort(); /* no entropy: nothing sane to do */
+void kz_funcs_random_bytes(void *p, size_t n) {
+    /* OpenSSL's DRBG fails only without any entropy source: like running out
+     * of memory, not something a template can cause or a caller can handle */
+    while (n > 0) {
+        int chunk = n > (1u << 30) ? (1 << 30) : (int)n;
+        if (RAND_bytes(p, chunk) != 1) abort();
+        p = (unsigned char *)p + chunk;
+        n -= (size_t)chunk;
+    }
 }
 
 /* A uniform integer in [0, n), n > 0. */
@@ -34,7 +40,7 @@ static uint64_t random_below(uint64_t n) {
     uint64_t limit = UINT64_MAX - UINT64_MAX % n; /* values >= limit are rejected */
     for (;;) {
         uint64_t r;
-        random_fill(&r, sizeof r);
+        kz_funcs_random_bytes(&r, sizeof r);
         if (r < limit || limit == 0) return r % n;
     }
 }
@@ -50,7 +56,7 @@ static kz_value random_string(const kz_value *count, const char *set, size_t set
     unsigned limit = 256u - 256u % (unsigned)setlen;
     for (int64_t i = 0; i < n;) {
         if (used == sizeof rnd) {
-            random_fill(rnd, sizeof rnd);
+            kz_funcs_random_bytes(rnd, sizeof rnd);
             used = 0;
         }
         unsigned b = rnd[used++];
@@ -100,7 +106,7 @@ static kz_value f_rand_bytes(kz_tmpl_call *c, size_t argc, const kz_value *argv)
     int64_t n = kz_int_get(&argv[0]);
     if (n < 0) return kz_error("runtime error: makeslice: len out of range");
     unsigned char *raw = kz_xmalloc((size_t)n + 1);
-    random_fill(raw, (size_t)n);
+    kz_funcs_random_bytes(raw, (size_t)n);
     size_t outlen = 4 * (((size_t)n + 2) / 3);
     unsigned char *enc = kz_xmalloc(outlen + 1);
     /* EVP_EncodeBlock takes an int length: encode in chunks of 3*2^20 bytes */
@@ -120,7 +126,7 @@ static kz_value f_rand_bytes(kz_tmpl_call *c, size_t argc, const kz_value *argv)
 static kz_value f_uuidv4(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc, (void)argv;
     unsigned char u[16];
-    random_fill(u, sizeof u);
+    kz_funcs_random_bytes(u, sizeof u);
     u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
     u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     char s[37];

@@ -17,6 +17,7 @@
 
 #include "core/unicode.h"
 #include "core/utf8.h"
+#include "core/alloc.h"
 #include "funcs/funcs_internal.h"
 #include "tmpl/fmt.h"
 
@@ -247,7 +248,7 @@ static kz_value fn_trimprefix(kz_tmpl_call *c, size_t argc, const kz_value *argv
 static kz_value ascii_case(const kz_value *v, bool up) {
     const char *s = kz_str(v);
     size_t n = kz_str_len(v);
-    char *d = malloc(n + 1);
+    char *d = kz_xmalloc(n + 1);
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         if (up && ch >= 'a' && ch <= 'z') ch = (char)(ch - 32);
@@ -974,7 +975,7 @@ static kz_value fn_sortalpha(kz_tmpl_call *c, size_t argc, const kz_value *argv)
     kz_value l = strslice(v);
     size_t n = kz_len(&l);
     if (n < 2) return l;
-    kz_value *items = malloc(n * sizeof *items);
+    kz_value *items = kz_xmalloc(n * sizeof *items);
     for (size_t i = 0; i < n; i++) items[i] = kz_copy(kz_seq_at(&l, i));
     kz_free(l);
     qsort(items, n, sizeof *items, cmp_str_values);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/gofloat.h"
 #include "core/goobj.h"
 #include "core/gotime.h"
@@ -327,8 +328,7 @@ static void write_entries(enc *e, part *key, size_t depth, entry *list, size_t n
 
 static part *grow_key(part *key, size_t depth, part **own) {
     /* a key path one longer than depth: the caller's array may be shorter */
-    part *k = malloc((depth + 1) * sizeof *k);
-    if (!k) abort();
+    part *k = kz_xmalloc((depth + 1) * sizeof *k);
     if (depth) memcpy(k, key, depth * sizeof *k);
     *own = k;
     return k;
@@ -336,8 +336,7 @@ static part *grow_key(part *key, size_t depth, part **own) {
 
 static void emit_map(enc *e, part *key, size_t depth, const kz_value *m, bool inl) {
     size_t n = kz_len(m);
-    entry *direct = malloc((n + 1) * sizeof *direct), *sub = malloc((n + 1) * sizeof *sub);
-    if (!direct || !sub) abort();
+    entry *direct = kz_xmalloc((n + 1) * sizeof *direct), *sub = kz_xmalloc((n + 1) * sizeof *sub);
     size_t nd = 0, ns = 0;
     for (size_t i = 0; i < n && !e->fail; i++) {
         const kz_value *k = kz_map_key_at(m, i), *v = kz_map_value_at(m, i);

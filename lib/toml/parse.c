@@ -25,6 +25,7 @@
 #include <time.h>
 #include <wctype.h>
 
+#include "core/alloc.h"
 #include "core/gotime.h"
 #include "core/utf8.h"
 #include "tmpl/fmt.h"
@@ -96,8 +97,7 @@ static int line_at(lexer *l, size_t pos) {
 static void push_item(lexer *l, ityp t, size_t start, size_t len) {
     if (l->nitems == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 64;
-        l->items = realloc(l->items, l->cap * sizeof *l->items);
-        if (!l->items) abort();
+        l->items = kz_xrealloc(l->items, l->cap * sizeof *l->items);
     }
     item *it = &l->items[l->nitems++];
     it->t = t;
@@ -897,8 +897,7 @@ struct node {
 };
 
 static node *node_new(nkind k) {
-    node *n = calloc(1, sizeof *n);
-    if (!n) abort();
+    node *n = kz_xcalloc(1, sizeof *n);
     n->rc = 1;
     n->k = k;
     return n;
@@ -925,12 +924,10 @@ static void node_unref(node *n) {
 static void node_grow(node *n) {
     if (n->n < n->cap) return;
     n->cap = n->cap ? n->cap * 2 : 4;
-    n->items = realloc(n->items, n->cap * sizeof *n->items);
-    if (!n->items) abort();
+    n->items = kz_xrealloc(n->items, n->cap * sizeof *n->items);
     if (n->k == N_TABLE) {
-        n->keys = realloc(n->keys, n->cap * sizeof *n->keys);
-        n->klens = realloc(n->klens, n->cap * sizeof *n->klens);
-        if (!n->keys || !n->klens) abort();
+        n->keys = kz_xrealloc(n->keys, n->cap * sizeof *n->keys);
+        n->klens = kz_xrealloc(n->klens, n->cap * sizeof *n->klens);
     }
 }
 
@@ -958,8 +955,7 @@ static void tbl_set(node *t, const char *k, size_t kl, node *v) { /* consumes v 
         return;
     }
     node_grow(t);
-    char *kc = malloc(kl + 1);
-    if (!kc) abort();
+    char *kc = kz_xmalloc(kl + 1);
     memcpy(kc, k, kl);
     kc[kl] = '\0';
     t->keys[t->n] = kc;
@@ -1014,8 +1010,7 @@ typedef struct {
 
 static str str_dup(const char *s, size_t n) {
     str r;
-    r.s = malloc(n + 1);
-    if (!r.s) abort();
+    r.s = kz_xmalloc(n + 1);
     memcpy(r.s, s, n);
     r.s[n] = '\0';
     r.n = n;
@@ -1025,8 +1020,7 @@ static str str_dup(const char *s, size_t n) {
 static void kp_push(keypath *k, const char *s, size_t n) {
     if (k->n == k->cap) {
         k->cap = k->cap ? k->cap * 2 : 8;
-        k->p = realloc(k->p, k->cap * sizeof *k->p);
-        if (!k->p) abort();
+        k->p = kz_xrealloc(k->p, k->cap * sizeof *k->p);
     }
     k->p[k->n++] = str_dup(s, n);
 }
@@ -1493,8 +1487,7 @@ static node *value_float(parser *p, const item *it) {
         if (period) goto bad_period;
     }
     {
-        char *v = malloc(n + 1);
-        if (!v) abort();
+        char *v = kz_xmalloc(n + 1);
         size_t w = 0;
         for (size_t i = 0; i < n; i++)
             if (s[i] != '_') v[w++] = s[i];
@@ -1585,8 +1578,7 @@ static size_t parse_clock(const char *s, size_t n, int *h, int *mi, int *se, int
 
 static node *value_datetime(parser *p, const item *it) {
     size_t n = it->len;
-    char *v = malloc(n + 1);
-    if (!v) abort();
+    char *v = kz_xmalloc(n + 1);
     for (size_t i = 0; i < n; i++) {
         char c = p->l->s[it->start + i];
         v[i] = c == 'z' ? 'Z' : (c == 't' || c == ' ') ? 'T' : c;
@@ -1669,8 +1661,7 @@ static bool read_key(parser *p, keypath *k) {
         if (!key_string(p, it, &s)) return false;
         if (k->n == k->cap) {
             k->cap = k->cap ? k->cap * 2 : 8;
-            k->p = realloc(k->p, k->cap * sizeof *k->p);
-            if (!k->p) abort();
+            k->p = kz_xrealloc(k->p, k->cap * sizeof *k->p);
         }
         k->p[k->n++] = s;
         it = pnext(p);
