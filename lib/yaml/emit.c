@@ -4,7 +4,8 @@
  * of state go-yaml's emitter keeps (current indent, column, "last thing written
  * was whitespace", "we are at an indentation") and makes the same decisions with
  * it, so line breaks, folding and indentation fall out identically; it appends
- * straight into the caller's buffer.
+ * straight into the caller's buffer. The state and the writers it shares with
+ * the v3 emitter are in emit_writer.c; folding and plain text are v2's own.
  */
 #include "yaml/emit.h"
 
@@ -23,11 +24,9 @@
 
 enum {
     BEST_INDENT = 2,
-    BEST_WIDTH = 80,      /* plain and quoted text folds at spaces past this column */
-    SIMPLE_KEY_MAX = 128, /* longer keys are written as "? key\n: value" */
+    BEST_WIDTH = KZ_YAML_BEST_WIDTH, /* plain and quoted text folds at spaces past this column */
+    SIMPLE_KEY_MAX = 128,            /* longer keys are written as "? key\n: value" */
 };
-
-typedef enum { STYLE_PLAIN, STYLE_SINGLE, STYLE_DOUBLE, STYLE_LITERAL } scalar_style;
 
 /* A map entry in the order being built: key text (the map's own bytes, or a
  * normalised copy in `owned`) and the entry's index in the map. */
@@ -39,115 +38,18 @@ typedef struct key_entry {
 } key_entry;
 
 typedef struct emitter {
-    kz_buf *out;
-    int indent;        /* go-yaml's emitter->indent; -1 before the root node */
-    size_t column;     /* characters (not bytes) on the current line */
-    bool whitespace;   /* the last thing written was whitespace or an indentation */
-    bool indention;    /* only indentation (and indicators like "- ") on this line */
-    kz_buf scratch;    /* normalised text of the string being written */
-    key_entry *keys;   /* stack of sorted key indexes, one segment per open map */
+    kz_yaml_writer w; /* output, indent, column, whitespace, indention */
+    kz_buf scratch;   /* normalised text of the string being written */
+    key_entry *keys;  /* stack of sorted key indexes, one segment per open map */
     size_t nkeys, capkeys;
     bool failed;
     kz_value err;
 } emitter;
 
-/* What go-yaml's analyze_scalar finds out about a string. */
-typedef struct scalar_info {
-    const char *s;
-    size_t n;
-    size_t chars;      /* UTF-8 characters */
-    bool multiline;
-    bool plain_allowed;
-    bool single_allowed;
-    bool block_allowed;
-    bool has_space;
-} scalar_info;
-
 static void fail(emitter *e, const char *msg) {
     if (e->failed) return;
     e->failed = true;
     e->err = kz_error("%s", msg);
-}
-
-/* ---- low-level writing, tracking the column like go-yaml ---- */
-
-static void put(emitter *e, char c) {
-    kz_buf_putc(e->out, c);
-    e->column++;
-}
-
-static void put_break(emitter *e) {
-    kz_buf_putc(e->out, '\n');
-    e->column = 0;
-}
-
-static size_t utf8_width(unsigned char c) {
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) return 2;
-    if ((c & 0xF0) == 0xE0) return 3;
-    return 4;
-}
-
-/* Copy the character at s[*i] (valid UTF-8) and count one column. */
-static void write_char(emitter *e, const char *s, size_t *i) {
-    size_t w = utf8_width((unsigned char)s[*i]);
-    kz_buf_append(e->out, s + *i, w);
-    *i += w;
-    e->column++;
-}
-
-static void write_indent(emitter *e) {
-    size_t indent = e->indent < 0 ? 0 : (size_t)e->indent;
-    if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace))
-        put_break(e);
-    if (e->column < indent) {
-        kz_buf_repeat(e->out, ' ', indent - e->column);
-        e->column = indent;
-    }
-    e->whitespace = true;
-    e->indention = true;
-}
-
-static void write_indicator_n(emitter *e, const char *ind, size_t n, bool need_whitespace,
-                              bool is_whitespace, bool is_indention) {
-    if (need_whitespace && !e->whitespace) put(e, ' ');
-    kz_buf_append(e->out, ind, n);
-    e->column += n;
-    e->whitespace = is_whitespace;
-    e->indention = e->indention && is_indention;
-}
-
-/* Indicators are string literals (or 1-char arrays): their length is known. */
-#define write_indicator(e, lit, ws_before, is_ws, is_ind) \
-    write_indicator_n((e), (lit), strlen(lit), (ws_before), (is_ws), (is_ind))
-
-static void increase_indent(emitter *e, bool flow, bool indentless) {
-    if (e->indent < 0) e->indent = flow ? BEST_INDENT : 0;
-    else if (!indentless) e->indent += BEST_INDENT;
-}
-
-/* ---- character classes of go-yaml's emitter (on valid UTF-8) ---- */
-
-static bool is_break_at(const unsigned char *v, size_t i) {
-    unsigned char c = v[i];
-    return c == '\n' || c == '\r' || (c == 0xC2 && v[i + 1] == 0x85) ||
-           (c == 0xE2 && v[i + 1] == 0x80 && (v[i + 2] == 0xA8 || v[i + 2] == 0xA9));
-}
-
-static bool is_printable_at(const unsigned char *v, size_t i) {
-    unsigned char c = v[i];
-    return c == 0x0A || (c >= 0x20 && c <= 0x7E) || (c == 0xC2 && v[i + 1] >= 0xA0) ||
-           (c > 0xC2 && c < 0xED) || (c == 0xED && v[i + 1] < 0xA0) || c == 0xEE ||
-           (c == 0xEF && !(v[i + 1] == 0xBB && v[i + 2] == 0xBF) &&
-            !(v[i + 1] == 0xBF && (v[i + 2] == 0xBE || v[i + 2] == 0xBF)));
-}
-
-static bool is_blank_at(const unsigned char *v, size_t n, size_t i) {
-    return i < n && (v[i] == ' ' || v[i] == '\t');
-}
-
-static bool starts_with_bom(const unsigned char *v, size_t n) {
-    return n >= 3 && v[0] == 0xEF && v[1] == 0xBB && v[2] == 0xBF;
 }
 
 /* ---- the JSON round trip's effect on text ---- */
@@ -227,337 +129,65 @@ static bool normalize_text(emitter *e, const char *src, size_t n, kz_buf *dst) {
 
 /* ---- scalar analysis and style choice (go-yaml's rules) ---- */
 
-static void analyze_scalar(scalar_info *sc) {
-    const unsigned char *v = (const unsigned char *)sc->s;
-    size_t n = sc->n;
-    sc->chars = 0;
-    sc->has_space = false;
-    if (n == 0) {
-        sc->multiline = false;
-        sc->plain_allowed = true;
-        sc->single_allowed = true;
-        sc->block_allowed = false;
-        return;
-    }
-    bool indicators = n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
-                                 (v[0] == '.' && v[1] == '.' && v[2] == '.'));
-    bool line_breaks = false, special = false;
-    bool leading_space = false, leading_break = false, trailing_space = false,
-         trailing_break = false, break_space = false, space_break = false;
-    bool previous_space = false, previous_break = false;
-    bool preceded_by_whitespace = true;
-
-    for (size_t i = 0, w; i < n; i += w) {
-        unsigned char c = v[i];
-        w = utf8_width(c);
-        sc->chars++;
-        bool followed_by_whitespace = i + w >= n || is_blank_at(v, n, i + w);
-        if (i == 0) {
-            switch (c) {
-            case '#': case ',': case '[': case ']': case '{': case '}': case '&': case '*':
-            case '!': case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
-                indicators = true;
-                break;
-            case '?': case ':': case '-':
-                if (followed_by_whitespace) indicators = true;
-                break;
-            default:
-                break;
-            }
-        } else if (c == ':') {
-            if (followed_by_whitespace) indicators = true;
-        } else if (c == '#') {
-            if (preceded_by_whitespace) indicators = true;
-        }
-
-        bool printable, brk;
-        if (c < 0x80) {
-            printable = c == '\n' || (c >= 0x20 && c <= 0x7E);
-            brk = c == '\n' || c == '\r';
-        } else {
-            printable = is_printable_at(v, i);
-            brk = is_break_at(v, i);
-        }
-        if (!printable) special = true;
-        if (c == ' ') {
-            sc->has_space = true;
-            if (i == 0) leading_space = true;
-            if (i + w == n) trailing_space = true;
-            if (previous_break) break_space = true;
-            previous_space = true;
-            previous_break = false;
-        } else if (brk) {
-            line_breaks = true;
-            if (i == 0) leading_break = true;
-            if (i + w == n) trailing_break = true;
-            if (previous_space) space_break = true;
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
-        preceded_by_whitespace = c == ' ' || c == '\t' || c == '\0' || brk;
-    }
-
-    sc->multiline = line_breaks;
-    sc->plain_allowed = true;
-    sc->single_allowed = true;
-    sc->block_allowed = true;
-    if (leading_space || leading_break || trailing_space || trailing_break) sc->plain_allowed = false;
-    if (trailing_space) sc->block_allowed = false;
-    if (break_space) sc->plain_allowed = sc->single_allowed = false;
-    if (space_break || special)
-        sc->plain_allowed = sc->single_allowed = sc->block_allowed = false;
-    if (line_breaks || indicators) sc->plain_allowed = false;
-}
-
 /* The style go-yaml's encoder asks for, then what its emitter settles on. */
-static scalar_style choose_style(const scalar_info *sc, bool simple_key) {
-    scalar_style style;
-    if (memchr(sc->s, '\n', sc->n)) style = STYLE_LITERAL;
-    else if (kz_yaml_plain_is_string(sc->s, sc->n)) style = STYLE_PLAIN;
-    else style = STYLE_DOUBLE;
-
-    if (simple_key && sc->multiline) style = STYLE_DOUBLE;
-    if (style == STYLE_PLAIN) {
-        if (!sc->plain_allowed) style = STYLE_SINGLE;
-        if (sc->n == 0 && simple_key) style = STYLE_SINGLE;
-    }
-    if (style == STYLE_SINGLE && !sc->single_allowed) style = STYLE_DOUBLE;
-    if (style == STYLE_LITERAL && (!sc->block_allowed || simple_key)) style = STYLE_DOUBLE;
-    return style;
+static kz_yaml_style choose_style(const char *s, size_t n, const kz_yaml_scalar_info *sc,
+                                  bool simple_key) {
+    kz_yaml_style style;
+    if (memchr(s, '\n', n)) style = KZ_YAML_STYLE_LITERAL;
+    else if (kz_yaml_plain_is_string(s, n)) style = KZ_YAML_STYLE_PLAIN;
+    else style = KZ_YAML_STYLE_DOUBLE;
+    return kz_yaml_select_style(sc, style, n, simple_key);
 }
 
 /* ---- scalar writers ---- */
 
-static void write_plain(emitter *e, const scalar_info *sc, bool allow_breaks) {
-    if (!e->whitespace) put(e, ' ');
-    const char *v = sc->s;
-    size_t n = sc->n;
+/* v2's own: it folds (v3's write_plain does not, and skips the space for empty text). */
+static void write_plain(emitter *e, const char *v, size_t n, const kz_yaml_scalar_info *sc,
+                        bool allow_breaks) {
+    if (!e->w.whitespace) kz_yaml_put(&e->w, ' ');
     /* Fast path: no space can fall past the fold column. */
-    if (!allow_breaks || !sc->has_space || e->column + sc->chars <= BEST_WIDTH + 1) {
-        kz_buf_append(e->out, v, n);
-        e->column += sc->chars;
+    if (!allow_breaks || !sc->has_space || e->w.column + sc->chars <= BEST_WIDTH + 1) {
+        kz_buf_append(e->w.out, v, n);
+        e->w.column += sc->chars;
     } else {
         bool spaces = false;
         for (size_t i = 0; i < n;) {
             if (v[i] == ' ') {
-                if (!spaces && e->column > BEST_WIDTH && i + 1 < n && v[i + 1] != ' ') {
-                    write_indent(e);
+                if (!spaces && e->w.column > BEST_WIDTH && i + 1 < n && v[i + 1] != ' ') {
+                    kz_yaml_write_indent(&e->w);
                     i++;
                 } else {
-                    write_char(e, v, &i);
+                    kz_yaml_write_char(&e->w, v, &i);
                 }
                 spaces = true;
             } else {
-                write_char(e, v, &i);
-                e->indention = false;
+                kz_yaml_write_char(&e->w, v, &i);
+                e->w.indention = false;
                 spaces = false;
             }
         }
     }
-    e->whitespace = false;
-    e->indention = false;
-}
-
-static void write_single_quoted(emitter *e, const scalar_info *sc, bool allow_breaks) {
-    const char *v = sc->s;
-    const unsigned char *u = (const unsigned char *)v;
-    size_t n = sc->n;
-    write_indicator(e, "'", true, false, false);
-    bool spaces = false, breaks = false;
-    for (size_t i = 0; i < n;) {
-        if (v[i] == ' ') {
-            if (allow_breaks && !spaces && e->column > BEST_WIDTH && i > 0 && i + 1 < n &&
-                v[i + 1] != ' ') {
-                write_indent(e);
-                i++;
-            } else {
-                write_char(e, v, &i);
-            }
-            spaces = true;
-        } else if (is_break_at(u, i)) {
-            if (!breaks && v[i] == '\n') put_break(e);
-            if (v[i] == '\n') {
-                put_break(e);
-                i++;
-            } else {
-                write_char(e, v, &i); /* LS/PS: copied, then a new line begins */
-                e->column = 0;
-            }
-            e->indention = true;
-            breaks = true;
-        } else {
-            if (breaks) write_indent(e);
-            if (v[i] == '\'') put(e, '\'');
-            write_char(e, v, &i);
-            e->indention = false;
-            spaces = false;
-            breaks = false;
-        }
-    }
-    write_indicator(e, "'", false, false, false);
-    e->whitespace = false;
-    e->indention = false;
-}
-
-static void put_hex_escape(emitter *e, char kind, uint32_t r, int digits) {
-    static const char hex[] = "0123456789ABCDEF";
-    put(e, kind);
-    for (int k = (digits - 1) * 4; k >= 0; k -= 4) put(e, hex[(r >> k) & 0xF]);
-}
-
-static void write_double_quoted(emitter *e, const scalar_info *sc, bool allow_breaks) {
-    const char *v = sc->s;
-    const unsigned char *u = (const unsigned char *)v;
-    size_t n = sc->n;
-    /* go-yaml's BOM test looks at the start of the string, not at the current
-     * character: a string starting with a BOM has every character escaped. */
-    bool escape_all = starts_with_bom(u, n);
-    write_indicator(e, "\"", true, false, false);
-    bool spaces = false;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = u[i];
-        if (escape_all || !is_printable_at(u, i) || is_break_at(u, i) || c == '"' || c == '\\') {
-            size_t w = utf8_width(c);
-            uint32_t r = w == 1 ? c : (uint32_t)(c & (0xFF >> (w + 1)));
-            for (size_t k = 1; k < w; k++) r = (r << 6) | (u[i + k] & 0x3F);
-            i += w;
-            put(e, '\\');
-            switch (r) {
-            case 0x00: put(e, '0'); break;
-            case 0x07: put(e, 'a'); break;
-            case 0x08: put(e, 'b'); break;
-            case 0x09: put(e, 't'); break;
-            case 0x0A: put(e, 'n'); break;
-            case 0x0B: put(e, 'v'); break;
-            case 0x0C: put(e, 'f'); break;
-            case 0x0D: put(e, 'r'); break;
-            case 0x1B: put(e, 'e'); break;
-            case 0x22: put(e, '"'); break;
-            case 0x5C: put(e, '\\'); break;
-            case 0x85: put(e, 'N'); break;
-            case 0xA0: put(e, '_'); break;
-            case 0x2028: put(e, 'L'); break;
-            case 0x2029: put(e, 'P'); break;
-            default:
-                if (r <= 0xFF) put_hex_escape(e, 'x', r, 2);
-                else if (r <= 0xFFFF) put_hex_escape(e, 'u', r, 4);
-                else put_hex_escape(e, 'U', r, 8);
-            }
-            spaces = false;
-        } else if (c == ' ') {
-            if (allow_breaks && !spaces && e->column > BEST_WIDTH && i > 0 && i + 1 < n) {
-                write_indent(e);
-                if (v[i + 1] == ' ') put(e, '\\');
-                i++;
-            } else {
-                write_char(e, v, &i);
-            }
-            spaces = true;
-        } else {
-            write_char(e, v, &i);
-            spaces = false;
-        }
-    }
-    write_indicator(e, "\"", false, false, false);
-    e->whitespace = false;
-    e->indention = false;
-}
-
-static void write_literal(emitter *e, const scalar_info *sc) {
-    const char *v = sc->s;
-    const unsigned char *u = (const unsigned char *)v;
-    size_t n = sc->n;
-    write_indicator(e, "|", true, false, false);
-    /* Block scalar hints: indentation when the text starts with a space or break,
-     * chomping from how many line breaks end it. */
-    if (n > 0 && (v[0] == ' ' || is_break_at(u, 0))) {
-        char hint[2] = {(char)('0' + BEST_INDENT), '\0'};
-        write_indicator(e, hint, false, false, false);
-    }
-    const char *chomp = NULL;
-    if (n == 0) {
-        chomp = "-";
-    } else {
-        size_t i = n - 1;
-        while (i > 0 && (u[i] & 0xC0) == 0x80) i--;
-        if (!is_break_at(u, i)) {
-            chomp = "-";
-        } else if (i == 0) {
-            chomp = "+";
-        } else {
-            i--;
-            while (i > 0 && (u[i] & 0xC0) == 0x80) i--;
-            if (is_break_at(u, i)) chomp = "+";
-        }
-    }
-    if (chomp) write_indicator(e, chomp, false, false, false);
-    put_break(e);
-    e->indention = true;
-    e->whitespace = true;
-    bool breaks = true;
-    for (size_t i = 0; i < n;) {
-        if (is_break_at(u, i)) {
-            if (v[i] == '\n') {
-                put_break(e);
-                i++;
-            } else {
-                write_char(e, v, &i);
-                e->column = 0;
-            }
-            e->indention = true;
-            breaks = true;
-        } else {
-            if (breaks) write_indent(e);
-            write_char(e, v, &i);
-            e->indention = false;
-            breaks = false;
-        }
-    }
+    e->w.whitespace = false;
+    e->w.indention = false;
 }
 
 /* A string scalar: s is already normalised. */
 static void emit_string_scalar(emitter *e, const char *s, size_t n, bool simple_key) {
-    scalar_info sc = {.s = s, .n = n};
-    analyze_scalar(&sc);
-    scalar_style style = choose_style(&sc, simple_key);
-    int saved = e->indent;
-    increase_indent(e, true, false);
+    kz_yaml_scalar_info sc;
+    kz_yaml_analyze_scalar(s, n, false, &sc); /* v2: a tab is special */
+    kz_yaml_style style = choose_style(s, n, &sc, simple_key);
+    int saved = e->w.indent;
+    kz_yaml_increase_indent(&e->w, true, false);
     switch (style) {
-    case STYLE_PLAIN: write_plain(e, &sc, !simple_key); break;
-    case STYLE_SINGLE: write_single_quoted(e, &sc, !simple_key); break;
-    case STYLE_DOUBLE: write_double_quoted(e, &sc, !simple_key); break;
-    case STYLE_LITERAL: write_literal(e, &sc); break;
+    case KZ_YAML_STYLE_PLAIN: write_plain(e, s, n, &sc, !simple_key); break;
+    case KZ_YAML_STYLE_SINGLE: kz_yaml_write_single_quoted(&e->w, s, n, !simple_key); break;
+    case KZ_YAML_STYLE_DOUBLE: kz_yaml_write_double_quoted(&e->w, s, n, !simple_key); break;
+    case KZ_YAML_STYLE_LITERAL: kz_yaml_write_literal(&e->w, s, n); break;
     }
-    e->indent = saved;
-}
-
-/* A plain scalar with no spaces or special characters (numbers, bools, null). */
-static void emit_atom(emitter *e, const char *s, size_t n) {
-    if (!e->whitespace) put(e, ' ');
-    kz_buf_append(e->out, s, n);
-    e->column += n;
-    e->whitespace = false;
-    e->indention = false;
+    e->w.indent = saved;
 }
 
 /* ---- numbers as go-yaml re-reads their JSON ---- */
-
-static void emit_decimal(emitter *e, uint64_t m, bool negative) {
-    char t[24];
-    char *p = t + sizeof t;
-    do *--p = (char)('0' + m % 10);
-    while ((m /= 10) != 0);
-    if (negative) *--p = '-';
-    emit_atom(e, p, (size_t)(t + sizeof t - p));
-}
-
-static void emit_int(emitter *e, int64_t i) {
-    /* Negate in unsigned arithmetic so INT64_MIN has no overflow. */
-    emit_decimal(e, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, i < 0);
-}
 
 /* Is t (an integral JSON number, optional '-') an int go-yaml accepts: int64, or
  * uint64 without a sign? */
@@ -581,17 +211,17 @@ static void emit_float(emitter *e, double f) {
     }
     /* Integral and exact: JSON prints the integer, go-yaml reads an int. */
     if (f == trunc(f) && fabs(f) < 9007199254740992.0) {
-        emit_int(e, (int64_t)f);
+        kz_yaml_write_int(&e->w, (int64_t)f);
         return;
     }
     kz_buf t = KZ_BUF_INIT;
     kz_format_json_float(&t, f);
     if (!strpbrk(t.data, ".eE") && json_integer_fits(t.data, t.len)) {
-        emit_atom(e, t.data, t.len); /* read back as int or uint64: printed as is */
+        kz_yaml_write_atom(&e->w, t.data, t.len); /* read back as int or uint64: printed as is */
     } else {
         kz_buf_clear(&t);
         kz_format_float(&t, f, 'g', -1); /* read back as float64: strconv 'g' */
-        emit_atom(e, t.data, t.len);
+        kz_yaml_write_atom(&e->w, t.data, t.len);
     }
     kz_buf_free(&t);
 }
@@ -739,46 +369,46 @@ static void emit_string_value(emitter *e, const kz_value *v) {
 }
 
 static void emit_block_sequence(emitter *e, const kz_value *seq, bool mapping_context) {
-    int saved = e->indent;
+    int saved = e->w.indent;
     /* A sequence that is a mapping's value is not indented under its key. */
-    increase_indent(e, false, mapping_context && !e->indention);
+    kz_yaml_increase_indent(&e->w, false, mapping_context && !e->w.indention);
     size_t n = kz_len(seq);
     for (size_t i = 0; i < n && !e->failed; i++) {
-        write_indent(e);
-        write_indicator(e, "-", true, false, true);
+        kz_yaml_write_indent(&e->w);
+        kz_yaml_write_indicator(&e->w, "-", true, false, true);
         emit_node(e, kz_seq_at(seq, i), false);
     }
-    e->indent = saved;
+    e->w.indent = saved;
 }
 
 static void emit_block_mapping(emitter *e, const kz_value *map) {
-    int saved = e->indent;
-    increase_indent(e, false, false);
+    int saved = e->w.indent;
+    kz_yaml_increase_indent(&e->w, false, false);
     size_t base = push_sorted_keys(e, map);
     size_t n = kz_len(map);
     for (size_t j = 0; j < n && !e->failed; j++) {
         key_entry k = e->keys[base + j];
         const kz_value *val = kz_map_value_at(map, k.idx);
-        write_indent(e);
+        kz_yaml_write_indent(&e->w);
         bool multiline = false;
         for (size_t i = 0; i < k.n && !multiline; i++) {
             unsigned char c = (unsigned char)k.s[i];
-            multiline = c == '\n' || c == '\r' || (c >= 0xC2 && is_break_at((const unsigned char *)k.s, i));
+            multiline = c == '\n' || c == '\r' || (c >= 0xC2 && kz_yaml_is_break_at((const unsigned char *)k.s, i));
         }
         if (!multiline && k.n <= SIMPLE_KEY_MAX) {
             emit_string_scalar(e, k.s, k.n, true);
-            write_indicator(e, ":", false, false, false);
+            kz_yaml_write_indicator(&e->w, ":", false, false, false);
         } else {
             /* complex key: "? key" then ": value" on the next line */
-            write_indicator(e, "?", true, false, true);
+            kz_yaml_write_indicator(&e->w, "?", true, false, true);
             emit_string_scalar(e, k.s, k.n, false);
-            write_indent(e);
-            write_indicator(e, ":", true, false, true);
+            kz_yaml_write_indent(&e->w);
+            kz_yaml_write_indicator(&e->w, ":", true, false, true);
         }
         emit_node(e, val, true);
     }
     pop_keys(e, base);
-    e->indent = saved;
+    e->w.indent = saved;
 }
 
 /* What encoding/json turns into a string before go-yaml sees it: []byte
@@ -814,26 +444,26 @@ static bool emit_json_string_form(emitter *e, const kz_value *v) {
 static void emit_node(emitter *e, const kz_value *v, bool mapping_context) {
     if (emit_json_string_form(e, v)) return;
     switch (kz_kind_of(v)) {
-    case KZ_NULL: emit_atom(e, "null", 4); break;
-    case KZ_BOOL: kz_bool_get(v) ? emit_atom(e, "true", 4) : emit_atom(e, "false", 5); break;
+    case KZ_NULL: kz_yaml_write_atom(&e->w, "null", 4); break;
+    case KZ_BOOL: kz_bool_get(v) ? kz_yaml_write_atom(&e->w, "true", 4) : kz_yaml_write_atom(&e->w, "false", 5); break;
     case KZ_INT:
-        if (kz_int_is_unsigned(v)) emit_decimal(e, kz_uint_get(v), false);
-        else emit_int(e, kz_int_get(v));
+        if (kz_int_is_unsigned(v)) kz_yaml_write_decimal(&e->w, kz_uint_get(v), false);
+        else kz_yaml_write_int(&e->w, kz_int_get(v));
         break;
     case KZ_FLOAT: emit_float(e, kz_float_get(v)); break;
     case KZ_STRING: emit_string_value(e, v); break;
     case KZ_SEQ:
         if (kz_len(v) == 0) {
-            write_indicator(e, "[", true, true, false);
-            write_indicator(e, "]", false, false, false);
+            kz_yaml_write_indicator(&e->w, "[", true, true, false);
+            kz_yaml_write_indicator(&e->w, "]", false, false, false);
         } else {
             emit_block_sequence(e, v, mapping_context);
         }
         break;
     case KZ_MAP:
         if (kz_len(v) == 0) {
-            write_indicator(e, "{", true, true, false);
-            write_indicator(e, "}", false, false, false);
+            kz_yaml_write_indicator(&e->w, "{", true, true, false);
+            kz_yaml_write_indicator(&e->w, "}", false, false, false);
         } else {
             emit_block_mapping(e, v);
         }
@@ -849,16 +479,14 @@ static void emit_node(emitter *e, const kz_value *v, bool mapping_context) {
 }
 
 int kz_yaml_emit_checked(kz_buf *out, const kz_value *doc, kz_value *err) {
-    emitter e = {
-        .out = out, .indent = -1, .column = 0, .whitespace = true, .indention = true,
-    };
+    emitter e = {.w = kz_yaml_writer_init(out, BEST_INDENT)};
     kz_buf_init(&e.scratch);
     size_t start = out->len;
     emit_node(&e, doc, false);
     if (!e.failed) {
         /* document end: finish the last line */
-        e.indent = -1;
-        write_indent(&e);
+        e.w.indent = -1;
+        kz_yaml_write_indent(&e.w);
     }
     kz_buf_free(&e.scratch);
     free(e.keys);

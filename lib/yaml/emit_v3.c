@@ -3,11 +3,12 @@
  *
  * Like emit.c it is a recursive walk keeping the little state go-yaml's emitter
  * keeps (indent, column, "last written was whitespace", "only indentation on
- * this line") and making the same decisions with it. The v2 emitter's helpers
- * are private to emit.c, so the small writers are repeated here with v3's
- * rules; what is shared is the resolver (kz_yaml_plain_is_string): v3 quotes
- * exactly the strings v2 does (its YAML 1.1 booleans "yes"/"on"/... and base-60
- * numbers are quoted "for old parsers" although v3 reads them as strings).
+ * this line") and making the same decisions with it. The state, the scalar
+ * analysis and the quoted and literal writers are shared with emit.c
+ * (emit_writer.c, without v2's folding), and so is the resolver
+ * (kz_yaml_plain_is_string): v3 quotes exactly the strings v2 does (its YAML
+ * 1.1 booleans "yes"/"on"/... and base-60 numbers are quoted "for old parsers"
+ * although v3 reads them as strings).
  *
  * What differs from v2 (emit.c): no JSON round trip (floats in 'g' form, .nan,
  * .inf; text as it is; invalid UTF-8 as !!binary), no folding (v3's default
@@ -37,8 +38,6 @@ enum {
     BASE64_LINE = 70,     /* !!binary text is cut into lines of this many characters */
 };
 
-typedef enum { STYLE_PLAIN, STYLE_SINGLE, STYLE_DOUBLE, STYLE_LITERAL } scalar_style;
-
 typedef struct key_entry {
     const char *s;
     size_t n;
@@ -46,12 +45,8 @@ typedef struct key_entry {
 } key_entry;
 
 typedef struct emitter {
-    kz_buf *out;
-    int indent;      /* go-yaml's emitter.indent; -1 before the root node */
-    size_t column;   /* characters on the current line */
-    bool whitespace; /* the last thing written was whitespace or an indentation */
-    bool indention;  /* only indentation (and indicators like "- ") on this line */
-    kz_buf scratch;  /* text of the scalar being written (base64, times, semver) */
+    kz_yaml_writer w; /* output, indent, column, whitespace, indention */
+    kz_buf scratch;   /* text of the scalar being written (base64, times, semver) */
     bool failed;
     kz_value err;
 } emitter;
@@ -61,16 +56,8 @@ typedef struct prepared {
     const char *s;
     size_t n;
     bool binary; /* tagged !!binary: s is base64 of the original bytes */
-    scalar_style style;
+    kz_yaml_style style;
 } prepared;
-
-/* What the emitter's analyze_scalar finds out (block context only). */
-typedef struct scalar_info {
-    bool multiline;
-    bool plain_allowed;
-    bool single_allowed;
-    bool block_allowed;
-} scalar_info;
 
 static void fail(emitter *e, const char *msg) {
     if (e->failed) return;
@@ -78,334 +65,36 @@ static void fail(emitter *e, const char *msg) {
     e->err = kz_error("%s", msg);
 }
 
-/* ---- low-level writing, tracking the column ---- */
+/* ---- scalar writers (no folding: v3's line width is unlimited) ----
+ * Indentation: v3 calls kz_yaml_increase_indent with indentless false
+ * throughout; with an even indent step every nested block is 2 further in,
+ * whether it sits in a sequence item or under a key. */
 
-static void put(emitter *e, char c) {
-    kz_buf_putc(e->out, c);
-    e->column++;
-}
-
-static void put_break(emitter *e) {
-    kz_buf_putc(e->out, '\n');
-    e->column = 0;
-    e->indention = true;
-}
-
-static size_t utf8_width(unsigned char c) {
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) return 2;
-    if ((c & 0xF0) == 0xE0) return 3;
-    return 4;
-}
-
-static void write_char(emitter *e, const char *s, size_t *i) {
-    size_t w = utf8_width((unsigned char)s[*i]);
-    kz_buf_append(e->out, s + *i, w);
-    *i += w;
-    e->column++;
-}
-
-static void write_indent(emitter *e) {
-    size_t indent = e->indent < 0 ? 0 : (size_t)e->indent;
-    if (!e->indention || e->column > indent || (e->column == indent && !e->whitespace))
-        put_break(e);
-    if (e->column < indent) {
-        kz_buf_repeat(e->out, ' ', indent - e->column);
-        e->column = indent;
-    }
-    e->whitespace = true;
-}
-
-static void write_indicator_n(emitter *e, const char *ind, size_t n, bool need_whitespace,
-                              bool is_whitespace, bool is_indention) {
-    if (need_whitespace && !e->whitespace) put(e, ' ');
-    kz_buf_append(e->out, ind, n);
-    e->column += n;
-    e->whitespace = is_whitespace;
-    e->indention = e->indention && is_indention;
-}
-
-#define write_indicator(e, lit, ws_before, is_ws, is_ind) \
-    write_indicator_n((e), (lit), strlen(lit), (ws_before), (is_ws), (is_ind))
-
-/* With an even indent step every nested block is 2 further in, whether it sits
- * in a sequence item or under a key. */
-static void increase_indent(emitter *e, bool flow) {
-    if (e->indent < 0) e->indent = flow ? BEST_INDENT : 0;
-    else e->indent += BEST_INDENT;
-}
-
-/* ---- character classes of go-yaml's emitter (valid UTF-8, NUL-terminated) ---- */
-
-static bool is_break_at(const unsigned char *v, size_t i) {
-    unsigned char c = v[i];
-    return c == '\n' || c == '\r' || (c == 0xC2 && v[i + 1] == 0x85) ||
-           (c == 0xE2 && v[i + 1] == 0x80 && (v[i + 2] == 0xA8 || v[i + 2] == 0xA9));
-}
-
-static bool is_printable_at(const unsigned char *v, size_t i) {
-    unsigned char c = v[i];
-    return c == 0x0A || (c >= 0x20 && c <= 0x7E) || (c == 0xC2 && v[i + 1] >= 0xA0) ||
-           (c > 0xC2 && c < 0xED) || (c == 0xED && v[i + 1] < 0xA0) || c == 0xEE ||
-           (c == 0xEF && !(v[i + 1] == 0xBB && v[i + 2] == 0xBF) &&
-            !(v[i + 1] == 0xBF && (v[i + 2] == 0xBE || v[i + 2] == 0xBF)));
-}
-
-static bool is_blank_at(const unsigned char *v, size_t n, size_t i) {
-    return i < n && (v[i] == ' ' || v[i] == '\t');
-}
-
-/* ---- scalar analysis and style (v3's analyze_scalar / select_scalar_style) ---- */
-
-static scalar_info analyze_scalar(const char *s, size_t n) {
-    const unsigned char *v = (const unsigned char *)s;
-    scalar_info sc = {false, true, true, true};
-    if (n == 0) {
-        sc.block_allowed = false;
-        return sc;
-    }
-    bool indicators = n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
-                                 (v[0] == '.' && v[1] == '.' && v[2] == '.'));
-    bool line_breaks = false, special = false, tabs = false;
-    bool leading_space = false, leading_break = false, trailing_space = false,
-         trailing_break = false, break_space = false, space_break = false;
-    bool previous_space = false, previous_break = false;
-    bool preceded_by_whitespace = true;
-
-    for (size_t i = 0, w; i < n; i += w) {
-        unsigned char c = v[i];
-        w = utf8_width(c);
-        bool followed_by_whitespace = i + w >= n || is_blank_at(v, n, i + w);
-        if (i == 0) {
-            switch (c) {
-            case '#': case ',': case '[': case ']': case '{': case '}': case '&': case '*':
-            case '!': case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
-                indicators = true;
-                break;
-            case '?': case ':': case '-':
-                if (followed_by_whitespace) indicators = true;
-                break;
-            default:
-                break;
-            }
-        } else if (c == ':') {
-            if (followed_by_whitespace) indicators = true;
-        } else if (c == '#') {
-            if (preceded_by_whitespace) indicators = true;
-        }
-
-        bool brk = c < 0x80 ? (c == '\n' || c == '\r') : is_break_at(v, i);
-        if (c == '\t') tabs = true;
-        else if (!is_printable_at(v, i)) special = true;
-        if (c == ' ') {
-            if (i == 0) leading_space = true;
-            if (i + w == n) trailing_space = true;
-            if (previous_break) break_space = true;
-            previous_space = true;
-            previous_break = false;
-        } else if (brk) {
-            line_breaks = true;
-            if (i == 0) leading_break = true;
-            if (i + w == n) trailing_break = true;
-            if (previous_space) space_break = true;
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
-        preceded_by_whitespace = c == ' ' || c == '\t' || c == '\0' || brk;
-    }
-
-    sc.multiline = line_breaks;
-    if (leading_space || leading_break || trailing_space || trailing_break) sc.plain_allowed = false;
-    if (trailing_space) sc.block_allowed = false;
-    if (break_space) sc.plain_allowed = sc.single_allowed = false;
-    if (space_break || tabs || special) sc.plain_allowed = sc.single_allowed = false;
-    if (space_break || special) sc.block_allowed = false;
-    if (line_breaks || indicators) sc.plain_allowed = false;
-    return sc;
-}
-
-static scalar_style select_style(const scalar_info *sc, scalar_style style, size_t n, bool simple_key) {
-    if (simple_key && sc->multiline) style = STYLE_DOUBLE;
-    if (style == STYLE_PLAIN) {
-        if (!sc->plain_allowed) style = STYLE_SINGLE;
-        if (n == 0 && simple_key) style = STYLE_SINGLE;
-    }
-    if (style == STYLE_SINGLE && !sc->single_allowed) style = STYLE_DOUBLE;
-    if (style == STYLE_LITERAL && (!sc->block_allowed || simple_key)) style = STYLE_DOUBLE;
-    return style;
-}
-
-/* ---- scalar writers (no folding: v3's line width is unlimited) ---- */
-
-/* A line break inside a quoted scalar (LS/PS are copied, '\n' written). */
-static void write_break(emitter *e, const char *v, size_t *i) {
-    if (v[*i] == '\n') {
-        put_break(e);
-        (*i)++;
-    } else {
-        write_char(e, v, i);
-        e->column = 0;
-        e->indention = true;
-    }
-}
-
+/* v3's own: v2's folds, and v2 writes the separating space even for empty text. */
 static void write_plain(emitter *e, const char *v, size_t n) {
-    if (n > 0 && !e->whitespace) put(e, ' ');
+    if (n > 0 && !e->w.whitespace) kz_yaml_put(&e->w, ' ');
     /* plain text never holds a break (analyze_scalar forbids it) */
-    kz_buf_append(e->out, v, n);
-    e->column += kz_utf8_rune_count(v, n);
-    if (n > 0) e->whitespace = false;
-    e->indention = false;
-}
-
-static void write_single_quoted(emitter *e, const char *v, size_t n) {
-    const unsigned char *u = (const unsigned char *)v;
-    write_indicator(e, "'", true, false, false);
-    bool breaks = false;
-    for (size_t i = 0; i < n;) {
-        if (v[i] == ' ') {
-            write_char(e, v, &i);
-        } else if (is_break_at(u, i)) {
-            if (!breaks && v[i] == '\n') put_break(e);
-            write_break(e, v, &i);
-            breaks = true;
-        } else {
-            if (breaks) write_indent(e);
-            if (v[i] == '\'') put(e, '\'');
-            write_char(e, v, &i);
-            e->indention = false;
-            breaks = false;
-        }
-    }
-    write_indicator(e, "'", false, false, false);
-    e->whitespace = false;
-    e->indention = false;
-}
-
-static void put_hex_escape(emitter *e, char kind, uint32_t r, int digits) {
-    static const char hex[] = "0123456789ABCDEF";
-    put(e, kind);
-    for (int k = (digits - 1) * 4; k >= 0; k -= 4) put(e, hex[(r >> k) & 0xF]);
-}
-
-static void write_double_quoted(emitter *e, const char *v, size_t n) {
-    const unsigned char *u = (const unsigned char *)v;
-    /* go-yaml's BOM test looks at the start of the string, not at the current
-     * character: a string starting with a BOM has every character escaped. */
-    bool escape_all = n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
-    write_indicator(e, "\"", true, false, false);
-    for (size_t i = 0; i < n;) {
-        unsigned char c = u[i];
-        if (escape_all || !is_printable_at(u, i) || is_break_at(u, i) || c == '"' || c == '\\') {
-            size_t w = utf8_width(c);
-            uint32_t r = w == 1 ? c : (uint32_t)(c & (0xFF >> (w + 1)));
-            for (size_t k = 1; k < w; k++) r = (r << 6) | (u[i + k] & 0x3F);
-            i += w;
-            put(e, '\\');
-            switch (r) {
-            case 0x00: put(e, '0'); break;
-            case 0x07: put(e, 'a'); break;
-            case 0x08: put(e, 'b'); break;
-            case 0x09: put(e, 't'); break;
-            case 0x0A: put(e, 'n'); break;
-            case 0x0B: put(e, 'v'); break;
-            case 0x0C: put(e, 'f'); break;
-            case 0x0D: put(e, 'r'); break;
-            case 0x1B: put(e, 'e'); break;
-            case 0x22: put(e, '"'); break;
-            case 0x5C: put(e, '\\'); break;
-            case 0x85: put(e, 'N'); break;
-            case 0xA0: put(e, '_'); break;
-            case 0x2028: put(e, 'L'); break;
-            case 0x2029: put(e, 'P'); break;
-            default:
-                if (r <= 0xFF) put_hex_escape(e, 'x', r, 2);
-                else if (r <= 0xFFFF) put_hex_escape(e, 'u', r, 4);
-                else put_hex_escape(e, 'U', r, 8);
-            }
-        } else {
-            write_char(e, v, &i);
-        }
-    }
-    write_indicator(e, "\"", false, false, false);
-    e->whitespace = false;
-    e->indention = false;
-}
-
-static void write_literal(emitter *e, const char *v, size_t n) {
-    const unsigned char *u = (const unsigned char *)v;
-    write_indicator(e, "|", true, false, false);
-    /* Block scalar hints: indentation when the text starts with a space or a
-     * break, chomping from how many line breaks end it. */
-    if (n > 0 && (v[0] == ' ' || is_break_at(u, 0))) {
-        char hint[2] = {(char)('0' + BEST_INDENT), '\0'};
-        write_indicator(e, hint, false, false, false);
-    }
-    const char *chomp = NULL;
-    if (n == 0) {
-        chomp = "-";
-    } else {
-        size_t i = n - 1;
-        while (i > 0 && (u[i] & 0xC0) == 0x80) i--;
-        if (!is_break_at(u, i)) {
-            chomp = "-";
-        } else if (i == 0) {
-            chomp = "+";
-        } else {
-            i--;
-            while (i > 0 && (u[i] & 0xC0) == 0x80) i--;
-            if (is_break_at(u, i)) chomp = "+";
-        }
-    }
-    if (chomp) write_indicator(e, chomp, false, false, false);
-    put_break(e);
-    e->whitespace = true;
-    bool breaks = true;
-    for (size_t i = 0; i < n;) {
-        if (is_break_at(u, i)) {
-            write_break(e, v, &i);
-            breaks = true;
-        } else {
-            if (breaks) write_indent(e);
-            write_char(e, v, &i);
-            e->indention = false;
-            breaks = false;
-        }
-    }
+    kz_buf_append(e->w.out, v, n);
+    e->w.column += kz_utf8_rune_count(v, n);
+    if (n > 0) e->w.whitespace = false;
+    e->w.indention = false;
 }
 
 /* One scalar event: style selection, tag, then the text at the scalar's indent. */
 static void emit_scalar(emitter *e, const prepared *p, bool simple_key) {
-    scalar_info sc = analyze_scalar(p->s, p->n);
-    scalar_style style = select_style(&sc, p->style, p->n, simple_key);
-    if (p->binary) {
-        if (!e->whitespace) put(e, ' ');
-        kz_buf_append(e->out, "!!binary", 8);
-        e->column += 8;
-        e->whitespace = false;
-        e->indention = false;
-    }
-    int saved = e->indent;
-    increase_indent(e, true);
+    kz_yaml_scalar_info sc;
+    kz_yaml_analyze_scalar(p->s, p->n, true, &sc); /* v3: a tab allows a literal block */
+    kz_yaml_style style = kz_yaml_select_style(&sc, p->style, p->n, simple_key);
+    if (p->binary) kz_yaml_write_atom(&e->w, "!!binary", 8);
+    int saved = e->w.indent;
+    kz_yaml_increase_indent(&e->w, true, false);
     switch (style) {
-    case STYLE_PLAIN: write_plain(e, p->s, p->n); break;
-    case STYLE_SINGLE: write_single_quoted(e, p->s, p->n); break;
-    case STYLE_DOUBLE: write_double_quoted(e, p->s, p->n); break;
-    case STYLE_LITERAL: write_literal(e, p->s, p->n); break;
+    case KZ_YAML_STYLE_PLAIN: write_plain(e, p->s, p->n); break;
+    case KZ_YAML_STYLE_SINGLE: kz_yaml_write_single_quoted(&e->w, p->s, p->n, false); break;
+    case KZ_YAML_STYLE_DOUBLE: kz_yaml_write_double_quoted(&e->w, p->s, p->n, false); break;
+    case KZ_YAML_STYLE_LITERAL: kz_yaml_write_literal(&e->w, p->s, p->n); break;
     }
-    e->indent = saved;
-}
-
-/* A plain scalar with no spaces or indicators (numbers, bools, null). */
-static void emit_atom(emitter *e, const char *s, size_t n) {
-    if (!e->whitespace) put(e, ' ');
-    kz_buf_append(e->out, s, n);
-    e->column += n;
-    e->whitespace = false;
-    e->indention = false;
+    e->w.indent = saved;
 }
 
 /* ---- strings as encoder.stringv hands them over ---- */
@@ -442,7 +131,7 @@ static void encode_base64_lines(const char *s, size_t n, kz_buf *dst) {
 
 /* The text and requested style of a string; may use e->scratch. */
 static prepared prepare_string(emitter *e, const char *s, size_t n) {
-    prepared p = {s, n, false, STYLE_PLAIN};
+    prepared p = {s, n, false, KZ_YAML_STYLE_PLAIN};
     bool plain_ok = true;
     if (!valid_utf8(s, n)) {
         encode_base64_lines(s, n, &e->scratch);
@@ -452,37 +141,24 @@ static prepared prepare_string(emitter *e, const char *s, size_t n) {
     } else {
         plain_ok = kz_yaml_plain_is_string(s, n);
     }
-    if (memchr(p.s, '\n', p.n)) p.style = STYLE_LITERAL;
-    else if (plain_ok) p.style = STYLE_PLAIN;
-    else p.style = STYLE_DOUBLE;
+    if (memchr(p.s, '\n', p.n)) p.style = KZ_YAML_STYLE_LITERAL;
+    else if (plain_ok) p.style = KZ_YAML_STYLE_PLAIN;
+    else p.style = KZ_YAML_STYLE_DOUBLE;
     return p;
 }
 
 /* ---- numbers ---- */
 
-static void emit_decimal(emitter *e, uint64_t m, bool negative) {
-    char t[24];
-    char *p = t + sizeof t;
-    do *--p = (char)('0' + m % 10);
-    while ((m /= 10) != 0);
-    if (negative) *--p = '-';
-    emit_atom(e, p, (size_t)(t + sizeof t - p));
-}
-
-static void emit_int(emitter *e, int64_t i) {
-    emit_decimal(e, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, i < 0);
-}
-
 static void emit_float(emitter *e, double f) {
     if (isnan(f)) {
-        emit_atom(e, ".nan", 4);
+        kz_yaml_write_atom(&e->w, ".nan", 4);
     } else if (isinf(f)) {
-        if (f > 0) emit_atom(e, ".inf", 4);
-        else emit_atom(e, "-.inf", 5);
+        if (f > 0) kz_yaml_write_atom(&e->w, ".inf", 4);
+        else kz_yaml_write_atom(&e->w, "-.inf", 5);
     } else {
         kz_buf t = KZ_BUF_INIT;
         kz_format_float(&t, f, 'g', -1);
-        emit_atom(e, t.data, t.len);
+        kz_yaml_write_atom(&e->w, t.data, t.len);
         kz_buf_free(&t);
     }
 }
@@ -562,20 +238,20 @@ static void emit_string(emitter *e, const char *s, size_t n) {
 }
 
 static void emit_empty(emitter *e, const char *open, const char *close) {
-    write_indicator(e, open, true, true, false);
-    write_indicator(e, close, false, false, false);
+    kz_yaml_write_indicator(&e->w, open, true, true, false);
+    kz_yaml_write_indicator(&e->w, close, false, false, false);
 }
 
 static void emit_block_sequence(emitter *e, const kz_value *seq) {
-    int saved = e->indent;
-    increase_indent(e, false);
+    int saved = e->w.indent;
+    kz_yaml_increase_indent(&e->w, false, false);
     size_t n = kz_len(seq);
     for (size_t i = 0; i < n && !e->failed; i++) {
-        write_indent(e);
-        write_indicator(e, "-", true, false, true);
+        kz_yaml_write_indent(&e->w);
+        kz_yaml_write_indicator(&e->w, "-", true, false, true);
         emit_node(e, kz_seq_at(seq, i));
     }
-    e->indent = saved;
+    e->w.indent = saved;
 }
 
 /* []byte: a sequence of ints. */
@@ -586,29 +262,30 @@ static void emit_bytes(emitter *e, const kz_value *v) {
         emit_empty(e, "[", "]");
         return;
     }
-    int saved = e->indent;
-    increase_indent(e, false);
+    int saved = e->w.indent;
+    kz_yaml_increase_indent(&e->w, false, false);
     for (size_t i = 0; i < n; i++) {
-        write_indent(e);
-        write_indicator(e, "-", true, false, true);
-        emit_decimal(e, s[i], false);
+        kz_yaml_write_indent(&e->w);
+        kz_yaml_write_indicator(&e->w, "-", true, false, true);
+        kz_yaml_write_decimal(&e->w, s[i], false);
     }
-    e->indent = saved;
+    e->w.indent = saved;
 }
 
 /* One mapping entry: the key (simple, or "? key" + ": "), then the value. */
 static void emit_entry(emitter *e, const char *ks, size_t kn, const kz_value *val) {
-    write_indent(e);
+    kz_yaml_write_indent(&e->w);
     prepared k = prepare_string(e, ks, kn);
-    scalar_info sc = analyze_scalar(k.s, k.n);
+    kz_yaml_scalar_info sc;
+    kz_yaml_analyze_scalar(k.s, k.n, true, &sc);
     if (!sc.multiline && k.n + (k.binary ? 8 : 0) <= SIMPLE_KEY_MAX) {
         emit_scalar(e, &k, true);
-        write_indicator(e, ":", false, false, false);
+        kz_yaml_write_indicator(&e->w, ":", false, false, false);
     } else {
-        write_indicator(e, "?", true, false, true);
+        kz_yaml_write_indicator(&e->w, "?", true, false, true);
         emit_scalar(e, &k, false);
-        write_indent(e);
-        write_indicator(e, ":", true, false, true);
+        kz_yaml_write_indent(&e->w);
+        kz_yaml_write_indicator(&e->w, ":", true, false, true);
     }
     emit_node(e, val);
 }
@@ -621,11 +298,11 @@ static void emit_block_mapping(emitter *e, const kz_value *map) {
         keys[i] = (key_entry){kz_str(key), kz_str_len(key), i};
     }
     qsort(keys, n, sizeof *keys, entry_cmp);
-    int saved = e->indent;
-    increase_indent(e, false);
+    int saved = e->w.indent;
+    kz_yaml_increase_indent(&e->w, false, false);
     for (size_t j = 0; j < n && !e->failed; j++)
         emit_entry(e, keys[j].s, keys[j].n, kz_map_value_at(map, keys[j].idx));
-    e->indent = saved;
+    e->w.indent = saved;
     free(keys);
 }
 
@@ -636,8 +313,8 @@ static void emit_struct(emitter *e, const kz_value *map) {
         emit_empty(e, "{", "}");
         return;
     }
-    int saved = e->indent;
-    increase_indent(e, false);
+    int saved = e->w.indent;
+    kz_yaml_increase_indent(&e->w, false, false);
     kz_buf name = KZ_BUF_INIT;
     for (size_t i = 0; i < n && !e->failed; i++) {
         const kz_value *key = kz_map_key_at(map, i);
@@ -651,7 +328,7 @@ static void emit_struct(emitter *e, const kz_value *map) {
         emit_entry(e, name.data, name.len, kz_map_value_at(map, i));
     }
     kz_buf_free(&name);
-    e->indent = saved;
+    e->w.indent = saved;
 }
 
 static void emit_node(emitter *e, const kz_value *v) {
@@ -661,7 +338,7 @@ static void emit_node(emitter *e, const kz_value *v) {
         /* time.Time: RFC 3339 with nanoseconds, requested plain */
         kz_buf_clear(&e->scratch);
         kz_gotime_rfc3339nano(v, &e->scratch);
-        prepared p = {e->scratch.data, e->scratch.len, false, STYLE_PLAIN};
+        prepared p = {e->scratch.data, e->scratch.len, false, KZ_YAML_STYLE_PLAIN};
         emit_scalar(e, &p, false);
         return;
     }
@@ -683,11 +360,11 @@ static void emit_node(emitter *e, const kz_value *v) {
         return;
     }
     switch (kind) {
-    case KZ_NULL: emit_atom(e, "null", 4); break;
-    case KZ_BOOL: kz_bool_get(v) ? emit_atom(e, "true", 4) : emit_atom(e, "false", 5); break;
+    case KZ_NULL: kz_yaml_write_atom(&e->w, "null", 4); break;
+    case KZ_BOOL: kz_bool_get(v) ? kz_yaml_write_atom(&e->w, "true", 4) : kz_yaml_write_atom(&e->w, "false", 5); break;
     case KZ_INT:
-        if (kz_int_is_unsigned(v)) emit_decimal(e, kz_uint_get(v), false);
-        else emit_int(e, kz_int_get(v));
+        if (kz_int_is_unsigned(v)) kz_yaml_write_decimal(&e->w, kz_uint_get(v), false);
+        else kz_yaml_write_int(&e->w, kz_int_get(v));
         break;
     case KZ_FLOAT: emit_float(e, kz_float_get(v)); break;
     case KZ_STRING: emit_string(e, kz_str(v), kz_str_len(v)); break;
@@ -708,16 +385,14 @@ static void emit_node(emitter *e, const kz_value *v) {
 }
 
 int kz_yaml_v3_emit(kz_buf *out, const kz_value *doc, kz_value *err) {
-    emitter e = {
-        .out = out, .indent = -1, .column = 0, .whitespace = true, .indention = true,
-    };
+    emitter e = {.w = kz_yaml_writer_init(out, BEST_INDENT)};
     kz_buf_init(&e.scratch);
     size_t start = out->len;
     emit_node(&e, doc);
     if (!e.failed) {
         /* document end: finish the last line */
-        e.indent = -1;
-        write_indent(&e);
+        e.w.indent = -1;
+        kz_yaml_write_indent(&e.w);
     }
     kz_buf_free(&e.scratch);
     if (e.failed) {
