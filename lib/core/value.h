@@ -123,8 +123,8 @@ enum {
  * The hint travels with the kz_value struct (a copy keeps it); it never changes
  * the data, so kz_equal ignores it. lib/tmpl names the types.
  */
-#define KZ_VF_GOTYPE_SHIFT 4
-#define KZ_VF_GOTYPE_MASK 0xF0
+#define KZ_VF_GOTYPE_SHIFT 3
+#define KZ_VF_GOTYPE_MASK 0xF8 /* 5 bits: 32 Go types */
 typedef enum kz_gotype {
     KZ_GOTYPE_NATURAL = 0,
     KZ_GOTYPE_INT64,        /* INT: int64 (Sprig's math results) */
@@ -143,7 +143,18 @@ typedef enum kz_gotype {
     KZ_GOTYPE_SLICE_OF_SLICES, /* SEQ of SEQ: [][]interface {} (chunk) */
     KZ_GOTYPE_CHART_VALUES, /* MAP: chartutil.Values (a chart's top-level .Values) */
     KZ_GOTYPE_MAP_SLICE,    /* SEQ of MAP: []map[string]interface {} (TOML arrays of tables) */
+    /* Helm's objects in a chart's templates (lib/chart): their methods are
+     * registered in the function table (tmpl/funcs.h kz_tmpl_funcs_add_method) */
+    KZ_GOTYPE_FILES,        /* MAP of BYTES: engine.files (.Files: Get, Glob, AsConfig, ...) */
+    KZ_GOTYPE_CAPABILITIES, /* MAP: *chartutil.Capabilities (.Capabilities) */
+    KZ_GOTYPE_KUBE_VERSION, /* MAP: chartutil.KubeVersion {Version Major Minor} */
+    KZ_GOTYPE_VERSION_SET,  /* SEQ of STRING: chartutil.VersionSet (.Capabilities.APIVersions: Has) */
+    KZ_GOTYPE_HELM_VERSION, /* MAP: version.BuildInfo (.Capabilities.HelmVersion) */
+    KZ_GOTYPE_CHART_METADATA, /* MAP: struct { chart.Metadata; IsRoot bool } (.Chart) */
+    KZ_GOTYPE_COUNT_        /* at most 32 (5 bits) */
 } kz_gotype;
+
+_Static_assert(KZ_GOTYPE_COUNT_ <= 32, "Go type hints have 5 bits");
 
 static inline kz_gotype kz_gotype_of(const kz_value *v) {
     return (kz_gotype)((v->x.flags & KZ_VF_GOTYPE_MASK) >> KZ_VF_GOTYPE_SHIFT);
@@ -155,11 +166,12 @@ static inline kz_value kz_with_gotype(kz_value v, kz_gotype t) {
 }
 
 /* A MAP that is a Go map (map[string]interface{}, map[string]string,
- * chartutil.Values), not a Go object kept as a MAP (time, semver, certificate). */
+ * chartutil.Values, engine.files), not a Go struct or pointer kept as a MAP
+ * (time, semver, certificate, Helm's .Chart and .Capabilities). */
 static inline bool kz_is_go_map(const kz_value *v) {
     if (v->x.kind != KZ_MAP) return false;
     kz_gotype t = kz_gotype_of(v);
-    return t != KZ_GOTYPE_TIME && t != KZ_GOTYPE_SEMVER && t != KZ_GOTYPE_CERT;
+    return t == KZ_GOTYPE_NATURAL || t == KZ_GOTYPE_STRING_MAP || t == KZ_GOTYPE_CHART_VALUES || t == KZ_GOTYPE_FILES;
 }
 
 typedef struct kz_pos {

@@ -225,7 +225,89 @@ static kz_value fn_unix_epoch(kz_tmpl_call *c, size_t argc, const kz_value *argv
     return kz_string_fmt("%lld", (long long)kz_gotime_unix_sec(&argv[0]));
 }
 
+/* ---- methods of time.Time ---- */
+
+/* A calendar or clock field, through the layout that prints it. */
+static kz_value m_field(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)argc;
+    const char *layout = c->func->data;
+    kz_buf text = KZ_BUF_INIT;
+    kz_gotime_format(&argv[0], layout, strlen(layout), &text);
+    int64_t n = strtoll(kz_buf_cstr(&text), NULL, 10);
+    kz_buf_free(&text);
+    return kz_go_int(n);
+}
+
+static int64_t nsec_of(const kz_value *t) {
+    const kz_value *f = kz_map_getz(t, "nsec");
+    return f ? kz_int_get(f) : 0;
+}
+
+static kz_value m_nanosecond(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return kz_go_int(nsec_of(&argv[0]));
+}
+
+/* Unix, UnixMilli, UnixMicro, UnixNano: int64 (the data is the divisor of a second). */
+static kz_value m_unix(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)argc;
+    int64_t per_sec = (int64_t)(intptr_t)c->func->data;
+    int64_t sec = kz_gotime_unix_sec(&argv[0]);
+    return kz_go_int64(sec * per_sec + nsec_of(&argv[0]) / (1000000000 / per_sec));
+}
+
+static kz_value m_format(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_buf text = KZ_BUF_INIT;
+    kz_gotime_format(&argv[0], kz_str(&argv[1]), kz_str_len(&argv[1]), &text);
+    kz_value s = kz_string_n(text.data ? text.data : "", text.len);
+    kz_buf_free(&text);
+    return s;
+}
+
+static kz_value m_in(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)argc;
+    return kz_gotime_in(&argv[0], c->func->data);
+}
+
+static kz_value m_time_string(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_buf text = KZ_BUF_INIT;
+    kz_gotime_string(&argv[0], &text);
+    kz_value s = kz_string_n(text.data ? text.data : "", text.len);
+    kz_buf_free(&text);
+    return s;
+}
+
+static kz_value m_is_zero(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_value zero = kz_gotime_zero();
+    bool z = kz_gotime_unix_sec(&argv[0]) == kz_gotime_unix_sec(&zero) && nsec_of(&argv[0]) == 0;
+    kz_free(zero);
+    return kz_bool(z);
+}
+
+static void register_time_methods(kz_tmpl_funcs *t) {
+    static const struct {
+        const char *name, *layout;
+    } fields[] = {{"Year", "2006"}, {"YearDay", "002"}, {"Day", "2"},
+                  {"Hour", "15"},   {"Minute", "4"},    {"Second", "5"}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, fields[i].name, m_field, "", (void *)fields[i].layout);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Nanosecond", m_nanosecond, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Unix", m_unix, "", (void *)(intptr_t)1);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UnixMilli", m_unix, "", (void *)(intptr_t)1000);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UnixMicro", m_unix, "", (void *)(intptr_t)1000000);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UnixNano", m_unix, "", (void *)(intptr_t)1000000000);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Format", m_format, "s", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UTC", m_in, "", (void *)"UTC");
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Local", m_in, "", (void *)"Local");
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "String", m_time_string, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "IsZero", m_is_zero, "", NULL);
+}
+
 void kz_funcs_register_dates(kz_tmpl_funcs *t) {
+    register_time_methods(t);
     kz_tmpl_funcs_add_typed(t, "now", fn_now, "", NULL);
     kz_tmpl_funcs_add_typed(t, "date", fn_date, "sv", NULL);
     kz_tmpl_funcs_add_typed(t, "dateInZone", fn_date_in_zone, "svs", NULL);

@@ -168,9 +168,16 @@ xval kz_exec_number(kz_exec_state *st, const kz_tmpl_node *n) {
     return invalid();
 }
 
-/* One field of a receiver: Go's evalField for maps (there are no structs or
- * methods in template data). */
-static xval eval_field(kz_exec_state *st, const kz_tmpl_name *name, bool has_args, xval receiver) {
+/* Whether a MAP value stands for a Go struct (or pointer to one), whose
+ * missing field is an error rather than a missing key. */
+static bool is_struct_like(const kz_value *v) { return kz_kind_of(v) == KZ_MAP && !kz_is_go_map(v); }
+
+/* One field of a receiver: Go's evalField. Methods of the receiver's Go type
+ * (funcs.h) come first, then struct fields and map keys. `args`/`final` are
+ * the command's (NULL for an intermediate field of a chain). */
+static xval eval_field(kz_exec_state *st, const xval *dot, const kz_tmpl_node *node, const kz_tmpl_name *name,
+                       const kz_exec_args *args, const xval *final, xval receiver) {
+    bool has_args = (args && args->n > 1) || final;
     kz_kind k = kz_kind_of(&receiver.v);
     if (k == KZ_INVALID || (k == KZ_NULL && !receiver.boxed)) {
         if (st->opts->missingkey == KZ_TMPL_MISSING_ERROR) {
@@ -185,9 +192,25 @@ static xval eval_field(kz_exec_state *st, const kz_tmpl_name *name, bool has_arg
         kz_exec_fail(st, "nil pointer evaluating interface {}.%.*s", (int)name->len, name->s);
         return invalid();
     }
+    if (kz_gotype_of(&receiver.v) != KZ_GOTYPE_NATURAL) {
+        const kz_tmpl_func *m =
+            kz_tmpl_funcs_find_method(kz_tmpl_set_funcs(st->set), kz_gotype_of(&receiver.v), name->s, name->len);
+        if (m) {
+            xval result = kz_exec_method(st, dot, m, name, node, &receiver.v, args, final);
+            kz_free(receiver.v);
+            return result;
+        }
+    }
     if (k != KZ_MAP) {
         kz_exec_fail(st, "can't evaluate field %.*s in type %s", (int)name->len, name->s,
                      receiver.boxed ? "interface {}" : kz_gotype_name(&receiver.v));
+        kz_free(receiver.v);
+        return invalid();
+    }
+    const kz_value *found = kz_map_get(&receiver.v, name->s, name->len);
+    if (is_struct_like(&receiver.v) && !found) {
+        kz_exec_fail(st, "can't evaluate field %.*s in type %s", (int)name->len, name->s,
+                     kz_gotype_name(&receiver.v));
         kz_free(receiver.v);
         return invalid();
     }
@@ -197,10 +220,10 @@ static xval eval_field(kz_exec_state *st, const kz_tmpl_name *name, bool has_arg
         return invalid();
     }
     bool string_map = kz_gotype_of(&receiver.v) == KZ_GOTYPE_STRING_MAP;
-    const kz_value *found = kz_map_get(&receiver.v, name->s, name->len);
     xval result;
     if (found) {
-        result = (xval){.v = kz_copy(found), .boxed = !string_map};
+        /* a struct field has its own type; a map element is an interface{} */
+        result = (xval){.v = kz_copy(found), .boxed = !string_map && !is_struct_like(&receiver.v)};
     } else if (st->opts->missingkey == KZ_TMPL_MISSING_ERROR) {
         char *q = kz_exec_quote(name->s, name->len);
         kz_exec_fail(st, "map has no entry for key %s", q);
@@ -215,20 +238,20 @@ static xval eval_field(kz_exec_state *st, const kz_tmpl_name *name, bool has_arg
 }
 
 /* Go's evalFieldChain: all fields but the last take no arguments. */
-static xval eval_field_chain(kz_exec_state *st, xval receiver, const kz_tmpl_name *const *names, uint32_t n,
-                             const kz_exec_args *args, const xval *final) {
+static xval eval_field_chain(kz_exec_state *st, const xval *dot, const kz_tmpl_node *node, xval receiver,
+                             const kz_tmpl_name *const *names, uint32_t n, const kz_exec_args *args,
+                             const xval *final) {
     for (uint32_t i = 0; i + 1 < n; i++) {
-        receiver = eval_field(st, names[i], false, receiver);
+        receiver = eval_field(st, dot, node, names[i], NULL, NULL, receiver);
         if (st->failed) return receiver;
     }
-    bool has_args = (args && args->n > 1) || final;
-    return eval_field(st, names[n - 1], has_args, receiver);
+    return eval_field(st, dot, node, names[n - 1], args, final, receiver);
 }
 
 static xval eval_field_node(kz_exec_state *st, const xval *dot, const kz_tmpl_node *field,
                             const kz_exec_args *args, const xval *final) {
     st->at = field;
-    return eval_field_chain(st, xcopy(dot), field->u.field.names, field->u.field.n, args, final);
+    return eval_field_chain(st, dot, field, xcopy(dot), field->u.field.names, field->u.field.n, args, final);
 }
 
 static xval eval_variable_node(kz_exec_state *st, const xval *dot, const kz_tmpl_node *var,
@@ -245,7 +268,7 @@ static xval eval_variable_node(kz_exec_state *st, const xval *dot, const kz_tmpl
         }
         return value;
     }
-    return eval_field_chain(st, value, var->u.var.names + 1, var->u.var.n - 1, args, final);
+    return eval_field_chain(st, dot, var, value, var->u.var.names + 1, var->u.var.n - 1, args, final);
 }
 
 static xval eval_chain_node(kz_exec_state *st, const xval *dot, const kz_tmpl_node *chain,
@@ -257,7 +280,7 @@ static xval eval_chain_node(kz_exec_state *st, const xval *dot, const kz_tmpl_no
     }
     xval term = unbox(kz_exec_arg(st, dot, chain->u.chain.node));
     if (st->failed) return term;
-    return eval_field_chain(st, term, chain->u.chain.fields, chain->u.chain.n, args, final);
+    return eval_field_chain(st, dot, chain, term, chain->u.chain.fields, chain->u.chain.n, args, final);
 }
 
 /* Go's evalArg for an interface{} or reflect.Value parameter: the argument's

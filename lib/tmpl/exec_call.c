@@ -244,6 +244,7 @@ static const char *param_type_name(char letter) {
     case 'u': return "uint32";
     case 'l': return "[]interface {}";
     case 'c': return "sprig.certificate";
+    case 'V': return "*semver.Version";
     default: return "interface {}";
     }
 }
@@ -252,6 +253,7 @@ static bool has_type(const kz_value *v, char letter) {
     if (letter == 'v' || letter == '\0') return true;
     if (letter == 't') return kz_gotime_is(v);
     if (letter == 'c') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CERT;
+    if (letter == 'V') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_SEMVER;
     if (letter == 'u') return false; /* no value of the data is a uint32; constants are converted */
     /* chartutil.Values is a named map[string]interface{}: assignable to it */
     if (letter == 'm' && kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CHART_VALUES) return true;
@@ -271,7 +273,7 @@ static bool has_type(const kz_value *v, char letter) {
 static bool check_type(kz_exec_state *st, kz_value *v, char letter) {
     if (has_type(v, letter)) return true;
     if (kz_kind_of(v) == KZ_INVALID) {
-        if (letter == 'm' || letter == 'l') {
+        if (letter == 'm' || letter == 'l' || letter == 'V') {
             *v = kz_null();
             return true;
         }
@@ -301,7 +303,7 @@ static kz_value typed_constant(kz_exec_state *st, const kz_tmpl_node *n, char le
                        : letter == 'u' ? "unsigned integer"
                        : letter == 'f' ? "float"
                                        : "bool";
-    if (letter == 'm' || letter == 't' || letter == 'l' || letter == 'c') {
+    if (letter == 'm' || letter == 't' || letter == 'l' || letter == 'c' || letter == 'V') {
         kz_exec_fail(st, "can't handle %s for arg of type %s", kz_buf_cstr(&s), param_type_name(letter));
     } else {
         kz_exec_fail(st, "expected %s; found %s", what, kz_buf_cstr(&s));
@@ -316,7 +318,7 @@ static kz_value eval_typed_arg(kz_exec_state *st, const xval *dot, const kz_tmpl
     st->at = n;
     switch (n->kind) {
     case KZ_TN_NIL:
-        if (letter == 'm' || letter == 'l') return kz_null();
+        if (letter == 'm' || letter == 'l' || letter == 'V') return kz_null(); /* nil map, slice, pointer */
         kz_exec_fail(st, "cannot assign nil to %s", param_type_name(letter));
         return kz_invalid();
     case KZ_TN_BOOL:
@@ -389,23 +391,27 @@ static char *call_callee_name(const kz_exec_args *args, const xval *final) {
     return kz_buf_detach(&s, NULL);
 }
 
+/* Call a builtin, a table function, or (recv != NULL) a method of recv, which
+ * the function receives as argv[0] before the arguments. */
 static xval eval_call(kz_exec_state *st, const xval *dot, const callee *c, const kz_tmpl_node *cmd,
-                      const kz_exec_args *args, const xval *final) {
-    uint32_t nargs = args->n > 0 ? args->n - 1 : 0;
+                      const kz_exec_args *args, const xval *final, const kz_value *recv) {
+    uint32_t nargs = args && args->n > 0 ? args->n - 1 : 0;
     size_t num_in = nargs + (final ? 1 : 0);
     if (!check_arity(st, c, nargs, num_in)) return (xval){.v = kz_invalid()};
     if (c->b && (c->b->id == B_AND || c->b->id == B_OR)) return and_or(st, dot, c->b->id == B_OR, args, final);
 
+    size_t skip = recv ? 1 : 0; /* argv[0] is the receiver: parameter i is argv[i + skip] */
     kz_value local[8];
-    kz_value *argv = num_in <= 8 ? local : kz_xmalloc(num_in * sizeof *argv);
+    kz_value *argv = num_in + skip <= 8 ? local : kz_xmalloc((num_in + skip) * sizeof *argv);
     size_t argc = 0;
+    if (recv) argv[argc++] = kz_copy(recv);
     for (uint32_t i = 0; i < nargs && !st->failed; i++) {
-        argv[argc] = eval_typed_arg(st, dot, args->nodes[1 + i], param_letter(c, argc));
+        argv[argc] = eval_typed_arg(st, dot, args->nodes[1 + i], param_letter(c, argc - skip));
         argc++;
     }
     if (final && !st->failed) {
         argv[argc] = kz_copy(&final->v);
-        check_type(st, &argv[argc], param_letter(c, argc));
+        check_type(st, &argv[argc], param_letter(c, argc - skip));
         argc++;
     }
     kz_value result = kz_invalid();
@@ -453,5 +459,11 @@ xval kz_exec_function(kz_exec_state *st, const xval *dot, const kz_tmpl_node *id
         free(q);
         return (xval){.v = kz_invalid()};
     }
-    return eval_call(st, dot, &c, cmd, args, final);
+    return eval_call(st, dot, &c, cmd, args, final, NULL);
+}
+
+xval kz_exec_method(kz_exec_state *st, const xval *dot, const kz_tmpl_func *m, const kz_tmpl_name *name,
+                    const kz_tmpl_node *node, const kz_value *recv, const kz_exec_args *args, const xval *final) {
+    callee c = {.name = name->s, .len = name->len, .f = m, .params = m->params, .fixed = m->min_args};
+    return eval_call(st, dot, &c, node, args, final, recv);
 }

@@ -58,4 +58,10 @@ xval kz_exec_number(kz_exec_state *st, const kz_tmpl_node *n);
 xval kz_exec_function(kz_exec_state *st, const xval *dot, const kz_tmpl_node *ident, const kz_tmpl_node *cmd,
                       const kz_exec_args *args, const xval *final);
 
+/* Go's evalCall for a method (funcs.h kz_tmpl_funcs_add_method) of recv,
+ * named `name` in field node `node`; args/final as for a function (NULL for
+ * an intermediate field of a chain: no arguments). */
+xval kz_exec_method(kz_exec_state *st, const xval *dot, const kz_tmpl_func *m, const kz_tmpl_name *name,
+                    const kz_tmpl_node *node, const kz_value *recv, const kz_exec_args *args, const xval *final);
+
 #endif

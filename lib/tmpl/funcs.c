@@ -1,6 +1,7 @@
 /* The function table: a kz_value map from name to an index into an array. */
 #include "tmpl/funcs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@ struct kz_tmpl_funcs {
     kz_value index; /* MAP: name -> INT position in `funcs` */
     kz_tmpl_func *funcs;
     size_t len, cap;
+    struct kz_tmpl_funcs *methods; /* "GOTYPE.Name" -> method; NULL until one is added */
 };
 
 kz_tmpl_funcs *kz_tmpl_funcs_new(void) {
@@ -26,6 +28,7 @@ void kz_tmpl_funcs_free(kz_tmpl_funcs *t) {
     }
     free(t->funcs);
     kz_free(t->index);
+    kz_tmpl_funcs_free(t->methods);
     free(t);
 }
 
@@ -96,4 +99,26 @@ size_t kz_tmpl_funcs_count(const kz_tmpl_funcs *t) { return t ? t->len : 0; }
 
 const kz_tmpl_func *kz_tmpl_funcs_at(const kz_tmpl_funcs *t, size_t i) {
     return t && i < t->len ? &t->funcs[i] : NULL;
+}
+
+/* Methods live in their own table under "GOTYPE.Name", so that they never
+ * count or resolve as functions. */
+static size_t method_key(char *key, size_t cap, kz_gotype recv, const char *name, size_t len) {
+    int n = snprintf(key, cap, "%d.%.*s", (int)recv, (int)len, name);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+void kz_tmpl_funcs_add_method(kz_tmpl_funcs *t, kz_gotype recv, const char *name, kz_tmpl_fn fn, const char *params,
+                              void *data) {
+    if (!t->methods) t->methods = kz_tmpl_funcs_new();
+    char key[128];
+    method_key(key, sizeof key, recv, name, strlen(name));
+    kz_tmpl_funcs_add_typed(t->methods, key, fn, params ? params : "", data);
+}
+
+const kz_tmpl_func *kz_tmpl_funcs_find_method(const kz_tmpl_funcs *t, kz_gotype recv, const char *name, size_t len) {
+    if (!t || !t->methods || len > 100) return NULL;
+    char key[128];
+    size_t n = method_key(key, sizeof key, recv, name, len);
+    return kz_tmpl_funcs_find(t->methods, key, n);
 }

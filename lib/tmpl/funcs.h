@@ -69,13 +69,25 @@ void kz_tmpl_funcs_add(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, int mi
  *   v interface{}   s string   i int   f float64   b bool
  *   m map[string]interface {} (nil arrives as NULL)   t time.Time (core/gotime.h)
  *   l []interface {} (nil arrives as NULL)   u uint32 (constants only: data holds no uint32)
- *   c sprig.certificate (a KZ_GOTYPE_CERT map)
+ *   c sprig.certificate (a KZ_GOTYPE_CERT map)   V *semver.Version (nil arrives as NULL)
  * e.g. "is" for repeat(count int, str string), "v...v" for default. The
  * arity follows from it. */
 void kz_tmpl_funcs_add_typed(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, const char *params, void *data);
 
 /* The entry for name[0..len), or NULL. t may be NULL (an empty table). */
 const kz_tmpl_func *kz_tmpl_funcs_find(const kz_tmpl_funcs *t, const char *name, size_t len);
+
+/* Methods of a Go type (a value's type hint, core/value.h): `.Files.Get "x"`,
+ * `(now).Year`. As in Go's evalField, a method is found before a map key of
+ * the same name, takes arguments where a field cannot, and an intermediate
+ * field of a chain calls it without arguments (`.Capabilities.KubeVersion.
+ * Version`). The function receives the receiver as argv[0], then the
+ * arguments; `params` types the arguments only (letters as above, NULL or ""
+ * for none), and the arity and "error calling NAME" messages count the
+ * arguments only, as Go does. */
+void kz_tmpl_funcs_add_method(kz_tmpl_funcs *t, kz_gotype recv, const char *name, kz_tmpl_fn fn, const char *params,
+                              void *data);
+const kz_tmpl_func *kz_tmpl_funcs_find_method(const kz_tmpl_funcs *t, kz_gotype recv, const char *name, size_t len);
 
 /* The entries in registration order (a replaced name keeps its place). */
 size_t kz_tmpl_funcs_count(const kz_tmpl_funcs *t);

@@ -30,6 +30,7 @@ const char *kz_gotype_name(const kz_value *v) {
         case KZ_GOTYPE_INT_SLICE: return "[]int";
         case KZ_GOTYPE_SLICE_OF_SLICES: return "[][]interface {}";
         case KZ_GOTYPE_MAP_SLICE: return "[]map[string]interface {}";
+        case KZ_GOTYPE_VERSION_SET: return "chartutil.VersionSet";
         default: return "[]interface {}";
         }
     case KZ_MAP:
@@ -39,6 +40,11 @@ const char *kz_gotype_name(const kz_value *v) {
         case KZ_GOTYPE_SEMVER: return "*semver.Version";
         case KZ_GOTYPE_CERT: return "sprig.certificate";
         case KZ_GOTYPE_CHART_VALUES: return "chartutil.Values";
+        case KZ_GOTYPE_FILES: return "engine.files";
+        case KZ_GOTYPE_CAPABILITIES: return "*chartutil.Capabilities";
+        case KZ_GOTYPE_KUBE_VERSION: return "chartutil.KubeVersion";
+        case KZ_GOTYPE_HELM_VERSION: return "version.BuildInfo";
+        case KZ_GOTYPE_CHART_METADATA: return "struct { chart.Metadata; IsRoot bool }";
         default: return "map[string]interface {}";
         }
     default: return "<nil>";
@@ -55,8 +61,12 @@ const char *kz_gokind_name(const kz_value *v) {
     case KZ_MAP:
         switch (kz_gotype_of(v)) {
         case KZ_GOTYPE_TIME:
-        case KZ_GOTYPE_CERT: return "struct";
-        case KZ_GOTYPE_SEMVER: return "ptr";
+        case KZ_GOTYPE_CERT:
+        case KZ_GOTYPE_KUBE_VERSION:
+        case KZ_GOTYPE_HELM_VERSION:
+        case KZ_GOTYPE_CHART_METADATA: return "struct";
+        case KZ_GOTYPE_SEMVER:
+        case KZ_GOTYPE_CAPABILITIES: return "ptr";
         default: return "map";
         }
     default: return "invalid";
