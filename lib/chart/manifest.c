@@ -1,0 +1,384 @@
+/* Rendered files to Helm's manifest stream (see manifest.h). */
+#include "chart/manifest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/utf8.h"
+#include "funcs/funcs_internal.h"
+#include "yaml/parse.h"
+
+/* ---- text helpers ---- */
+
+/* Go's unicode.IsSpace, what strings.TrimSpace trims. */
+static bool go_is_space(uint32_t r) {
+    switch (r) {
+    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0: case 0x1680:
+    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: return true;
+    default: return r >= 0x2000 && r <= 0x200A;
+    }
+}
+
+/* strings.TrimSpace of s[*start..*end). */
+static void trim_space(const char *s, size_t *start, size_t *end) {
+    while (*start < *end) {
+        uint32_t r;
+        size_t w = kz_utf8_decode((const unsigned char *)s + *start, *end - *start, &r);
+        if (!go_is_space(r) || r == KZ_RUNE_ERROR) break;
+        *start += w;
+    }
+    while (*end > *start) {
+        size_t back = 1; /* find the last rune's first byte */
+        while (back < 4 && back < *end - *start && ((unsigned char)s[*end - back] & 0xC0) == 0x80) back++;
+        uint32_t r;
+        size_t w = kz_utf8_decode((const unsigned char *)s + *end - back, back, &r);
+        if (w != back || !go_is_space(r) || r == KZ_RUNE_ERROR) break;
+        *end -= back;
+    }
+}
+
+/* \s of Go's regexp (RE2): ASCII white space without \v. */
+static bool re_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+/* The next match of Helm's separator `(?:^|\s*\n)---\s*` in s[from..n), at
+ * or after `from` (leftmost first, as Go's Split finds them): true with the
+ * match in [*ms, *me). */
+static bool next_separator(const char *s, size_t n, size_t from, size_t *ms, size_t *me) {
+    if (from == 0 && n >= 3 && memcmp(s, "---", 3) == 0) {
+        *ms = 0;
+        *me = 3;
+        while (*me < n && re_space(s[*me])) (*me)++;
+        return true;
+    }
+    for (size_t i = from; i < n; i++) {
+        if (!re_space(s[i])) continue;
+        /* a run of white space from i: it matches \s*\n--- when its last
+         * character is a newline and "---" follows */
+        size_t k = i;
+        while (k < n && re_space(s[k])) k++;
+        if (s[k - 1] == '\n' && n - k >= 3 && memcmp(s + k, "---", 3) == 0) {
+            *ms = i;
+            *me = k + 3;
+            while (*me < n && re_space(s[*me])) (*me)++;
+            return true;
+        }
+        i = k - 1; /* no later start inside this run can match either */
+    }
+    return false;
+}
+
+size_t kz_manifest_split(const char *text, size_t len, size_t **spans) {
+    size_t start = 0, end = len;
+    trim_space(text, &start, &end);
+    const char *s = text + start;
+    size_t n = end - start, count = 0, cap = 0, from = 0, piece = 0;
+    for (;;) {
+        size_t ms = n, me = n;
+        bool found = next_separator(s, n, from, &ms, &me);
+        size_t a = piece, b = found ? ms : n;
+        if (b > a) { /* Helm drops "" pieces before trimming: a piece of other
+                      * white space (\v) stays, as an empty document */
+            trim_space(s, &a, &b);
+            if (count == cap) {
+                cap = cap ? cap * 2 : 8;
+                *spans = kz_xrealloc(*spans, 2 * cap * sizeof **spans);
+            }
+            (*spans)[2 * count] = start + a;
+            (*spans)[2 * count + 1] = b - a;
+            count++;
+        }
+        if (!found) break;
+        piece = me;
+        from = me > ms ? me : ms + 1;
+        if (from > n) break;
+    }
+    return count;
+}
+
+/* ---- document heads ---- */
+
+/* Helm's install order (releaseutil.InstallOrder, as v3.17.3 has it: the
+ * webhook configurations are not in it); other kinds come after,
+ * alphabetically. */
+static const char *const install_order[] = {
+    "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
+    "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
+    "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList",
+    "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList",
+    "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
+    "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
+};
+
+static int kind_rank(const char *kind) {
+    for (size_t i = 0; i < sizeof install_order / sizeof install_order[0]; i++)
+        if (strcmp(kind, install_order[i]) == 0) return (int)i;
+    return -1;
+}
+
+static const char *json_kind(const kz_value *v) {
+    switch (kz_kind_of(v)) {
+    case KZ_SEQ: return "array";
+    case KZ_MAP: return "object";
+    case KZ_STRING: return "string";
+    case KZ_BOOL: return "bool";
+    default: return "number";
+    }
+}
+
+/* sigs.k8s.io/yaml turns a scalar into the string a string field wants; a
+ * list or map cannot be one. */
+static kz_value head_string(const kz_value *v, const char *field, char **out) {
+    if (!v || kz_is_null(v)) return kz_null();
+    if (kz_is_seq(v) || kz_is_map(v))
+        return kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct "
+                        "field %s of type string",
+                        json_kind(v), field);
+    kz_buf b = KZ_BUF_INIT;
+    kz_strval(v, &b);
+    *out = kz_buf_detach(&b, NULL);
+    return kz_null();
+}
+
+#define HEAD_METADATA_TYPE                                                                                      \
+    "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }"
+
+typedef struct head {
+    char *kind, *name, *hook;
+    bool has_annotations;
+} head;
+
+static void head_free(head *h) {
+    free(h->kind);
+    free(h->name);
+    free(h->hook);
+}
+
+/* Helm's SimpleHead of one document: yaml.Unmarshal into {apiVersion, kind,
+ * metadata{name, annotations}}, with the errors that unmarshalling gives. */
+static kz_value read_head(const char *doc, size_t len, head *h) {
+    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true};
+    kz_value v = kz_yaml_parse_one(doc, len, &o);
+    kz_value err = kz_null();
+    if (kz_error_message(&v)) {
+        err = kz_error("error converting YAML to JSON: %s", kz_error_message(&v));
+    } else if (!kz_is_null(&v) && !kz_is_map(&v)) {
+        err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of "
+                       "type releaseutil.SimpleHead",
+                       json_kind(&v));
+    } else if (kz_is_map(&v)) {
+        char *api = NULL;
+        err = head_string(kz_map_getz(&v, "apiVersion"), "SimpleHead.apiVersion", &api);
+        free(api);
+        if (kz_is_null(&err)) err = head_string(kz_map_getz(&v, "kind"), "SimpleHead.kind", &h->kind);
+        const kz_value *meta = kz_map_getz(&v, "metadata");
+        if (kz_is_null(&err) && meta && !kz_is_null(meta) && !kz_is_map(meta)) {
+            err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct "
+                           "field SimpleHead.metadata of type " HEAD_METADATA_TYPE,
+                           json_kind(meta));
+        } else if (kz_is_null(&err) && meta && kz_is_map(meta)) {
+            err = head_string(kz_map_getz(meta, "name"), ".metadata.name", &h->name);
+            const kz_value *ann = kz_map_getz(meta, "annotations");
+            if (kz_is_null(&err) && ann && !kz_is_null(ann) && !kz_is_map(ann)) {
+                err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
+                               "struct field .metadata.annotations of type map[string]string",
+                               json_kind(ann));
+            } else if (kz_is_null(&err) && ann && kz_is_map(ann)) {
+                h->has_annotations = kz_len(ann) > 0;
+                for (size_t i = 0; i < kz_len(ann) && kz_is_null(&err); i++) {
+                    char *value = NULL;
+                    err = head_string(kz_map_value_at(ann, i), ".metadata.annotations", &value);
+                    if (kz_str_eqz(kz_map_key_at(ann, i), "helm.sh/hook")) {
+                        free(h->hook);
+                        h->hook = value ? value : kz_xstrdup("");
+                    } else {
+                        free(value);
+                    }
+                }
+            }
+        }
+    }
+    kz_free(v);
+    return err;
+}
+
+/* ---- hooks ---- */
+
+static const char *const hook_events[] = {"pre-install",  "post-install", "pre-delete",    "post-delete",
+                                          "pre-upgrade",  "post-upgrade", "pre-rollback",  "post-rollback",
+                                          "test",         "test-success"};
+
+/* Helm's events of a hook annotation: false if one is unknown. */
+static bool hook_events_known(const char *spec, bool *is_test) {
+    *is_test = false;
+    const char *p = spec;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        size_t a = 0, b = n;
+        trim_space(p, &a, &b);
+        char event[32];
+        if (b - a >= sizeof event) return false;
+        for (size_t i = a; i < b; i++) event[i - a] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
+        event[b - a] = '\0';
+        bool known = false;
+        for (size_t i = 0; i < sizeof hook_events / sizeof hook_events[0]; i++)
+            if (strcmp(event, hook_events[i]) == 0) known = true;
+        if (!known) return false;
+        if (strcmp(event, "test") == 0 || strcmp(event, "test-success") == 0) *is_test = true;
+        if (!comma) return true;
+        p = comma + 1;
+    }
+}
+
+/* ---- sorting ---- */
+
+typedef struct list {
+    kz_manifest *items;
+    size_t n, cap;
+} list;
+
+static void list_push(list *l, kz_manifest m) {
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->items = kz_xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    l->items[l->n++] = m;
+}
+
+/* Helm's lessByKind: known kinds by install order, unknown kinds after them
+ * by name; equal ranks keep their order (the sort is stable). */
+static int cmp_kind(const kz_manifest *a, const kz_manifest *b) {
+    int ra = kind_rank(a->kind), rb = kind_rank(b->kind);
+    if (ra < 0 && rb < 0) return strcmp(a->kind, b->kind);
+    if (ra < 0) return 1;
+    if (rb < 0) return -1;
+    return (ra > rb) - (ra < rb);
+}
+
+static void sort_stable(kz_manifest *items, size_t n) {
+    if (n < 2) return;
+    kz_manifest *tmp = kz_xmalloc(n * sizeof *tmp);
+    for (size_t width = 1; width < n; width *= 2) { /* bottom-up merge sort */
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) tmp[k++] = cmp_kind(&items[j], &items[i]) < 0 ? items[j++] : items[i++];
+            while (i < mid) tmp[k++] = items[i++];
+            while (j < hi) tmp[k++] = items[j++];
+        }
+        memcpy(items, tmp, n * sizeof *tmp);
+    }
+    free(tmp);
+}
+
+static int cmp_path(const void *a, const void *b) {
+    const kz_rendered_file *x = *(const kz_rendered_file *const *)a, *y = *(const kz_rendered_file *const *)b;
+    return strcmp(x->path, y->path);
+}
+
+static bool is_partial(const char *path) {
+    const char *base = strrchr(path, '/');
+    return (base ? base[1] : path[0]) == '_';
+}
+
+static bool is_blank(const char *s, size_t n) {
+    size_t a = 0, b = n;
+    trim_space(s, &a, &b);
+    return a == b;
+}
+
+static kz_manifest manifest_new(const char *path, const char *doc, size_t len, head *h) {
+    kz_manifest m = {.path = kz_xstrdup(path), .kind = h->kind ? h->kind : kz_xstrdup(""),
+                     .name = h->name ? h->name : kz_xstrdup("")};
+    m.content = kz_xmalloc(len + 1);
+    memcpy(m.content, doc, len);
+    m.content[len] = '\0';
+    h->kind = h->name = NULL;
+    return m;
+}
+
+static void manifest_free(kz_manifest *m) {
+    free(m->path);
+    free(m->content);
+    free(m->kind);
+    free(m->name);
+}
+
+/* One file's documents into the generic and hook lists. */
+static kz_value sort_file(const kz_rendered_file *f, list *generic, list *hooks,
+                          void (*on_warning)(void *, const char *), void *data) {
+    size_t *spans = NULL;
+    size_t count = kz_manifest_split(f->text, f->len, &spans);
+    kz_value err = kz_null();
+    for (size_t i = 0; i < count && kz_is_null(&err); i++) {
+        const char *doc = f->text + spans[2 * i];
+        size_t len = spans[2 * i + 1];
+        head h = {0};
+        kz_value herr = read_head(doc, len, &h);
+        if (kz_error_message(&herr)) {
+            err = kz_error("YAML parse error on %s: %s", f->path, kz_error_message(&herr));
+            kz_free(herr);
+        } else if (!h.has_annotations || !h.hook) {
+            list_push(generic, manifest_new(f->path, doc, len, &h));
+        } else {
+            bool is_test;
+            if (!hook_events_known(h.hook, &is_test)) {
+                if (on_warning) {
+                    kz_buf w = KZ_BUF_INIT;
+                    kz_buf_puts(&w, "info: skipping unknown hook: \"");
+                    kz_buf_puts(&w, h.hook);
+                    kz_buf_putc(&w, '"');
+                    on_warning(data, kz_buf_cstr(&w));
+                    kz_buf_free(&w);
+                }
+            } else {
+                kz_manifest m = manifest_new(f->path, doc, len, &h);
+                m.is_hook = true;
+                m.is_test_hook = is_test;
+                list_push(hooks, m);
+            }
+        }
+        head_free(&h);
+    }
+    free(spans);
+    return err;
+}
+
+kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifests *out,
+                           void (*on_warning)(void *data, const char *msg), void *data) {
+    memset(out, 0, sizeof *out);
+    const kz_rendered_file **order = kz_xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++) order[i] = &files[i];
+    qsort(order, n, sizeof *order, cmp_path);
+    list generic = {0}, hooks = {0};
+    kz_value err = kz_null();
+    for (size_t i = 0; i < n && kz_is_null(&err); i++) {
+        if (is_partial(order[i]->path) || is_blank(order[i]->text, order[i]->len)) continue;
+        err = sort_file(order[i], &generic, &hooks, on_warning, data);
+    }
+    free(order);
+    sort_stable(generic.items, generic.n);
+    sort_stable(hooks.items, hooks.n);
+    for (size_t i = 0; i < hooks.n; i++) list_push(&generic, hooks.items[i]);
+    free(hooks.items);
+    out->items = generic.items;
+    out->count = generic.n;
+    out->hooks_from = generic.n - hooks.n;
+    if (kz_error_message(&err)) kz_manifests_free(out);
+    return err;
+}
+
+void kz_manifests_free(kz_manifests *m) {
+    for (size_t i = 0; i < m->count; i++) manifest_free(&m->items[i]);
+    free(m->items);
+    memset(m, 0, sizeof *m);
+}
+
+void kz_manifest_print(kz_buf *out, const char *path, const char *content, size_t len) {
+    kz_buf_puts(out, "---\n# Source: ");
+    kz_buf_puts(out, path);
+    kz_buf_putc(out, '\n');
+    kz_buf_append(out, content, len);
+    kz_buf_putc(out, '\n');
+}

@@ -1,0 +1,172 @@
+/*
+ * Tests of Helm's manifest splitting, sorting and printing (lib/chart/manifest):
+ * the templates of tests/golden/manifest/chart are plain YAML, so helm's
+ * `helm template` output for them (default.txt, skip-tests.txt, no-hooks.txt,
+ * recorded by regen.sh) is exactly its handling of these files.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "chart/manifest.h"
+#include "core/buf.h"
+#include "core/file.h"
+
+#define GOLDEN KZ_TEST_DATA "/golden/manifest"
+
+typedef struct files {
+    kz_rendered_file f[32];
+    kz_buf texts[32];
+    char *paths[32];
+    size_t n;
+} files;
+
+static void load_files(files *fs) {
+    DIR *d = opendir(GOLDEN "/chart/templates");
+    assert_non_null(d);
+    fs->n = 0;
+    for (struct dirent *e; (e = readdir(d)) && fs->n < 32;) {
+        if (e->d_name[0] == '.') continue;
+        char path[512];
+        snprintf(path, sizeof path, GOLDEN "/chart/templates/%s", e->d_name);
+        kz_buf_init(&fs->texts[fs->n]);
+        assert_int_equal(kz_file_read(path, &fs->texts[fs->n], NULL), 0);
+        fs->paths[fs->n] = malloc(strlen(e->d_name) + 16);
+        sprintf(fs->paths[fs->n], "mf/templates/%s", e->d_name);
+        fs->f[fs->n] = (kz_rendered_file){fs->paths[fs->n], kz_buf_cstr(&fs->texts[fs->n]), fs->texts[fs->n].len};
+        fs->n++;
+    }
+    closedir(d);
+}
+
+static void free_files(files *fs) {
+    for (size_t i = 0; i < fs->n; i++) {
+        kz_buf_free(&fs->texts[i]);
+        free(fs->paths[i]);
+    }
+}
+
+static void collect_warning(void *data, const char *msg) {
+    kz_buf *b = data;
+    kz_buf_printf(b, "manifest_sorter.go:190: %s\n", msg);
+}
+
+/* helm template's printing: manifests, then hooks unless --no-hooks. */
+static void render(const kz_manifests *m, bool skip_tests, bool no_hooks, kz_buf *out) {
+    for (size_t i = 0; i < m->count; i++) {
+        const kz_manifest *x = &m->items[i];
+        if (x->is_hook && (no_hooks || (skip_tests && x->is_test_hook))) continue;
+        kz_manifest_print(out, x->path, x->content, strlen(x->content));
+    }
+}
+
+static void check(const char *golden, bool skip_tests, bool no_hooks) {
+    files fs;
+    load_files(&fs);
+    kz_manifests m;
+    kz_buf warnings = KZ_BUF_INIT, out = KZ_BUF_INIT, want = KZ_BUF_INIT;
+    kz_value err = kz_manifests_sort(fs.f, fs.n, &m, collect_warning, &warnings);
+    assert_null(kz_error_message(&err));
+    render(&m, skip_tests, no_hooks, &out);
+    assert_int_equal(kz_file_read(golden, &want, NULL), 0);
+    if (strcmp(kz_buf_cstr(&out), kz_buf_cstr(&want)) != 0)
+        fail_msg("%s differs:\n--- got\n%s\n--- want\n%s", golden, kz_buf_cstr(&out), kz_buf_cstr(&want));
+    kz_buf stderr_want = KZ_BUF_INIT;
+    assert_int_equal(kz_file_read(GOLDEN "/default.stderr", &stderr_want, NULL), 0);
+    assert_string_equal(kz_buf_cstr(&warnings), kz_buf_cstr(&stderr_want));
+    kz_buf_free(&stderr_want);
+    kz_manifests_free(&m);
+    kz_buf_free(&warnings);
+    kz_buf_free(&out);
+    kz_buf_free(&want);
+    free_files(&fs);
+}
+
+static void test_default(void **state) {
+    (void)state;
+    check(GOLDEN "/default.txt", false, false);
+}
+
+static void test_skip_tests(void **state) {
+    (void)state;
+    check(GOLDEN "/skip-tests.txt", true, false);
+}
+
+static void test_no_hooks(void **state) {
+    (void)state;
+    check(GOLDEN "/no-hooks.txt", false, true);
+}
+
+/* Heads that fail as Helm's SimpleHead unmarshalling fails (messages from helm). */
+static void test_head_errors(void **state) {
+    (void)state;
+    static const struct {
+        const char *doc, *want;
+    } cases[] = {
+        {"apiVersion: [1]", "YAML parse error on x: error unmarshaling JSON: while decoding JSON: json: cannot "
+                            "unmarshal array into Go struct field SimpleHead.apiVersion of type string"},
+        {"metadata: x", "YAML parse error on x: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+                        "string into Go struct field SimpleHead.metadata of type struct { Name string "
+                        "\"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }"},
+        {"metadata: {annotations: x}", "YAML parse error on x: error unmarshaling JSON: while decoding JSON: json: "
+                                       "cannot unmarshal string into Go struct field .metadata.annotations of type "
+                                       "map[string]string"},
+        {"- a", "YAML parse error on x: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array "
+                "into Go value of type releaseutil.SimpleHead"},
+        {"\"str\"", "YAML parse error on x: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+                    "string into Go value of type releaseutil.SimpleHead"},
+        {"a: [1", "YAML parse error on x: error converting YAML to JSON: yaml: line 1: did not find expected ',' or "
+                  "']'"},
+        {"a: b: c", "YAML parse error on x: error converting YAML to JSON: yaml: mapping values are not allowed in "
+                    "this context"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kz_rendered_file f = {"x", cases[i].doc, strlen(cases[i].doc)};
+        kz_manifests m;
+        kz_value err = kz_manifests_sort(&f, 1, &m, NULL, NULL);
+        if (!kz_error_message(&err) || strcmp(kz_error_message(&err), cases[i].want) != 0)
+            fail_msg("[%s]\n got  %s\n want %s", cases[i].doc, kz_error_message(&err), cases[i].want);
+        kz_free(err);
+    }
+    /* scalars become strings for string fields (sigs.k8s.io/yaml): accepted */
+    const char *doc = "kind: 1\nmetadata: {name: 2}";
+    kz_rendered_file ok = {"x", doc, strlen(doc)};
+    kz_manifests m;
+    kz_value err = kz_manifests_sort(&ok, 1, &m, NULL, NULL);
+    assert_null(kz_error_message(&err));
+    assert_int_equal(m.count, 1);
+    assert_string_equal(m.items[0].kind, "1");
+    kz_manifests_free(&m);
+}
+
+static void test_split(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t docs;
+    } cases[] = {
+        {"", 0}, {"---", 0}, {"a", 1}, {"---\na\n---\nb", 2}, {"a\n---b", 2}, {"a---b", 1},
+        {"a\n  ---\nb", 1}, {"a\n\n\n---\n\n\n---\nb", 2}, {"a\n---\n\v\n---\nb", 3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t *spans = NULL;
+        size_t n = kz_manifest_split(cases[i].text, strlen(cases[i].text), &spans);
+        if (n != cases[i].docs) fail_msg("split of [%s]: %zu documents, want %zu", cases[i].text, n, cases[i].docs);
+        free(spans);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default),    cmocka_unit_test(test_skip_tests), cmocka_unit_test(test_no_hooks),
+        cmocka_unit_test(test_head_errors), cmocka_unit_test(test_split),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
