@@ -1,9 +1,16 @@
 /*
- * Go objects of the function library that Go prints through a method:
- * time.Time (core/gotime.h) and *semver.Version (a KZ_MAP with type hint
- * KZ_GOTYPE_SEMVER: Major Minor Patch (INT, uint64) Prerelease Metadata Original
- * (STRING)). fmt uses their String method; encoding/json their MarshalJSON.
- * Other values: both functions return false and append nothing.
+ * Go objects kept as KZ_MAPs with a type hint (core/value.h).
+ *
+ * Objects Go prints through a method: time.Time (core/gotime.h) and
+ * *semver.Version (KZ_GOTYPE_SEMVER: Major Minor Patch (INT, uint64)
+ * Prerelease Metadata Original (STRING)). fmt uses their String method;
+ * encoding/json their MarshalJSON.
+ *
+ * Go structs of Helm's template objects (lib/chart/objects.h): .Capabilities
+ * (*chartutil.Capabilities), its KubeVersion and HelmVersion, .Chart and its
+ * Maintainers and Dependencies. Their MAP holds every field under its Go name;
+ * the field table below gives Go's field order and encoding/json's names and
+ * omitempty, which toJson and toYaml follow (not the sorted keys of a map).
  */
 #ifndef KZ_CORE_GOOBJ_H
 #define KZ_CORE_GOOBJ_H
@@ -13,11 +20,36 @@
 #include "core/buf.h"
 #include "core/value.h"
 
-/* Append the object's String() to out. */
+/* Append the object's String() to out. For Helm's structs: what a template
+ * action prints for them (`{{ .Capabilities.KubeVersion }}` calls its
+ * pointer-receiver String(); the others print as Go's %v of the struct,
+ * pointers inside shown as &{...} where Go shows an address). */
 bool kz_goobj_string(const kz_value *v, kz_buf *out);
 
 /* Append the string encoding/json writes for the object (unquoted: the
  * caller quotes it as a JSON string). */
 bool kz_goobj_json_string(const kz_value *v, kz_buf *out);
+
+/* One field of a Go struct. */
+typedef struct kz_goobj_field {
+    const char *name; /* Go field name: the key in the MAP */
+    const char *json; /* encoding/json's name for it */
+    bool omitempty;   /* `json:",omitempty"`: left out when empty (kz_goobj_is_empty) */
+} kz_goobj_field;
+
+/* The fields of a struct-like object in Go's order (an embedded struct's
+ * fields promoted in its place, as encoding/json inlines them), *n set; NULL
+ * for every other value. */
+const kz_goobj_field *kz_goobj_struct_fields(const kz_value *v, size_t *n);
+
+/* encoding/json's emptiness for omitempty: false, 0, "", nil, and empty
+ * slices and maps. */
+bool kz_goobj_is_empty(const kz_value *v);
+
+/* What encoding/json makes of a struct-like object, as a natural MAP: JSON
+ * name -> field value in field order, omitempty fields that are empty left
+ * out. Values are shared (nested objects keep their type hints: convert them
+ * in turn). INVALID for a value without a field table. */
+kz_value kz_goobj_json_view(const kz_value *v);
 
 #endif

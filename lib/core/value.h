@@ -151,6 +151,11 @@ typedef enum kz_gotype {
     KZ_GOTYPE_VERSION_SET,  /* SEQ of STRING: chartutil.VersionSet (.Capabilities.APIVersions: Has) */
     KZ_GOTYPE_HELM_VERSION, /* MAP: version.BuildInfo (.Capabilities.HelmVersion) */
     KZ_GOTYPE_CHART_METADATA, /* MAP: struct { chart.Metadata; IsRoot bool } (.Chart) */
+    KZ_GOTYPE_METADATA,     /* MAP: chart.Metadata (.Chart.Metadata) */
+    KZ_GOTYPE_MAINTAINER,   /* MAP: *chart.Maintainer {Name Email URL} */
+    KZ_GOTYPE_MAINTAINERS,  /* SEQ of MAINTAINER: []*chart.Maintainer */
+    KZ_GOTYPE_DEPENDENCY,   /* MAP: *chart.Dependency */
+    KZ_GOTYPE_DEPENDENCIES, /* SEQ of DEPENDENCY: []*chart.Dependency */
     KZ_GOTYPE_COUNT_        /* at most 32 (5 bits) */
 } kz_gotype;
 

@@ -269,6 +269,31 @@ static int emit_map(const emitter *em, const kz_value *map, size_t depth) {
     return 0;
 }
 
+/* A Go struct (core/goobj.h): its fields in declaration order under their
+ * JSON names, omitempty ones left out when empty. */
+static int emit_struct(const emitter *em, const kz_value *v, size_t depth) {
+    kz_value view = kz_goobj_json_view(v);
+    size_t n = kz_len(&view);
+    int rc = 0;
+    kz_buf_putc(em->out, '{');
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (i > 0) kz_buf_putc(em->out, ',');
+        if (em->pretty) newline(em, depth + 1);
+        const kz_value *k = kz_map_key_at(&view, i);
+        append_json_string(em, kz_str(k), kz_str_len(k));
+        if (em->pretty)
+            kz_buf_append(em->out, ": ", 2);
+        else
+            kz_buf_putc(em->out, ':');
+        rc = emit_value(em, kz_map_value_at(&view, i), depth + 1);
+    }
+    kz_free(view);
+    if (rc != 0) return rc;
+    if (em->pretty && n > 0) newline(em, depth);
+    kz_buf_putc(em->out, '}');
+    return 0;
+}
+
 static int emit_value(const emitter *em, const kz_value *v, size_t depth) {
     switch (kz_kind_of(v)) {
     case KZ_NULL: kz_buf_append(em->out, "null", 4); return 0;
@@ -302,6 +327,8 @@ static int emit_value(const emitter *em, const kz_value *v, size_t depth) {
             return 0;
         }
         kz_buf_free(&text);
+        size_t nfields;
+        if (kz_goobj_struct_fields(v, &nfields)) return emit_struct(em, v, depth);
         return emit_map(em, v, depth);
     }
     case KZ_INVALID: break;

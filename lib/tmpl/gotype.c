@@ -31,6 +31,8 @@ const char *kz_gotype_name(const kz_value *v) {
         case KZ_GOTYPE_SLICE_OF_SLICES: return "[][]interface {}";
         case KZ_GOTYPE_MAP_SLICE: return "[]map[string]interface {}";
         case KZ_GOTYPE_VERSION_SET: return "chartutil.VersionSet";
+        case KZ_GOTYPE_MAINTAINERS: return "[]*chart.Maintainer";
+        case KZ_GOTYPE_DEPENDENCIES: return "[]*chart.Dependency";
         default: return "[]interface {}";
         }
     case KZ_MAP:
@@ -45,6 +47,9 @@ const char *kz_gotype_name(const kz_value *v) {
         case KZ_GOTYPE_KUBE_VERSION: return "chartutil.KubeVersion";
         case KZ_GOTYPE_HELM_VERSION: return "version.BuildInfo";
         case KZ_GOTYPE_CHART_METADATA: return "struct { chart.Metadata; IsRoot bool }";
+        case KZ_GOTYPE_METADATA: return "chart.Metadata";
+        case KZ_GOTYPE_MAINTAINER: return "*chart.Maintainer";
+        case KZ_GOTYPE_DEPENDENCY: return "*chart.Dependency";
         default: return "map[string]interface {}";
         }
     default: return "<nil>";
@@ -64,8 +69,11 @@ const char *kz_gokind_name(const kz_value *v) {
         case KZ_GOTYPE_CERT:
         case KZ_GOTYPE_KUBE_VERSION:
         case KZ_GOTYPE_HELM_VERSION:
-        case KZ_GOTYPE_CHART_METADATA: return "struct";
+        case KZ_GOTYPE_CHART_METADATA:
+        case KZ_GOTYPE_METADATA: return "struct";
         case KZ_GOTYPE_SEMVER:
+        case KZ_GOTYPE_MAINTAINER:
+        case KZ_GOTYPE_DEPENDENCY:
         case KZ_GOTYPE_CAPABILITIES: return "ptr";
         default: return "map";
         }

@@ -443,6 +443,13 @@ static bool emit_json_string_form(emitter *e, const kz_value *v) {
 
 static void emit_node(emitter *e, const kz_value *v, bool mapping_context) {
     if (emit_json_string_form(e, v)) return;
+    size_t nfields; /* a Go struct: the mapping encoding/json makes of it */
+    if (kz_goobj_struct_fields(v, &nfields)) {
+        kz_value view = kz_goobj_json_view(v);
+        emit_node(e, &view, mapping_context);
+        kz_free(view);
+        return;
+    }
     switch (kz_kind_of(v)) {
     case KZ_NULL: kz_yaml_write_atom(&e->w, "null", 4); break;
     case KZ_BOOL: kz_bool_get(v) ? kz_yaml_write_atom(&e->w, "true", 4) : kz_yaml_write_atom(&e->w, "false", 5); break;
