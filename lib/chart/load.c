@@ -1,0 +1,588 @@
+/*
+ * Loading charts: Helm's loader.Load, LoadDir and LoadFiles (see chart.h).
+ * Archives are read in archive.c; Chart.yaml is decoded in metadata.c.
+ */
+/* realpath is XSI, not in _POSIX_C_SOURCE. */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chart/chart.h"
+#include "chart/helmignore.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/file.h"
+#include "yaml/parse.h"
+
+/* Go's wording of an errno: C's text, lower-cased first letter. */
+static const char *go_strerror(int e) {
+    static _Thread_local char buf[128];
+    snprintf(buf, sizeof buf, "%s", strerror(e));
+    if (buf[0] >= 'A' && buf[0] <= 'Z') buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
+/* ---- file lists ---- */
+
+void kz_chart_files_push(kz_chart_files *fs, char *name, char *data, size_t len) {
+    if (fs->len == fs->cap) {
+        fs->cap = kz_grow_cap(fs->cap, fs->len + 1);
+        fs->v = kz_xrealloc(fs->v, fs->cap * sizeof *fs->v);
+    }
+    fs->v[fs->len++] = (kz_chart_file){name, data, len};
+}
+
+static void push_copy(kz_chart_files *fs, const kz_chart_file *f) {
+    char *data = kz_xmalloc(f->len + 1);
+    memcpy(data, f->data, f->len);
+    data[f->len] = '\0';
+    kz_chart_files_push(fs, kz_xstrdup(f->name), data, f->len);
+}
+
+void kz_chart_files_free(kz_chart_files *fs) {
+    for (size_t i = 0; i < fs->len; i++) {
+        free(fs->v[i].name);
+        free(fs->v[i].data);
+    }
+    free(fs->v);
+    *fs = (kz_chart_files){0};
+}
+
+void kz_chart_free(kz_chart *c) {
+    if (!c) return;
+    kz_free(c->metadata);
+    free(c->name);
+    free(c->version);
+    free(c->type);
+    free(c->api_version);
+    free(c->values_raw);
+    kz_free(c->values);
+    free(c->schema);
+    kz_free(c->lock);
+    kz_chart_files_free(&c->templates);
+    kz_chart_files_free(&c->files);
+    kz_chart_files_free(&c->crds);
+    kz_chart_files_free(&c->raw);
+    for (size_t i = 0; i < c->ndeps; i++) kz_chart_free(c->deps[i]);
+    free(c->deps);
+    kz_free(c->warnings);
+    free(c);
+}
+
+char *kz_chart_full_path(const kz_chart *c) {
+    if (!c->parent) return kz_xstrdup(c->name);
+    char *up = kz_chart_full_path(c->parent);
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_printf(&b, "%s/charts/%s", up, c->name);
+    free(up);
+    return kz_buf_detach(&b, NULL);
+}
+
+/* ---- LoadFiles ---- */
+
+static bool has_prefix(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+
+/* filepath.Ext: from the last '.' of the last element. */
+static const char *path_ext(const char *s) {
+    const char *dot = NULL;
+    for (const char *p = s; *p; p++) {
+        if (*p == '/') dot = NULL;
+        else if (*p == '.') dot = p;
+    }
+    return dot ? dot : "";
+}
+
+static bool is_manifest_ext(const char *name) {
+    const char *e = path_ext(name);
+    return strcasecmp(e, ".yaml") == 0 || strcasecmp(e, ".yml") == 0 ||
+           strcasecmp(e, ".json") == 0;
+}
+
+/* "cannot load F: " + the wording of sigs.k8s.io/yaml for a parse error. */
+static kz_value load_error(const char *file, const kz_value *yerr, bool decode) {
+    return kz_error("cannot load %s: %s%s", file,
+                    decode ? "error unmarshaling JSON: while decoding JSON: "
+                           : "error converting YAML to JSON: ",
+                    kz_error_message(yerr));
+}
+
+/* Parse a YAML file's first document as Helm's yaml.Unmarshal reads it. */
+static kz_value parse_yaml(const kz_chart_file *f, const char *source) {
+    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .source_name = source, .max_threads = 1,
+                            .go_errors = true};
+    return kz_yaml_parse_one(f->data, f->len, &o);
+}
+
+/* Decode a Chart.yaml or requirements.yaml file into *md. */
+static kz_value decode_metadata(const kz_chart_file *f, kz_value *md) {
+    kz_value doc = parse_yaml(f, f->name);
+    if (!kz_is_valid(&doc)) {
+        kz_value e = load_error(f->name, &doc, false);
+        kz_free(doc);
+        return e;
+    }
+    kz_value err = kz_invalid();
+    int rc = kz_chart_metadata_decode(&doc, md, &err);
+    kz_free(doc);
+    if (rc < 0) {
+        kz_value e = load_error(f->name, &err, true);
+        kz_free(err);
+        return e;
+    }
+    return kz_null();
+}
+
+static const char *md_str(const kz_value *md, const char *key) {
+    const kz_value *v = kz_is_map(md) ? kz_map_getz(md, key) : NULL;
+    return v ? kz_str(v) : "";
+}
+
+static void set_api_version_v1(kz_value *md) {
+    kz_value doc = kz_map();
+    kz_map_setz(&doc, "apiVersion", kz_string("v1"));
+    kz_value err = kz_invalid();
+    kz_chart_metadata_decode(&doc, md, &err);
+    kz_free(doc);
+}
+
+/* A subchart's files, collected under its name in charts/. */
+typedef struct subchart {
+    char *name;
+    kz_chart_files files;
+} subchart;
+
+typedef struct subcharts {
+    subchart *v;
+    size_t len, cap;
+} subcharts;
+
+static kz_chart_files *sub_files(subcharts *s, const char *name, size_t n) {
+    for (size_t i = 0; i < s->len; i++) {
+        if (strlen(s->v[i].name) == n && memcmp(s->v[i].name, name, n) == 0) return &s->v[i].files;
+    }
+    if (s->len == s->cap) {
+        s->cap = kz_grow_cap(s->cap, s->len + 1);
+        s->v = kz_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->len] = (subchart){kz_xstrndup(name, n), {0}};
+    return &s->v[s->len++].files;
+}
+
+static int sub_cmp(const void *a, const void *b) {
+    return strcmp(((const subchart *)a)->name, ((const subchart *)b)->name);
+}
+
+static void subcharts_free(subcharts *s) {
+    for (size_t i = 0; i < s->len; i++) {
+        free(s->v[i].name);
+        kz_chart_files_free(&s->v[i].files);
+    }
+    free(s->v);
+}
+
+static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
+                           kz_value warnings, kz_chart **out);
+
+/* Load one subchart (Helm's loop over the charts/ map); NULL result for a
+ * skipped name. */
+static kz_value load_subchart(kz_chart *c, subchart *s, const kz_chart_load_opts *opts,
+                              kz_chart **sc) {
+    *sc = NULL;
+    const char *n = s->name;
+    if (n[0] == '_' || n[0] == '.') return kz_null();
+    kz_value err;
+    if (strcmp(path_ext(n), ".tgz") == 0) {
+        kz_chart_file *f = &s->files.v[0];
+        if (strcmp(f->name, n) != 0) {
+            return kz_error("error unpacking subchart tar in %s: expected %s, got %s", c->name, n,
+                            f->name);
+        }
+        err = kz_chart_load_archive(f->data, f->len, opts, sc);
+    } else {
+        /* Drop the subchart's folder; a file right in charts/ has none. */
+        kz_chart_files kept = {0};
+        for (size_t i = 0; i < s->files.len; i++) {
+            kz_chart_file *f = &s->files.v[i];
+            const char *slash = strchr(f->name, '/');
+            if (!slash) continue;
+            kz_chart_files_push(&kept, kz_xstrdup(slash + 1), f->data, f->len);
+            f->data = NULL;
+        }
+        err = load_files(kept.v, kept.len, opts, kz_seq(), sc);
+        for (size_t i = 0; i < kept.len; i++) free(kept.v[i].name);
+        free(kept.v);
+    }
+    if (!kz_is_null(&err)) {
+        kz_value e = kz_error("error unpacking subchart %s in %s: %s", n, c->name, kz_error_message(&err));
+        kz_free(err);
+        return e;
+    }
+    return err;
+}
+
+/* Sort one file into its place (Helm's second pass over the files). */
+static kz_value place_file(kz_chart *c, kz_chart_file *f, bool *have_md, subcharts *subs) {
+    const char *name = f->name;
+    if (strcmp(name, "Chart.yaml") == 0) return kz_null();
+    if (strcmp(name, "Chart.lock") == 0 || strcmp(name, "requirements.lock") == 0) {
+        kz_value lock = parse_yaml(f, name);
+        if (!kz_is_valid(&lock)) {
+            kz_value e = load_error(name, &lock, false);
+            kz_free(lock);
+            return e;
+        }
+        kz_free(c->lock);
+        c->lock = lock;
+        if (strcmp(name, "requirements.lock") == 0) {
+            if (!*have_md) *have_md = true, c->metadata = kz_map();
+            if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") == 0) push_copy(&c->files, f);
+        }
+        return kz_null();
+    }
+    if (strcmp(name, "values.yaml") == 0) {
+        /* Errors name the file as Helm does; values keep "<chart>/values.yaml". */
+        kz_buf src = KZ_BUF_INIT;
+        kz_buf_printf(&src, "%s/values.yaml", md_str(&c->metadata, "name"));
+        kz_value v = parse_yaml(f, kz_buf_cstr(&src));
+        kz_buf_free(&src);
+        if (!kz_is_valid(&v)) {
+            kz_value e = load_error(name, &v, false);
+            kz_free(v);
+            return e;
+        }
+        if (!kz_is_map(&v) && !kz_is_null(&v)) {
+            kz_value e = kz_error("cannot load values.yaml: error unmarshaling JSON: while decoding "
+                                  "JSON: json: cannot unmarshal %s into Go value of type "
+                                  "map[string]interface {}",
+                                  kz_is_seq(&v) ? "array" : kz_is_string(&v) ? "string"
+                                                          : kz_kind_of(&v) == KZ_BOOL ? "bool"
+                                                                                      : "number");
+            kz_free(v);
+            return e;
+        }
+        kz_free(c->values);
+        c->values = v;
+        free(c->values_raw);
+        c->values_raw = kz_xmalloc(f->len + 1);
+        memcpy(c->values_raw, f->data, f->len + 1);
+        c->values_raw_len = f->len;
+        return kz_null();
+    }
+    if (strcmp(name, "values.schema.json") == 0) {
+        free(c->schema);
+        c->schema = kz_xmalloc(f->len + 1);
+        memcpy(c->schema, f->data, f->len + 1);
+        c->schema_len = f->len;
+        return kz_null();
+    }
+    if (strcmp(name, "requirements.yaml") == 0) {
+        if (!*have_md) *have_md = true, c->metadata = kz_map();
+        if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") != 0) {
+            kz_seq_push(&c->warnings,
+                        kz_string("load.go:120: Warning: Dependencies are handled in Chart.yaml "
+                                  "since apiVersion \"v2\". We recommend migrating dependencies "
+                                  "to Chart.yaml."));
+        }
+        kz_value e = decode_metadata(f, &c->metadata);
+        if (!kz_is_null(&e)) return e;
+        if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") == 0) push_copy(&c->files, f);
+        return kz_null();
+    }
+    if (has_prefix(name, "templates/")) {
+        push_copy(&c->templates, f);
+        return kz_null();
+    }
+    if (has_prefix(name, "charts/")) {
+        if (strcmp(path_ext(name), ".prov") == 0) {
+            push_copy(&c->files, f);
+            return kz_null();
+        }
+        const char *rest = name + strlen("charts/");
+        const char *slash = strchr(rest, '/');
+        size_t cn = slash ? (size_t)(slash - rest) : strlen(rest);
+        kz_chart_file copy = {(char *)rest, f->data, f->len};
+        push_copy(sub_files(subs, rest, cn), &copy);
+        return kz_null();
+    }
+    push_copy(&c->files, f);
+    if (has_prefix(name, "crds/") && is_manifest_ext(name)) push_copy(&c->crds, f);
+    return kz_null();
+}
+
+static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
+                           kz_value warnings, kz_chart **out) {
+    *out = NULL;
+    kz_chart *c = kz_xcalloc(1, sizeof *c);
+    c->metadata = kz_invalid();
+    c->values = kz_null();
+    c->lock = kz_invalid();
+    c->warnings = warnings;
+    bool have_md = false;
+    kz_value err = kz_null();
+    subcharts subs = {0};
+
+    /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */
+    for (size_t i = 0; i < n; i++) {
+        push_copy(&c->raw, &files[i]);
+        if (strcmp(files[i].name, "Chart.yaml") != 0) continue;
+        if (!have_md) have_md = true, c->metadata = kz_map();
+        err = decode_metadata(&files[i], &c->metadata);
+        if (!kz_is_null(&err)) goto done;
+        if (!*md_str(&c->metadata, "apiVersion")) set_api_version_v1(&c->metadata);
+    }
+    for (size_t i = 0; i < n; i++) {
+        err = place_file(c, &files[i], &have_md, &subs);
+        if (!kz_is_null(&err)) goto done;
+    }
+    if (!have_md) {
+        err = kz_error("Chart.yaml file is missing");
+        goto done;
+    }
+    err = kz_chart_metadata_validate(&c->metadata);
+    if (!kz_is_null(&err)) goto done;
+    c->name = kz_xstrdup(md_str(&c->metadata, "name"));
+    c->version = kz_xstrdup(md_str(&c->metadata, "version"));
+    c->type = kz_xstrdup(md_str(&c->metadata, "type"));
+    c->api_version = kz_xstrdup(md_str(&c->metadata, "apiVersion"));
+
+    /* Helm walks a Go map (random order); kz takes the names in order. */
+    if (subs.len > 1) qsort(subs.v, subs.len, sizeof *subs.v, sub_cmp);
+    for (size_t i = 0; i < subs.len; i++) {
+        kz_chart *sc;
+        err = load_subchart(c, &subs.v[i], opts, &sc);
+        if (!kz_is_null(&err)) goto done;
+        if (!sc) continue;
+        sc->parent = c;
+        for (size_t k = 0; k < kz_len(&sc->warnings); k++) {
+            kz_seq_push(&c->warnings, kz_copy(kz_seq_at(&sc->warnings, k)));
+        }
+        c->deps = kz_xrealloc(c->deps, (c->ndeps + 1) * sizeof *c->deps);
+        c->deps[c->ndeps++] = sc;
+    }
+done:
+    subcharts_free(&subs);
+    for (size_t i = 0; i < n; i++) {
+        free(files[i].name);
+        free(files[i].data);
+        files[i].name = files[i].data = NULL;
+    }
+    if (!kz_is_null(&err)) {
+        kz_chart_free(c);
+        return err;
+    }
+    *out = c;
+    return err;
+}
+
+kz_value kz_chart_load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
+                             kz_chart **out) {
+    return load_files(files, n, opts, kz_seq(), out);
+}
+
+/* ---- LoadDir ---- */
+
+static size_t max_file(const kz_chart_load_opts *o) {
+    return o && o->max_file_size ? o->max_file_size : KZ_CHART_MAX_FILE_SIZE;
+}
+
+typedef struct walker {
+    const kz_helmignore *rules;
+    size_t top_len; /* length of "topdir/" */
+    size_t max_file;
+    kz_chart_files files;
+    kz_value warnings;
+} walker;
+
+static int name_cmp(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in a directory (Go's readDirNames). */
+static kz_value read_dir_names(const char *path, char ***names, size_t *n) {
+    *names = NULL;
+    *n = 0;
+    DIR *d = opendir(path);
+    if (!d) return kz_error("open %s: %s", path, go_strerror(errno));
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (*n == cap) {
+            cap = kz_grow_cap(cap, *n + 1);
+            *names = kz_xrealloc(*names, cap * sizeof **names);
+        }
+        (*names)[(*n)++] = kz_xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (*n > 1) qsort(*names, *n, sizeof **names, name_cmp);
+    return kz_null();
+}
+
+static const char *base_name(const char *p) {
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Helm's walk function for one path with its (link-resolved) status. */
+static kz_value visit(walker *w, const char *path, const struct stat *st);
+
+/* A link that does not resolve: Go names the missing target. */
+static kz_value symlink_error(const char *path, int e) {
+    char target[PATH_MAX];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0) n = 0;
+    target[n] = '\0';
+    kz_buf t = KZ_BUF_INIT;
+    if (target[0] != '/') {
+        const char *slash = strrchr(path, '/');
+        if (slash) kz_buf_append(&t, path, (size_t)(slash - path + 1));
+    }
+    kz_buf_puts(&t, target);
+    char *clean = kz_chart_path_clean(kz_buf_cstr(&t));
+    kz_value err = kz_error("error evaluating symlink %s: lstat %s: %s", path, clean,
+                            go_strerror(e));
+    free(clean);
+    kz_buf_free(&t);
+    return err;
+}
+
+/* sympath.Walk's step: resolve a symlink, then visit. */
+static kz_value walk(walker *w, const char *path) {
+    struct stat st;
+    if (lstat(path, &st) != 0) return kz_error("lstat %s: %s", path, go_strerror(errno));
+    if (S_ISLNK(st.st_mode)) {
+        char *resolved = realpath(path, NULL);
+        if (!resolved) return symlink_error(path, errno);
+        kz_seq_push(&w->warnings,
+                    kz_string_fmt("walk.go:75: found symbolic link in path: %s resolves to %s. "
+                                  "Contents of linked file included and used",
+                                  path, resolved));
+        int rc = lstat(resolved, &st);
+        free(resolved);
+        if (rc != 0) return kz_error("lstat %s: %s", path, go_strerror(errno));
+    }
+    return visit(w, path, &st);
+}
+
+static kz_value visit(walker *w, const char *path, const struct stat *st) {
+    const char *rel = strlen(path) > w->top_len ? path + w->top_len : "";
+    bool is_dir = S_ISDIR(st->st_mode);
+    if (*rel) {
+        if (kz_helmignore_ignore(w->rules, rel, is_dir)) return kz_null();
+        if (!is_dir) {
+            if (!S_ISREG(st->st_mode)) {
+                return kz_error("cannot load irregular file %s as it has file mode type bits set",
+                                path);
+            }
+            if ((size_t)st->st_size > w->max_file) {
+                return kz_error("chart file \"%s\" is larger than the maximum file size %zu",
+                                base_name(path), w->max_file);
+            }
+            kz_buf b = KZ_BUF_INIT;
+            kz_value err = kz_invalid();
+            if (kz_file_read(path, &b, &err) < 0) {
+                kz_value e = kz_error("error reading %s: %s", rel, kz_error_message(&err));
+                kz_free(err);
+                kz_buf_free(&b);
+                return e;
+            }
+            size_t len;
+            char *data = kz_buf_detach(&b, &len);
+            if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+                memmove(data, data + 3, len - 2);
+                len -= 3;
+            }
+            kz_chart_files_push(&w->files, kz_xstrdup(rel), data, len);
+            return kz_null();
+        }
+    }
+    if (!is_dir) return kz_null();
+    char **names;
+    size_t n;
+    kz_value err = read_dir_names(path, &names, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (kz_is_null(&err)) {
+            kz_buf child = KZ_BUF_INIT;
+            kz_buf_printf(&child, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+                          names[i]);
+            err = walk(w, kz_buf_cstr(&child));
+            kz_buf_free(&child);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return err;
+}
+
+/* filepath.Abs without resolving links: cwd + path, cleaned. */
+static char *abs_path(const char *path) {
+    kz_buf b = KZ_BUF_INIT;
+    if (path[0] != '/') {
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof cwd)) kz_buf_printf(&b, "%s/", cwd);
+    }
+    kz_buf_puts(&b, path);
+    char *joined = kz_buf_detach(&b, NULL);
+    char *clean = kz_chart_path_clean(joined);
+    free(joined);
+    return clean;
+}
+
+kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_chart **out) {
+    *out = NULL;
+    char *top = abs_path(path);
+    kz_helmignore *rules = NULL;
+    kz_buf ipath = KZ_BUF_INIT;
+    kz_buf_printf(&ipath, "%s/.helmignore", strcmp(top, "/") == 0 ? "" : top);
+    struct stat st;
+    if (stat(kz_buf_cstr(&ipath), &st) == 0) {
+        kz_buf data = KZ_BUF_INIT;
+        kz_value err = kz_invalid();
+        if (kz_file_read(kz_buf_cstr(&ipath), &data, &err) == 0) {
+            rules = kz_helmignore_parse(data.data ? data.data : "", data.len, &err);
+        }
+        kz_buf_free(&data);
+        if (!rules) {
+            kz_buf_free(&ipath);
+            free(top);
+            return err;
+        }
+    } else {
+        rules = kz_helmignore_new();
+    }
+    kz_buf_free(&ipath);
+    kz_helmignore_add_defaults(rules);
+
+    walker w = {rules, strlen(top) + (strcmp(top, "/") == 0 ? 0 : 1), max_file(opts), {0},
+                kz_seq()};
+    /* The root is stat'ed through a link (Helm walks "topdir/"). */
+    kz_value err = stat(top, &st) == 0 ? visit(&w, top, &st)
+                                       : kz_error("lstat %s: %s", top, go_strerror(errno));
+    kz_helmignore_free(rules);
+    free(top);
+    if (!kz_is_null(&err)) {
+        kz_chart_files_free(&w.files);
+        kz_free(w.warnings);
+        return err;
+    }
+    err = load_files(w.files.v, w.files.len, opts, w.warnings, out);
+    free(w.files.v);
+    return err;
+}
+
+/* ---- Load ---- */
+
+kz_value kz_chart_load(const char *path, const kz_chart_load_opts *opts, kz_chart **out) {
+    *out = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0) return kz_error("stat %s: %s", path, go_strerror(errno));
+    if (S_ISDIR(st.st_mode)) return kz_chart_load_dir(path, opts, out);
+    return kz_chart_load_file(path, opts, out);
+}
