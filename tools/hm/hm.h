@@ -6,5 +6,6 @@
 
 extern const kz_cmd hm_root_cmd;
 extern const kz_cmd hm_version_cmd;
+extern const kz_cmd hm_template_cmd;
 
 #endif

@@ -1,6 +1,11 @@
 #include "hm.h"
 
-static const kz_cmd *const hm_subcommands[] = {&hm_version_cmd, NULL};
+static const kz_cmd *const hm_subcommands[] = {&hm_template_cmd, &hm_version_cmd, NULL};
+
+static const kz_flag_def hm_global_flags[] = {
+    {.name = "namespace", .shorthand = 'n', .type = KZ_FLAG_STRING, .usage = "namespace scope for this request"},
+    {0},
+};
 
 const kz_cmd hm_root_cmd = {
     .use = "hm",
@@ -12,5 +17,6 @@ const kz_cmd hm_root_cmd = {
         "Every command explains itself with --help, for example:\n"
         "\n"
         "  hm version --help\n",
+    .persistent_flags = hm_global_flags,
     .subcommands = hm_subcommands,
 };

@@ -1,0 +1,40 @@
+/*
+ * `helm template` as a library call: load a chart, build its values from the
+ * user's files and flags, process its dependencies, coalesce, render, and
+ * assemble the manifest stream exactly as helm v3.17 prints it (CRDs with
+ * --include-crds, manifests in install order, hooks unless --no-hooks, test
+ * hooks unless --skip-tests, --show-only filtering, NOTES.txt dropped).
+ *
+ * MEMORY: options are borrowed; output goes to the caller's buffers.
+ */
+#ifndef KZ_CHART_TEMPLATE_H
+#define KZ_CHART_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "chart/values.h"
+#include "core/buf.h"
+#include "core/value.h"
+
+typedef struct kz_template_opts {
+    const char *chart_path;
+    const char *release_name;
+    const char *namespace_;       /* "" or NULL: "default" */
+    kz_values_options values;     /* -f, --set, --set-string, ... */
+    const char *kube_version;     /* NULL: Helm's default */
+    const char *const *api_versions; /* --api-versions */
+    size_t n_api_versions;
+    const char *const *show_only; /* --show-only */
+    size_t n_show_only;
+    bool include_crds, skip_tests, no_hooks, is_upgrade;
+} kz_template_opts;
+
+/* Run it. Returns a NULL value with the stream in `out`, or an error value
+ * with helm's message (then `out` holds nothing). `warnings` receives the
+ * lines helm logs to stderr (each ending in "\n"). *after_render tells
+ * whether the error came after rendering began (helm then adds "Use --debug
+ * flag to render out invalid YAML"). */
+kz_value kz_chart_template(const kz_template_opts *opts, kz_buf *out, kz_buf *warnings, bool *after_render);
+
+#endif

@@ -1,0 +1,23 @@
+# Shared by regen.sh and tests/cli/template.sh: the cases and how to run one.
+golden_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo="$golden_dir/../../../../shared/fixtures/edu-chart-repo"
+
+cases() { grep -v '^#' "$golden_dir/cases.txt" | grep -v '^$'; }
+
+# unpack DIR: every archive of the repository, one folder per chart
+unpack() {
+    local f
+    for f in "$repo"/*.tgz; do tar -xzf "$f" -C "$1"; done
+}
+
+# run_one TOOL DIR ARGS...: TOOL template ARGS with placeholders filled;
+# stdout, stderr and the exit code into DIR/out, DIR/err, DIR/code
+run_one() {
+    local tool=$1 dir=$2 args=$3 unpacked=$4
+    args=${args//@REPO@/$repo}
+    args=${args//@DIR@/$unpacked}
+    eval "set -- $args"
+    local code=0
+    "$tool" template "$@" > "$dir/out" 2> "$dir/err" || code=$?
+    echo "$code" > "$dir/code"
+}

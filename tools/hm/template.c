@@ -1,0 +1,120 @@
+/*
+ * hm template: render a chart locally and print the manifests, as
+ * `helm template` does. The work is lib/chart/template.h's; this maps flags
+ * to its options and prints.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chart/template.h"
+#include "hm.h"
+
+/* The strings of an array or slice flag, borrowed from the flag's value. */
+static const char **flag_strings(const kz_cli_ctx *ctx, const char *name, size_t *n) {
+    const kz_value *v = kz_cli_flag(ctx, name);
+    *n = v && kz_is_seq(v) ? kz_len(v) : 0;
+    const char **out = calloc(*n + 1, sizeof *out);
+    for (size_t i = 0; out && i < *n; i++) out[i] = kz_str(kz_seq_at(v, i));
+    return out;
+}
+
+/* The release name: NAME, or with --generate-name CHART-<unix time> (Helm's
+ * form), or "release-name" when only the chart is given. */
+static const char *release_name(kz_cli_ctx *ctx, const char **chart, char *generated, size_t cap) {
+    if (kz_cli_flag_bool(ctx, "generate-name")) {
+        *chart = ctx->argv[0];
+        const char *base = strrchr(*chart, '/');
+        base = base ? base + 1 : *chart;
+        size_t len = strcspn(base, ".");
+        snprintf(generated, cap, "%.*s-%lld", (int)len, base, (long long)time(NULL));
+        return generated;
+    }
+    if (ctx->argc == 1) {
+        *chart = ctx->argv[0];
+        return "release-name";
+    }
+    *chart = ctx->argv[1];
+    return ctx->argv[0];
+}
+
+static int run_template(kz_cli_ctx *ctx) {
+    if (ctx->argc > 2 || (ctx->argc == 2 && kz_cli_flag_bool(ctx, "generate-name")))
+        return kz_cli_fail(ctx, "expected at most two arguments, unexpected arguments: %s",
+                           ctx->argv[ctx->argc - 1]);
+    if (kz_cli_flag_changed(ctx, "name-template"))
+        return kz_cli_fail(ctx, "--name-template is not supported yet");
+    if (kz_cli_flag_changed(ctx, "post-renderer")) return kz_cli_fail(ctx, "--post-renderer is not supported yet");
+    if (kz_cli_flag_changed(ctx, "output-dir")) return kz_cli_fail(ctx, "--output-dir is not supported yet");
+    char generated[512];
+    const char *chart = NULL;
+    kz_template_opts o = {0};
+    o.release_name = release_name(ctx, &chart, generated, sizeof generated);
+    o.chart_path = chart;
+    o.namespace_ = kz_cli_flag_string(ctx, "namespace");
+    const char **files = flag_strings(ctx, "values", &o.values.n_value_files);
+    const char **sets = flag_strings(ctx, "set", &o.values.n_values);
+    const char **strings = flag_strings(ctx, "set-string", &o.values.n_string_values);
+    const char **json = flag_strings(ctx, "set-json", &o.values.n_json_values);
+    const char **setfiles = flag_strings(ctx, "set-file", &o.values.n_file_values);
+    const char **literals = flag_strings(ctx, "set-literal", &o.values.n_literal_values);
+    const char **show = flag_strings(ctx, "show-only", &o.n_show_only);
+    const char **apis = flag_strings(ctx, "api-versions", &o.n_api_versions);
+    o.values.value_files = files, o.values.values = sets, o.values.string_values = strings;
+    o.values.json_values = json, o.values.file_values = setfiles, o.values.literal_values = literals;
+    o.show_only = show, o.api_versions = apis;
+    o.kube_version = kz_cli_flag_changed(ctx, "kube-version") ? kz_cli_flag_string(ctx, "kube-version") : NULL;
+    o.include_crds = kz_cli_flag_bool(ctx, "include-crds");
+    o.skip_tests = kz_cli_flag_bool(ctx, "skip-tests");
+    o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
+    o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
+    bool after_render = false;
+    kz_value err = kz_chart_template(&o, ctx->out, ctx->err, &after_render);
+    int code = 0;
+    if (kz_error_message(&err)) {
+        code = after_render ? kz_cli_fail(ctx, "%s\n\nUse --debug flag to render out invalid YAML", kz_error_message(&err))
+                            : kz_cli_fail(ctx, "%s", kz_error_message(&err));
+    }
+    kz_free(err);
+    free(files), free(sets), free(strings), free(json), free(setfiles), free(literals), free(show), free(apis);
+    return code;
+}
+
+static const kz_flag_def template_flags[] = {
+    {.name = "values", .shorthand = 'f', .type = KZ_FLAG_STRING_SLICE,
+     .usage = "values files to merge over the chart's values.yaml, later ones winning (can repeat)"},
+    {.name = "set", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values: key1=val1,key2=val2 (can repeat)"},
+    {.name = "set-string", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values as strings (can repeat)"},
+    {.name = "set-json", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values given as JSON: key=jsonval (can repeat)"},
+    {.name = "set-file", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values to the contents of files: key=path (can repeat)"},
+    {.name = "set-literal", .type = KZ_FLAG_STRING_ARRAY, .usage = "set one value to the literal rest of the argument"},
+    {.name = "show-only", .shorthand = 's', .type = KZ_FLAG_STRING_ARRAY,
+     .usage = "print only the manifests of these templates (glob patterns, can repeat)"},
+    {.name = "include-crds", .type = KZ_FLAG_BOOL, .usage = "print the chart's CRDs first"},
+    {.name = "skip-crds", .type = KZ_FLAG_BOOL, .usage = "leave CRDs out (the default unless --include-crds)"},
+    {.name = "skip-tests", .type = KZ_FLAG_BOOL, .usage = "leave test hooks out"},
+    {.name = "no-hooks", .type = KZ_FLAG_BOOL, .usage = "leave all hooks out"},
+    {.name = "is-upgrade", .type = KZ_FLAG_BOOL, .usage = "set .Release.IsUpgrade instead of .Release.IsInstall"},
+    {.name = "kube-version", .type = KZ_FLAG_STRING, .usage = "Kubernetes version for .Capabilities.KubeVersion"},
+    {.name = "api-versions", .shorthand = 'a', .type = KZ_FLAG_STRING_SLICE,
+     .usage = "extra API versions for .Capabilities.APIVersions"},
+    {.name = "generate-name", .shorthand = 'g', .type = KZ_FLAG_BOOL, .usage = "make up the release name"},
+    {.name = "name-template", .type = KZ_FLAG_STRING, .usage = "not supported yet"},
+    {.name = "output-dir", .type = KZ_FLAG_STRING, .usage = "not supported yet"},
+    {.name = "post-renderer", .type = KZ_FLAG_STRING, .usage = "not supported yet"},
+    {0},
+};
+
+const kz_cmd hm_template_cmd = {
+    .use = "template [NAME] [CHART]",
+    .short_desc = "render a chart's templates locally and print them",
+    .long_desc = "Render a chart locally and print the resulting manifests, exactly as\n"
+                 "`helm template` prints them: values from the chart, -f files and --set\n"
+                 "flags, every template of the chart and its enabled subcharts, documents\n"
+                 "sorted in Helm's install order with hooks last.\n",
+    .example = "  hm template metallb ./metallb --namespace metallb-system --set configmap.ipRange=192.168.1.11-192.168.1.29",
+    .flags = template_flags,
+    .args = {KZ_ARGS_RANGE, 1, 3},
+    .run = run_template,
+};
