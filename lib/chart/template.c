@@ -102,7 +102,10 @@ static kz_value show_only(const kz_template_opts *o, const kz_buf *stream, kz_bu
 
 static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const kz_value *values, kz_buf *out,
                               kz_buf *warnings, bool *after_render) {
-    kz_value caps = kz_chart_capabilities(o->kube_version, NULL);
+    kz_value extra = kz_seq();
+    for (size_t i = 0; i < o->n_api_versions; i++) kz_seq_push(&extra, kz_string(o->api_versions[i]));
+    kz_value caps = kz_chart_capabilities(o->kube_version, &extra);
+    kz_free(extra);
     if (kz_error_message(&caps)) return caps;
     kz_render_opts ro = {.release_name = o->release_name,
                          .namespace_ = o->namespace_ && *o->namespace_ ? o->namespace_ : "default",
@@ -156,6 +159,11 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
 
 kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warnings, bool *after_render) {
     *after_render = false;
+    if (o->kube_version) { /* helm checks the flag before anything else */
+        kz_value kv = kz_chart_kube_version(o->kube_version);
+        if (kz_error_message(&kv)) return kv;
+        kz_free(kv);
+    }
     kz_chart *chart = NULL;
     kz_value err = kz_chart_load(o->chart_path, NULL, &chart);
     if (kz_error_message(&err)) return err;

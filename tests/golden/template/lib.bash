@@ -16,6 +16,7 @@ run_one() {
     local tool=$1 dir=$2 args=$3 unpacked=$4
     args=${args//@REPO@/$repo}
     args=${args//@DIR@/$unpacked}
+    args=${args//@CHARTS@/$golden_dir/charts}
     eval "set -- $args"
     local code=0
     "$tool" template "$@" > "$dir/out" 2> "$dir/err" || code=$?
