@@ -1,29 +1,30 @@
 /* `helm template` as a library call (see template.h). */
 #include "chart/template.h"
 
+#include <errno.h>
 #include <fnmatch.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chart/chart.h"
+#include "chart/deps.h"
 #include "chart/manifest.h"
 #include "chart/objects.h"
 #include "chart/render.h"
 #include "core/alloc.h"
+#include "core/file.h"
+#include "funcs/funcs.h"
+#include "tmpl/exec.h"
+#include "tmpl/set.h"
 
-/* ---- chart ops for coalescing ---- */
-
-static const char *op_name(const void *c) { return ((const kz_chart *)c)->name; }
-static const kz_value *op_values(const void *c) {
-    const kz_chart *ch = c;
-    return kz_is_map(&ch->values) ? &ch->values : NULL;
-}
-static size_t op_n_deps(const void *c) { return ((const kz_chart *)c)->ndeps; }
-static const void *op_dep(const void *c, size_t i) { return ((const kz_chart *)c)->deps[i]; }
-static const kz_values_chart_ops chart_ops = {op_name, op_values, op_n_deps, op_dep};
-
-static void warn_coalesce(void *ctx, int go_line, const char *msg) {
-    kz_buf_printf(ctx, "coalesce.go:%d: %s\n", go_line, msg);
+/* Helm logs with the Go file and line of the call (log.Lshortfile). */
+static void warn_deps(void *ctx, const char *go_file, int go_line, const char *msg) {
+    kz_buf_printf(ctx, "%s:%d: %s\n", go_file, go_line, msg);
 }
 
 static void warn_manifest(void *ctx, const char *msg) { kz_buf_printf(ctx, "manifest_sorter.go:190: %s\n", msg); }
@@ -38,16 +39,21 @@ static bool ends_with(const char *s, const char *suffix) {
 /* Every CRD of the chart and its subcharts (Helm's CRDObjects: the chart's
  * own, then each dependency's, depth first), as "---\n# Source: PATH\n" +
  * the file + "\n". */
-static void print_crds(const kz_chart *c, kz_buf *out) {
+typedef struct sink sink;
+static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook);
+
+static kz_value print_crds(const kz_chart *c, sink *k) {
     char *full = kz_chart_full_path(c);
-    for (size_t i = 0; i < c->crds.len; i++) {
+    kz_value err = kz_null();
+    for (size_t i = 0; i < c->crds.len && kz_is_null(&err); i++) {
         kz_buf path = KZ_BUF_INIT;
         kz_buf_printf(&path, "%s/%s", full, c->crds.v[i].name);
-        kz_manifest_print(out, kz_buf_cstr(&path), c->crds.v[i].data, c->crds.v[i].len);
+        err = sink_doc(k, kz_buf_cstr(&path), c->crds.v[i].data, c->crds.v[i].len, false);
         kz_buf_free(&path);
     }
     free(full);
-    for (size_t i = 0; i < c->ndeps; i++) print_crds(c->deps[i], out);
+    for (size_t i = 0; i < c->ndeps && kz_is_null(&err); i++) err = print_crds(c->deps[i], k);
+    return err;
 }
 
 /* strings.TrimSpace for the ASCII white space a manifest stream can end in. */
@@ -98,7 +104,214 @@ static kz_value show_only(const kz_template_opts *o, const kz_buf *stream, kz_bu
     return err;
 }
 
+/* ---- release names ---- */
+
+static bool dns_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+/* ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$: dot-separated
+ * labels of lowercase letters, digits and inner dashes. */
+static bool valid_release_name(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > 53) return false;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != '.') {
+            if (!dns_char(s[i]) && s[i] != '-') return false;
+            continue;
+        }
+        if (i == start || !dns_char(s[start]) || !dns_char(s[i - 1])) return false; /* a label */
+        start = i + 1;
+    }
+    return true;
+}
+
+kz_value kz_release_name_check(const char *name) {
+    if (valid_release_name(name)) return kz_null();
+    return kz_error("release name \"%s\": invalid release name, must match regex "
+                    "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must "
+                    "not be longer than 53",
+                    name);
+}
+
+kz_value kz_release_name_render(const char *tmpl) {
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    kz_tmpl_set *set = kz_tmpl_set_new(funcs);
+    kz_value err = kz_tmpl_set_add(set, "name-template", tmpl, strlen(tmpl));
+    kz_buf out = KZ_BUF_INIT;
+    if (kz_is_null(&err)) {
+        kz_funcs_ctx ctx;
+        kz_funcs_ctx_init(&ctx);
+        kz_tmpl_exec_opts eo = {.user = &ctx};
+        err = kz_tmpl_execute(set, "name-template", 13, NULL, &eo, &out);
+        kz_funcs_ctx_free(&ctx);
+    }
+    kz_value result = kz_is_null(&err) ? kz_string_n(out.data ? out.data : "", out.len) : kz_copy(&err);
+    kz_free(err);
+    kz_buf_free(&out);
+    kz_tmpl_set_free(set);
+    kz_tmpl_funcs_free(funcs);
+    return result;
+}
+
+/* ---- --output-dir ---- */
+
+/* os.MkdirAll(dir of path, 0755). */
+static kz_value make_parents(const char *path) {
+    char *p = kz_xstrdup(path);
+    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            kz_value err = kz_error("mkdir %s: %s", p, strerror(errno));
+            free(p);
+            return err;
+        }
+        *s = '/';
+    }
+    free(p);
+    return kz_null();
+}
+
+/* Helm's writeToFile: "---\n# Source: NAME\nDATA\n" into DIR/NAME, appended when
+ * the file was written before; "wrote FILE" on stdout. */
+static kz_value write_to_file(const char *dir, const char *name, const char *data, size_t len, bool append,
+                              kz_buf *out) {
+    kz_buf path = KZ_BUF_INIT;
+    kz_buf_printf(&path, "%s/%s", dir, name);
+    kz_value err = make_parents(kz_buf_cstr(&path));
+    FILE *f = kz_is_null(&err) ? fopen(kz_buf_cstr(&path), append ? "a" : "w") : NULL;
+    if (kz_is_null(&err) && !f) err = kz_error("open %s: %s", kz_buf_cstr(&path), strerror(errno));
+    if (f) {
+        kz_buf doc = KZ_BUF_INIT;
+        kz_manifest_print(&doc, name, data, len);
+        bool ok = fwrite(doc.data, 1, doc.len, f) == doc.len;
+        ok = (fclose(f) == 0) && ok;
+        kz_buf_free(&doc);
+        if (!ok) err = kz_error("write %s: %s", kz_buf_cstr(&path), strerror(errno));
+        else kz_buf_printf(out, "wrote %s\n", kz_buf_cstr(&path));
+    }
+    kz_buf_free(&path);
+    return err;
+}
+
+/* Names already written in this run (Helm's fileWritten map). */
+typedef struct written {
+    kz_value names; /* MAP name -> true */
+} written;
+
+static kz_value write_doc(const kz_template_opts *o, written *w, const char *name, const char *data, size_t len,
+                          bool hook, kz_buf *out) {
+    bool append = kz_map_getz(&w->names, name) != NULL;
+    if (hook && !append) { /* Helm appends a hook to a file that exists, from any run */
+        kz_buf path = KZ_BUF_INIT;
+        kz_buf_printf(&path, "%s/%s", o->output_dir, name);
+        struct stat st;
+        append = stat(kz_buf_cstr(&path), &st) == 0;
+        kz_buf_free(&path);
+    }
+    kz_value err = write_to_file(o->output_dir, name, data, len, append, out);
+    kz_map_setz(&w->names, name, kz_bool(true));
+    return err;
+}
+
+/* ---- --post-renderer ---- */
+
+/* Run the post-renderer with `in` on its stdin; its stdout replaces `in`.
+ * Helm's errors: "error while running command PATH. error output:\nSTDERR: exit
+ * status N", wrapped as "error while running post render on files: ...". */
+static kz_value post_render(const kz_template_opts *o, kz_buf *in) {
+    char tmpl_in[] = "/tmp/kz-postrender-in-XXXXXX", tmpl_out[] = "/tmp/kz-postrender-out-XXXXXX",
+         tmpl_err[] = "/tmp/kz-postrender-err-XXXXXX";
+    int fin = mkstemp(tmpl_in), fout = mkstemp(tmpl_out), ferr = mkstemp(tmpl_err);
+    kz_value err = kz_null();
+    if (fin < 0 || fout < 0 || ferr < 0) err = kz_error("error while running post render on files: %s", strerror(errno));
+    if (kz_is_null(&err) && write(fin, in->data ? in->data : "", in->len) != (ssize_t)in->len)
+        err = kz_error("error while running post render on files: %s", strerror(errno));
+    if (kz_is_null(&err)) {
+        lseek(fin, 0, SEEK_SET);
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, fin, 0);
+        posix_spawn_file_actions_adddup2(&fa, fout, 1);
+        posix_spawn_file_actions_adddup2(&fa, ferr, 2);
+        char **argv = kz_xcalloc(o->n_post_renderer_args + 2, sizeof *argv);
+        argv[0] = (char *)o->post_renderer;
+        for (size_t i = 0; i < o->n_post_renderer_args; i++) argv[i + 1] = (char *)o->post_renderer_args[i];
+        extern char **environ;
+        pid_t pid;
+        int rc = posix_spawnp(&pid, o->post_renderer, &fa, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        free(argv);
+        int status = 0;
+        if (rc != 0) {
+            err = kz_error("error while running post render on files: fork/exec %s: %s", o->post_renderer, strerror(rc));
+        } else if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            kz_buf e = KZ_BUF_INIT;
+            (void)kz_file_read(tmpl_err, &e, NULL);
+            err = kz_error("error while running post render on files: error while running command %s. error "
+                           "output:\n%s: exit status %d",
+                           o->post_renderer, kz_buf_cstr(&e), WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+            kz_buf_free(&e);
+        } else {
+            kz_buf_clear(in);
+            if (kz_file_read(tmpl_out, in, &err) != 0) {
+                kz_value wrapped = kz_error("error while running post render on files: %s", kz_error_message(&err));
+                kz_free(err);
+                err = wrapped;
+            }
+        }
+    }
+    if (fin >= 0) close(fin), unlink(tmpl_in);
+    if (fout >= 0) close(fout), unlink(tmpl_out);
+    if (ferr >= 0) close(ferr), unlink(tmpl_err);
+    return err;
+}
+
 /* ---- the pipeline ---- */
+
+/* Where documents go: the printed stream, or files under --output-dir. */
+struct sink {
+    const kz_template_opts *o;
+    kz_buf *stream; /* printing: the manifest text */
+    kz_buf *out;    /* --output-dir: helm's "wrote" lines */
+    written w;
+};
+
+static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook) {
+    if (k->o->output_dir) return write_doc(k->o, &k->w, name, data, len, hook, k->out);
+    kz_manifest_print(k->stream, name, data, len);
+    return kz_null();
+}
+
+/* The manifests as helm template prints them: CRDs (with --include-crds) and
+ * manifests, through the post-renderer, trimmed, then the hooks. */
+static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const kz_manifests *m, kz_buf *out) {
+    kz_buf manifest = KZ_BUF_INIT, stream = KZ_BUF_INIT;
+    sink k = {.o = o, .stream = &manifest, .out = out, .w = {kz_map()}};
+    kz_value err = o->include_crds ? print_crds(chart, &k) : kz_null();
+    for (size_t i = 0; i < m->hooks_from && kz_is_null(&err); i++)
+        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), false);
+    if (kz_is_null(&err) && o->post_renderer && !o->output_dir) err = post_render(o, &manifest);
+    if (kz_is_null(&err)) {
+        const char *text = manifest.data ? manifest.data : "";
+        size_t len = manifest.len;
+        trim_ascii(&text, &len);
+        kz_buf_append(&stream, text, len);
+        kz_buf_putc(&stream, '\n');
+        k.stream = &stream;
+    }
+    for (size_t i = m->hooks_from; i < m->count && kz_is_null(&err) && !o->no_hooks; i++) {
+        if (o->skip_tests && m->items[i].is_test_hook) continue;
+        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), true);
+    }
+    if (kz_is_null(&err)) {
+        if (o->n_show_only) err = show_only(o, &stream, out);
+        else kz_buf_append(out, stream.data ? stream.data : "", stream.len);
+    }
+    kz_free(k.w.names);
+    kz_buf_free(&manifest);
+    kz_buf_free(&stream);
+    return err;
+}
 
 static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const kz_value *values, kz_buf *out,
                               kz_buf *warnings, bool *after_render) {
@@ -130,35 +343,16 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     err = kz_manifests_sort(r.files, r.count, &m, warn_manifest, warnings);
     kz_rendered_free(&r);
     if (kz_error_message(&err)) return err;
-    kz_buf manifest = KZ_BUF_INIT;
-    if (o->include_crds) print_crds(chart, &manifest);
-    for (size_t i = 0; i < m.hooks_from; i++)
-        kz_manifest_print(&manifest, m.items[i].path, m.items[i].content, strlen(m.items[i].content));
-    kz_buf stream = KZ_BUF_INIT;
-    const char *text = manifest.data ? manifest.data : "";
-    size_t len = manifest.len;
-    trim_ascii(&text, &len);
-    kz_buf_append(&stream, text, len);
-    kz_buf_putc(&stream, '\n');
-    kz_buf_free(&manifest);
-    if (!o->no_hooks) {
-        for (size_t i = m.hooks_from; i < m.count; i++) {
-            if (o->skip_tests && m.items[i].is_test_hook) continue;
-            kz_manifest_print(&stream, m.items[i].path, m.items[i].content, strlen(m.items[i].content));
-        }
-    }
+    if (o->n_show_only) *after_render = false; /* helm reports --show-only misses plainly */
+    err = assemble(o, chart, &m, out);
     kz_manifests_free(&m);
-    if (o->n_show_only) {
-        *after_render = false; /* helm reports --show-only misses plainly */
-        err = show_only(o, &stream, out);
-    }
-    else kz_buf_append(out, stream.data ? stream.data : "", stream.len);
-    kz_buf_free(&stream);
     return err;
 }
 
 kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warnings, bool *after_render) {
     *after_render = false;
+    kz_value bad_name = kz_release_name_check(o->release_name);
+    if (kz_error_message(&bad_name)) return bad_name;
     if (o->kube_version) { /* helm checks the flag before anything else */
         kz_value kv = kz_chart_kube_version(o->kube_version);
         if (kz_error_message(&kv)) return kv;
@@ -176,7 +370,14 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
         kz_chart_free(chart);
         return user;
     }
-    kz_value values = kz_values_coalesce_tree(chart, &chart_ops, &user, false, warn_coalesce, warnings);
+    err = kz_chart_check_dependencies(chart);
+    if (kz_is_null(&err)) err = kz_chart_process_dependencies(chart, &user, true, warn_deps, warnings);
+    if (kz_error_message(&err)) {
+        kz_free(user);
+        kz_chart_free(chart);
+        return err;
+    }
+    kz_value values = kz_chart_coalesce_values(chart, &user, warn_deps, warnings);
     kz_free(user);
     if (kz_error_message(&values)) {
         kz_chart_free(chart);

@@ -28,7 +28,24 @@ typedef struct kz_template_opts {
     const char *const *show_only; /* --show-only */
     size_t n_show_only;
     bool include_crds, skip_tests, no_hooks, is_upgrade;
+    /* --output-dir: write each document into DIR/PATH (appending documents of
+     * the same file) instead of printing it; `out` then gets helm's
+     * "wrote FILE" lines. NULL: print. */
+    const char *output_dir;
+    /* --post-renderer: an executable that receives the manifests (CRDs and
+     * plain manifests, not hooks) on stdin and prints their replacement. */
+    const char *post_renderer;
+    const char *const *post_renderer_args;
+    size_t n_post_renderer_args;
 } kz_template_opts;
+
+/* Helm's check of a release name (chartutil.ValidateReleaseName, with
+ * action.Install's wrapping): a NULL value or the error helm prints. */
+kz_value kz_release_name_check(const char *name);
+
+/* --name-template: the release name rendered from a template (Sprig's
+ * functions), or an error value. */
+kz_value kz_release_name_render(const char *tmpl);
 
 /* Run it. Returns a NULL value with the stream in `out`, or an error value
  * with helm's message (then `out` holds nothing). `warnings` receives the

@@ -43,14 +43,22 @@ static int run_template(kz_cli_ctx *ctx) {
     if (ctx->argc > 2 || (ctx->argc == 2 && kz_cli_flag_bool(ctx, "generate-name")))
         return kz_cli_fail(ctx, "expected at most two arguments, unexpected arguments: %s",
                            ctx->argv[ctx->argc - 1]);
-    if (kz_cli_flag_changed(ctx, "name-template"))
-        return kz_cli_fail(ctx, "--name-template is not supported yet");
-    if (kz_cli_flag_changed(ctx, "post-renderer")) return kz_cli_fail(ctx, "--post-renderer is not supported yet");
-    if (kz_cli_flag_changed(ctx, "output-dir")) return kz_cli_fail(ctx, "--output-dir is not supported yet");
     char generated[512];
     const char *chart = NULL;
     kz_template_opts o = {0};
-    o.release_name = release_name(ctx, &chart, generated, sizeof generated);
+    kz_value templated = kz_null();
+    if (kz_cli_flag_changed(ctx, "name-template")) { /* the name comes from a template; CHART is the only arg */
+        templated = kz_release_name_render(kz_cli_flag_string(ctx, "name-template"));
+        if (kz_error_message(&templated)) {
+            int code = kz_cli_fail(ctx, "%s", kz_error_message(&templated));
+            kz_free(templated);
+            return code;
+        }
+        o.release_name = kz_str(&templated);
+        chart = ctx->argv[ctx->argc - 1];
+    } else {
+        o.release_name = release_name(ctx, &chart, generated, sizeof generated);
+    }
     o.chart_path = chart;
     o.namespace_ = kz_cli_flag_string(ctx, "namespace");
     const char **files = flag_strings(ctx, "values", &o.values.n_value_files);
@@ -69,6 +77,10 @@ static int run_template(kz_cli_ctx *ctx) {
     o.skip_tests = kz_cli_flag_bool(ctx, "skip-tests");
     o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
+    o.output_dir = kz_cli_flag_changed(ctx, "output-dir") ? kz_cli_flag_string(ctx, "output-dir") : NULL;
+    o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
+    const char **pr_args = flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
+    o.post_renderer_args = pr_args;
     bool after_render = false;
     kz_value err = kz_chart_template(&o, ctx->out, ctx->err, &after_render);
     int code = 0;
@@ -77,6 +89,8 @@ static int run_template(kz_cli_ctx *ctx) {
                             : kz_cli_fail(ctx, "%s", kz_error_message(&err));
     }
     kz_free(err);
+    kz_free(templated);
+    free(pr_args);
     free(files), free(sets), free(strings), free(json), free(setfiles), free(literals), free(show), free(apis);
     return code;
 }
@@ -100,9 +114,11 @@ static const kz_flag_def template_flags[] = {
     {.name = "api-versions", .shorthand = 'a', .type = KZ_FLAG_STRING_SLICE,
      .usage = "extra API versions for .Capabilities.APIVersions"},
     {.name = "generate-name", .shorthand = 'g', .type = KZ_FLAG_BOOL, .usage = "make up the release name"},
-    {.name = "name-template", .type = KZ_FLAG_STRING, .usage = "not supported yet"},
-    {.name = "output-dir", .type = KZ_FLAG_STRING, .usage = "not supported yet"},
-    {.name = "post-renderer", .type = KZ_FLAG_STRING, .usage = "not supported yet"},
+    {.name = "name-template", .type = KZ_FLAG_STRING, .usage = "a template (Sprig functions) whose output is the release name"},
+    {.name = "output-dir", .type = KZ_FLAG_STRING, .usage = "write each template's documents into files under this folder"},
+    {.name = "post-renderer", .type = KZ_FLAG_STRING,
+     .usage = "an executable that receives the manifests on stdin and prints what to keep"},
+    {.name = "post-renderer-args", .type = KZ_FLAG_STRING_ARRAY, .usage = "an argument for the post-renderer (can repeat)"},
     {0},
 };
 

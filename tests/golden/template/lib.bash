@@ -17,8 +17,18 @@ run_one() {
     args=${args//@REPO@/$repo}
     args=${args//@DIR@/$unpacked}
     args=${args//@CHARTS@/$golden_dir/charts}
+    args=${args//@DEPS@/$golden_dir/../deps/charts}
+    rm -rf "$dir/outdir"
+    args=${args//@OUT@/$dir/outdir}
     eval "set -- $args"
     local code=0
     "$tool" template "$@" > "$dir/out" 2> "$dir/err" || code=$?
     echo "$code" > "$dir/code"
+    if [ -d "$dir/outdir" ]; then # --output-dir: the files written, in path order
+        (cd "$dir/outdir" && find . -type f | LC_ALL=C sort | while IFS= read -r f; do
+            echo "== $f"
+            cat "$f"
+        done) >> "$dir/out"
+    fi
+    sed -i "s|$dir/outdir|@OUT@|g" "$dir/out"
 }

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "post-renderer refuses" >&2
+exit 3
