@@ -17,7 +17,7 @@ masked() { awk 'NR == FNR { skip[$1] = 1; next } !(FNR in skip)' "$1" "$2"; }
 while IFS=$'\t' read -r name args; do
     total=$((total + 1))
     run_one "$KZ_BIN/hm" "$work/run" "$args" "$work/charts"
-    sed -i "s|$work/charts|@DIR@|g; s|$repo|@REPO@|g; s|$golden_dir/charts|@CHARTS@|g; s|$golden_dir/../deps/charts|@DEPS@|g" "$work/run/err"
+    sed -i "s|$work/charts|@DIR@|g; s|$repo|@REPO@|g; s|$golden_dir/charts|@CHARTS@|g; s|$golden_dir/../deps/charts|@DEPS@|g; s|$golden_dir/../../..|@PROJECT@|g" "$work/run/err"
     if [ "$(wc -l < "$work/run/out")" != "$(wc -l < "$golden_dir/$name.out")" ] ||
         ! diff -u --label "helm/$name" --label "hm" <(masked "$golden_dir/$name.mask" "$golden_dir/$name.out") \
             <(masked "$golden_dir/$name.mask" "$work/run/out") > "$work/diff"; then

@@ -18,6 +18,7 @@ run_one() {
     args=${args//@DIR@/$unpacked}
     args=${args//@CHARTS@/$golden_dir/charts}
     args=${args//@DEPS@/$golden_dir/../deps/charts}
+    args=${args//@PROJECT@/$golden_dir/../../..}
     rm -rf "$dir/outdir"
     args=${args//@OUT@/$dir/outdir}
     eval "set -- $args"

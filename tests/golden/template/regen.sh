@@ -15,7 +15,7 @@ while IFS=$'\t' read -r name args; do
     run_one "$HELM" "$work/a" "$args" "$work/charts"
     run_one "$HELM" "$work/b" "$args" "$work/charts"
     cp "$work/a/out" "$here/$name.out"
-    sed "s|$work/charts|@DIR@|g; s|$repo|@REPO@|g; s|$here/charts|@CHARTS@|g; s|$here/../deps/charts|@DEPS@|g" "$work/a/err" > "$here/$name.err"
+    sed "s|$work/charts|@DIR@|g; s|$repo|@REPO@|g; s|$here/charts|@CHARTS@|g; s|$here/../deps/charts|@DEPS@|g; s|$here/../../..|@PROJECT@|g" "$work/a/err" > "$here/$name.err"
     cp "$work/a/code" "$here/$name.code"
     diff <(cat -n "$work/a/out") <(cat -n "$work/b/out") | awk '/^</ { print $2 }' > "$here/$name.mask" || true
     echo "regen: $name: $(wc -l < "$here/$name.out") lines, $(wc -l < "$here/$name.mask") masked" >&2
