@@ -55,3 +55,20 @@ echo
 echo "== bench/funcs: bench/funcs/chart (bitnami-style helpers: include, tpl, merge, toYaml; 80 objects)"
 "$build/bench/bench_funcs" bench/funcs/chart --renders 200
 if [ -x "$helm" ]; then helm_best bench/funcs/chart; fi
+
+echo
+echo "== bench/charts: hm template vs helm template, whole process, on the edu charts"
+charts="$out/edu"
+mkdir -p "$charts"
+for f in ../shared/fixtures/edu-chart-repo/*.tgz; do tar -xzf "$f" -C "$charts"; done
+for chart in prometheus jenkins metallb; do
+  kz_line=$("$build/bench/bench_charts" --runs 20 --label "hm   $chart" -- "$build/bin/hm" template "$chart" "$charts/$chart")
+  echo "$kz_line"
+  if [ -x "$helm" ]; then
+    ref_line=$("$build/bench/bench_charts" --runs 10 --label "helm $chart" -- "$helm" template "$chart" "$charts/$chart")
+    echo "$ref_line"
+    awk -v a="$kz_line" -v b="$ref_line" 'BEGIN {
+      split(a, x, /mean |, best|RSS | KB/); split(b, y, /mean |, best|RSS | KB/)
+      printf "     ratio: %.1fx faster, %.1fx less memory\n", y[2] / x[2], y[4] / x[4] }'
+  fi
+done
