@@ -544,57 +544,10 @@ static kz_value process_enabled(const ctx *x, node *n, const kz_value *v, const 
 
 /* ---- import values ---- */
 
-static kz_value keys_of(const kz_value *map) {
-    size_t n = kz_len(map);
-    kz_value keys = kz_seq_sized(n);
-    for (size_t i = 0; i < n; i++) kz_seq_push(&keys, kz_copy(kz_map_key_at(map, i)));
-    return keys;
-}
-
-static kz_value prefixed(const char *prefix, const kz_value *key) {
-    if (!*prefix) return kz_copy(key);
-    return kz_string_fmt("%s.%s", prefix, kz_str(key));
-}
-
-/* Go's coalesceTablesFullKey (MergeTables / CoalesceTables): src into dst,
- * dst winning, with Go's sharing: both are changed in place, so maps that
- * other values hold see the changes. */
-static void merge_tables(const ctx *x, kz_value *dst, kz_value *src, const char *prefix, bool merge) {
-    if (!kz_is_map(src) || !kz_is_map(dst)) return;
-    kz_value skeys = keys_of(src);
-    for (size_t i = 0; i < kz_len(&skeys); i++) {
-        const kz_value *k = kz_seq_at(&skeys, i);
-        const char *ks = kz_str(k);
-        size_t kn = kz_str_len(k);
-        const kz_value *val = kz_map_get(src, ks, kn);
-        if (!val) continue;
-        const kz_value *dv = kz_map_get(dst, ks, kn);
-        if (dv && !merge && kz_is_null(dv)) {
-            kz_map_remove_shared(dst, ks, kn);
-        } else if (!dv) {
-            kz_map_set_shared(dst, kz_copy(k), kz_copy(val));
-        } else if (kz_is_map(val)) {
-            kz_value fullkey = prefixed(prefix, k);
-            if (kz_is_map(dv)) {
-                kz_value d = kz_copy(dv), s = kz_copy(val); /* the same blocks */
-                merge_tables(x, &d, &s, kz_str(&fullkey), merge);
-                kz_free(d);
-                kz_free(s);
-            } else {
-                kz_value args[2] = {fullkey, *val};
-                warn_fmt(x, COALESCE_GO, LINE_CANNOT_OVERWRITE_TABLE,
-                         "warning: cannot overwrite table with non table for %s (%v)", 2, args);
-            }
-            kz_free(fullkey);
-        } else if (kz_is_map(dv) && !kz_is_null(val)) {
-            kz_value fullkey = prefixed(prefix, k);
-            kz_value args[2] = {fullkey, *val};
-            warn_fmt(x, COALESCE_GO, LINE_DEST_IS_TABLE,
-                     "warning: destination for %s is a table. Ignoring non-table value (%v)", 2, args);
-            kz_free(fullkey);
-        }
-    }
-    kz_free(skeys);
+/* Helm's MergeTables / CoalesceTables (values.h): src into dst in place,
+ * dst winning, warnings through this run's callback. */
+static void merge_tables(const ctx *x, kz_value *dst, const kz_value *src, bool merge) {
+    kz_values_coalesce_tables(dst, src, merge, coalesce_warn, (void *)x);
 }
 
 /* pathToMap: data under the dotted path (fresh maps around the shared data). */
@@ -657,7 +610,7 @@ static kz_value import_req(const ctx *x, req *r, const kz_value *cvals, kz_value
                 continue;
             }
             kz_value src = path_to_map(kz_str(p), vv);
-            merge_tables(x, b, &src, "", merge);
+            merge_tables(x, b, &src, merge);
             kz_free(src);
         } else if (kz_is_string(iv)) {
             kz_value child = kz_string_fmt("exports.%s", kz_str(iv));
@@ -674,7 +627,7 @@ static kz_value import_req(const ctx *x, req *r, const kz_value *cvals, kz_value
                 kz_free(vm);
                 continue;
             }
-            merge_tables(x, b, &vm, "", merge);
+            merge_tables(x, b, &vm, merge);
             kz_free(vm);
         }
     }
@@ -706,7 +659,7 @@ static kz_value process_imports(const ctx *x, node *n, bool merge) {
     for (size_t i = 0; i < n->nmd && kz_is_null(&err); i++) err = import_req(x, node_req(n, i), &cvals, &b, merge);
     if (kz_is_null(&err)) {
         kz_value base = merge ? kz_deep_copy(&cvals) : trim_nils(&cvals);
-        merge_tables(x, &base, &b, "", merge);
+        merge_tables(x, &base, &b, merge);
         kz_free(n->chart->values);
         n->chart->values = kz_deep_copy(&base); /* no block shared with b or cvals */
         kz_free(base);
