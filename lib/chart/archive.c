@@ -288,9 +288,7 @@ kz_value kz_chart_load_file(const char *path, const kz_chart_load_opts *opts, kz
     struct stat st;
     if (stat(path, &st) != 0) {
         char msg[128];
-        snprintf(msg, sizeof msg, "%s", strerror(errno));
-        msg[0] = (char)(msg[0] >= 'A' && msg[0] <= 'Z' ? msg[0] - 'A' + 'a' : msg[0]);
-        return kz_error("stat %s: %s", path, msg);
+        return kz_error("stat %s: %s", path, kz_errno_text(errno, msg, sizeof msg));
     }
     if (S_ISDIR(st.st_mode)) return kz_error("cannot load a directory");
     kz_buf data = KZ_BUF_INIT;

@@ -21,12 +21,10 @@
 #include "core/file.h"
 #include "yaml/parse.h"
 
-/* Go's wording of an errno: C's text, lower-cased first letter. */
+/* Go's wording of an errno (core/file.h). */
 static const char *go_strerror(int e) {
     static _Thread_local char buf[128];
-    snprintf(buf, sizeof buf, "%s", strerror(e));
-    if (buf[0] >= 'A' && buf[0] <= 'Z') buf[0] = (char)(buf[0] - 'A' + 'a');
-    return buf;
+    return kz_errno_text(e, buf, sizeof buf);
 }
 
 /* ---- file lists ---- */

@@ -51,26 +51,7 @@ kz_value kz_values_merge_maps(const kz_value *a, const kz_value *b) {
 
 int kz_values_read_file(void *ctx, const char *path, kz_buf *out, kz_value *err) {
     (void)ctx;
-    kz_value e = kz_invalid();
-    if (kz_file_read(path, out, &e) == 0) return 0;
-    /* strerror capitalises the reason ("open x: No such file or directory");
-     * Go's errno texts don't. Only a capital followed by a lowercase letter
-     * is lowered, so an acronym stays. */
-    const char *m = kz_error_message(&e);
-    kz_buf b = KZ_BUF_INIT;
-    kz_buf_puts(&b, m ? m : "read error");
-    for (size_t i = b.len; i >= 2; i--) {
-        if (b.data[i - 2] == ':' && b.data[i - 1] == ' ') {
-            if (i + 1 < b.len && b.data[i] >= 'A' && b.data[i] <= 'Z' && b.data[i + 1] >= 'a' && b.data[i + 1] <= 'z') {
-                b.data[i] = (char)(b.data[i] - 'A' + 'a');
-            }
-            break;
-        }
-    }
-    kz_free(e);
-    if (err) *err = kz_error("%s", kz_buf_cstr(&b));
-    kz_buf_free(&b);
-    return -1;
+    return kz_file_read(path, out, err); /* its errors are in Go's words (core/file.h) */
 }
 
 static int read_file(const kz_values_options *o, const char *path, kz_buf *out, kz_value *err) {

@@ -15,4 +15,9 @@
  * only up to its original length. */
 int kz_file_read(const char *path, kz_buf *out, kz_value *err);
 
+/* An errno as Go words it (syscall.Errno's text: C's, with a lower-case
+ * first letter: "no such file or directory"), written into buf. Returns buf.
+ * File errors of the whole project read this way, as the references'. */
+const char *kz_errno_text(int e, char *buf, size_t n);
+
 #endif

@@ -547,7 +547,7 @@ static void test_syntax_errors(void **state) {
 
 static void test_parse_file(void **state) {
     (void)state;
-    assert_error(kz_yaml_parse_file("/nonexistent/x.yaml", &HELM), "open /nonexistent/x.yaml: No such file or directory");
+    assert_error(kz_yaml_parse_file("/nonexistent/x.yaml", &HELM), "open /nonexistent/x.yaml: no such file or directory");
     char path[] = "/tmp/kz_parse_test_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
