@@ -358,6 +358,8 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
         if (kz_error_message(&kv)) return kv;
         kz_free(kv);
     }
+    struct stat st; /* Helm's LocateChart: a local path that is not there */
+    if (stat(o->chart_path, &st) != 0) return kz_error("path \"%s\" not found", o->chart_path);
     kz_chart *chart = NULL;
     kz_value err = kz_chart_load(o->chart_path, NULL, &chart);
     if (kz_error_message(&err)) return err;
