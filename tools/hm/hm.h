@@ -7,5 +7,10 @@
 extern const kz_cmd hm_root_cmd;
 extern const kz_cmd hm_version_cmd;
 extern const kz_cmd hm_template_cmd;
+extern const kz_cmd hm_lint_cmd;
+extern const kz_cmd hm_package_cmd;
+extern const kz_cmd hm_dependency_cmd;
+extern const kz_cmd hm_create_cmd;
+extern const kz_cmd hm_show_cmd;
 
 #endif

@@ -1,0 +1,1093 @@
+/*
+ * helm dependency list|update|build (see dependency.h). Charts are packaged
+ * here with libarchive, as chartutil.Save lays them out (dep_save below): to
+ * be merged with `hm package`'s writer when that lands.
+ */
+#define _GNU_SOURCE
+#include "chart/dependency.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chart/chart.h"
+#include "core/alloc.h"
+#include "core/file.h"
+#include "json/json.h"
+#include "semver/semver.h"
+#include "yaml/emit.h"
+#include "yaml/parse.h"
+
+/* ---- small helpers ---- */
+
+/* Go's filepath.Join(a, b): joined and cleaned. Caller frees. */
+static char *path_join(const char *a, const char *b) {
+    kz_buf t = KZ_BUF_INIT;
+    if (*a) kz_buf_puts(&t, a);
+    if (*a && *b) kz_buf_putc(&t, '/');
+    kz_buf_puts(&t, b);
+    char *r = kz_chart_path_clean(kz_buf_cstr(&t));
+    kz_buf_free(&t);
+    return r;
+}
+
+/* Go's os.Stat error text: "stat PATH: reason". */
+static kz_value stat_error(const char *path, int e) {
+    char eb[128];
+    return kz_error("stat %s: %s", path, kz_errno_text(e, eb, sizeof eb));
+}
+
+/* Go's %q for the plain strings met here (paths, names, versions). */
+static void go_quote(kz_buf *b, const char *s) {
+    kz_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') kz_buf_printf(b, "\\%c", c);
+        else if (c == '\n') kz_buf_puts(b, "\\n");
+        else if (c == '\t') kz_buf_puts(b, "\\t");
+        else if (c == '\r') kz_buf_puts(b, "\\r");
+        else if (c < 0x20 || c == 0x7f) kz_buf_printf(b, "\\x%02x", c);
+        else kz_buf_putc(b, (char)c);
+    }
+    kz_buf_putc(b, '"');
+}
+
+static const char *field(const kz_value *dep, const char *key) {
+    const kz_value *v = kz_is_map(dep) ? kz_map_getz(dep, key) : NULL;
+    return v ? kz_str(v) : "";
+}
+
+static bool has_prefix(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+
+/* The loader's warnings go where helm logs them: stderr. */
+static void put_warnings(const kz_chart *c, kz_buf *err) {
+    for (size_t i = 0; err && i < kz_len(&c->warnings); i++)
+        kz_buf_printf(err, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
+}
+
+/* The chart's declared dependencies as Go holds them: a SEQ, or NULL for a
+ * nil slice. The metadata drops an empty list, but `dependencies: []` is a
+ * non-nil empty slice for helm (update then writes a lock), so the source
+ * file is looked at again in that case. */
+static kz_value declared_deps(const kz_chart *c) {
+    const kz_value *d = kz_map_getz(&c->metadata, "dependencies");
+    if (d && kz_is_seq(d)) return kz_copy(d);
+    const char *src = strcmp(c->api_version, "v1") == 0 ? "requirements.yaml" : "Chart.yaml";
+    for (size_t i = 0; i < c->raw.len; i++) {
+        if (strcmp(c->raw.v[i].name, src) != 0) continue;
+        kz_value doc = kz_yaml_parse_one(c->raw.v[i].data, c->raw.v[i].len, NULL);
+        const kz_value *dd = kz_is_map(&doc) ? kz_map_getz(&doc, "dependencies") : NULL;
+        bool empty_list = dd && kz_is_seq(dd);
+        kz_free(doc);
+        if (empty_list) return kz_seq();
+    }
+    return kz_null();
+}
+
+/* ---- semver ---- */
+
+/* Masterminds' NewConstraint(c).Check(NewVersion(v)): 1 satisfied, 0 not,
+ * -1 bad constraint (*err), -2 bad version (*err). err may be NULL. */
+static int version_check(const char *constraint, const char *version, kz_value *err) {
+    kz_semver_constraint *c = NULL;
+    kz_value e = kz_semver_constraint_parse(constraint, strlen(constraint), &c);
+    if (!kz_is_null(&e)) {
+        if (err) *err = e;
+        else kz_free(e);
+        return -1;
+    }
+    kz_semver v;
+    e = kz_semver_parse(version, strlen(version), &v);
+    if (!kz_is_null(&e)) {
+        kz_semver_constraint_free(c);
+        if (err) *err = e;
+        else kz_free(e);
+        return -2;
+    }
+    int ok = kz_semver_constraint_check(c, &v) ? 1 : 0;
+    kz_semver_free(&v);
+    kz_semver_constraint_free(c);
+    return ok;
+}
+
+/* Masterminds' StrictNewVersion: exactly MAJOR.MINOR.PATCH, no "v", no
+ * leading zeros, then what NewVersion accepts as prerelease and metadata. */
+static bool strict_semver(const char *s) {
+    const char *p = s;
+    for (int part = 0; part < 3; part++) {
+        if (*p < '0' || *p > '9') return false;
+        if (*p == '0' && p[1] >= '0' && p[1] <= '9') return false;
+        while (*p >= '0' && *p <= '9') p++;
+        if (part < 2 && *p++ != '.') return false;
+    }
+    if (*p && *p != '-' && *p != '+') return false;
+    kz_semver v;
+    kz_value e = kz_semver_parse(s, strlen(s), &v);
+    if (!kz_is_null(&e)) {
+        kz_free(e);
+        return false;
+    }
+    kz_semver_free(&v);
+    return true;
+}
+
+/* ---- HashReq ---- */
+
+/* One chart.Dependency as encoding/json writes it: struct order, omitempty
+ * but for name and repository. */
+static void dep_json(kz_buf *b, const kz_value *d) {
+    static const char *const keys[] = {"name", "version", "repository", "condition",
+                                       "tags", "enabled", "import-values", "alias"};
+    if (!kz_is_map(d)) {
+        kz_buf_puts(b, "null");
+        return;
+    }
+    kz_buf_putc(b, '{');
+    bool first = true;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const kz_value *v = kz_map_getz(d, keys[i]);
+        bool always = i == 0 || i == 2;
+        bool empty = !v || kz_is_null(v) || (kz_kind_of(v) == KZ_BOOL && !kz_bool_get(v)) ||
+                     ((kz_is_string(v) || kz_is_seq(v) || kz_is_map(v)) && kz_len(v) == 0);
+        if (empty && !always) continue;
+        if (!first) kz_buf_putc(b, ',');
+        first = false;
+        kz_buf_printf(b, "\"%s\":", keys[i]);
+        kz_value s = empty ? kz_string("") : kz_copy(v);
+        if (kz_kind_of(&s) != KZ_STRING && i != 4 && i != 5 && i != 6) {
+            /* a scalar read into a string field (a lock's unquoted 1.0) */
+            kz_buf t = KZ_BUF_INIT;
+            kz_json_emit(&t, &s, NULL, NULL);
+            kz_free(s);
+            s = kz_string(kz_buf_cstr(&t));
+            kz_buf_free(&t);
+        }
+        kz_json_emit(b, &s, NULL, NULL);
+        kz_free(s);
+    }
+    kz_buf_putc(b, '}');
+}
+
+static void deps_json(kz_buf *b, const kz_value *deps) {
+    if (!deps || !kz_is_seq(deps)) {
+        kz_buf_puts(b, "null");
+        return;
+    }
+    kz_buf_putc(b, '[');
+    for (size_t i = 0; i < kz_len(deps); i++) {
+        if (i) kz_buf_putc(b, ',');
+        dep_json(b, kz_seq_at(deps, i));
+    }
+    kz_buf_putc(b, ']');
+}
+
+static kz_value sha256_text(const kz_buf *data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(data->data ? data->data : "", data->len, md, &n, EVP_sha256(), NULL);
+    kz_buf h = KZ_BUF_INIT;
+    kz_buf_puts(&h, "sha256:");
+    for (unsigned i = 0; i < n; i++) kz_buf_printf(&h, "%02x", md[i]);
+    kz_value r = kz_string(kz_buf_cstr(&h));
+    kz_buf_free(&h);
+    return r;
+}
+
+kz_value kz_dependency_hash(const kz_value *req, const kz_value *lock) {
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_putc(&b, '[');
+    deps_json(&b, req);
+    kz_buf_putc(&b, ',');
+    deps_json(&b, lock);
+    kz_buf_putc(&b, ']');
+    kz_value r = sha256_text(&b);
+    kz_buf_free(&b);
+    return r;
+}
+
+/* Helm's HashV2Req: {"dependencies": req}. */
+static kz_value hash_v2(const kz_value *req) {
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_puts(&b, "{\"dependencies\":");
+    deps_json(&b, req);
+    kz_buf_putc(&b, '}');
+    kz_value r = sha256_text(&b);
+    kz_buf_free(&b);
+    return r;
+}
+
+/* ---- lock file ---- */
+
+/* Go's time.Time JSON form: RFC 3339 with nanoseconds, trailing zeros cut. */
+static void go_time(kz_buf *b, long long sec, long nsec) {
+    time_t t = (time_t)sec;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char d[64];
+    strftime(d, sizeof d, "%Y-%m-%dT%H:%M:%S", &tm);
+    kz_buf_puts(b, d);
+    if (nsec > 0) {
+        char frac[24];
+        snprintf(frac, sizeof frac, "%09ld", nsec);
+        size_t n = strlen(frac);
+        while (n > 0 && frac[n - 1] == '0') n--;
+        kz_buf_putc(b, '.');
+        kz_buf_append(b, frac, n);
+    }
+    long off = tm.tm_gmtoff;
+    if (off == 0) {
+        kz_buf_putc(b, 'Z');
+        return;
+    }
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0) off = -off;
+    kz_buf_printf(b, "%c%02ld:%02ld", sign, off / 3600, (off / 60) % 60);
+}
+
+/* A locked dependency as chart.Dependency's JSON keeps it (for YAML). */
+static kz_value lock_entry(const kz_value *d) {
+    kz_value m = kz_map();
+    kz_map_setz(&m, "name", kz_string(field(d, "name")));
+    if (*field(d, "version")) kz_map_setz(&m, "version", kz_string(field(d, "version")));
+    kz_map_setz(&m, "repository", kz_string(field(d, "repository")));
+    return m;
+}
+
+void kz_dependency_lock_yaml(kz_buf *out, const kz_value *locked, const char *digest,
+                             long long sec, long nsec) {
+    kz_value doc = kz_map();
+    kz_value deps = kz_seq();
+    for (size_t i = 0; kz_is_seq(locked) && i < kz_len(locked); i++)
+        kz_seq_push(&deps, lock_entry(kz_seq_at(locked, i)));
+    kz_map_setz(&doc, "dependencies", deps);
+    kz_map_setz(&doc, "digest", kz_string(digest));
+    kz_buf t = KZ_BUF_INIT;
+    go_time(&t, sec, nsec);
+    kz_map_setz(&doc, "generated", kz_string(kz_buf_cstr(&t)));
+    kz_buf_free(&t);
+    kz_yaml_emit(out, &doc);
+    kz_free(doc);
+}
+
+/* ---- packaging (chartutil.Save) ---- */
+
+typedef struct tar_out {
+    struct archive *a;
+    time_t now;
+    kz_value err;
+} tar_out;
+
+static void tar_file(tar_out *t, const char *name, const char *data, size_t len) {
+    if (!kz_is_null(&t->err)) return;
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_size(e, (la_int64_t)len);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_mtime(e, t->now, 0);
+    if (archive_write_header(t->a, e) != ARCHIVE_OK ||
+        (len && archive_write_data(t->a, data, len) < 0))
+        t->err = kz_error("%s", archive_error_string(t->a) ? archive_error_string(t->a)
+                                                          : "cannot write archive");
+    archive_entry_free(e);
+}
+
+static void tar_files(tar_out *t, const char *base, const kz_chart_files *fs) {
+    for (size_t i = 0; i < fs->len; i++) {
+        char *p = path_join(base, fs->v[i].name);
+        tar_file(t, p, fs->v[i].data, fs->v[i].len);
+        free(p);
+    }
+}
+
+/* The metadata as yaml.Marshal(chart.Metadata) prints it; v1 charts keep
+ * their dependencies in requirements.yaml, not in Chart.yaml. */
+static void chart_yaml(kz_buf *b, const kz_chart *c) {
+    kz_value md = kz_copy(&c->metadata);
+    if (strcmp(c->api_version, "v1") == 0) kz_map_remove(&md, "dependencies", strlen("dependencies"));
+    kz_yaml_emit(b, &md);
+    kz_free(md);
+}
+
+/* The chart's lock as yaml.Marshal(chart.Lock) prints it again. */
+static void lock_yaml(kz_buf *b, const kz_chart *c) {
+    kz_value doc = kz_map();
+    const kz_value *deps = kz_map_getz(&c->lock, "dependencies");
+    kz_value ds = kz_null();
+    if (deps && kz_is_seq(deps)) {
+        ds = kz_seq();
+        for (size_t i = 0; i < kz_len(deps); i++) kz_seq_push(&ds, lock_entry(kz_seq_at(deps, i)));
+    }
+    kz_map_setz(&doc, "dependencies", ds);
+    kz_map_setz(&doc, "digest", kz_string(field(&c->lock, "digest")));
+    const kz_value *g = kz_map_getz(&c->lock, "generated");
+    kz_map_setz(&doc, "generated", g ? kz_copy(g) : kz_string("0001-01-01T00:00:00Z"));
+    kz_yaml_emit(b, &doc);
+    kz_free(doc);
+}
+
+static void tar_chart(tar_out *t, const kz_chart *c, const char *prefix) {
+    char *base = path_join(prefix, c->name);
+    kz_buf b = KZ_BUF_INIT;
+    char *p = path_join(base, "Chart.yaml");
+    chart_yaml(&b, c);
+    tar_file(t, p, b.data, b.len);
+    free(p);
+    if (strcmp(c->api_version, "v2") == 0 && kz_is_map(&c->lock)) {
+        kz_buf_clear(&b);
+        lock_yaml(&b, c);
+        p = path_join(base, "Chart.lock");
+        tar_file(t, p, b.data, b.len);
+        free(p);
+    }
+    kz_buf_free(&b);
+    if (c->values_raw) {
+        p = path_join(base, "values.yaml");
+        tar_file(t, p, c->values_raw, c->values_raw_len);
+        free(p);
+    }
+    if (c->schema) {
+        kz_buf msg = KZ_BUF_INIT;
+        if (kz_json_go_syntax_error(c->schema, c->schema_len, &msg) && kz_is_null(&t->err))
+            t->err = kz_error("Invalid JSON in values.schema.json");
+        kz_buf_free(&msg);
+        p = path_join(base, "values.schema.json");
+        tar_file(t, p, c->schema, c->schema_len);
+        free(p);
+    }
+    tar_files(t, base, &c->templates);
+    tar_files(t, base, &c->files);
+    char *sub = path_join(base, "charts");
+    for (size_t i = 0; i < c->ndeps; i++) tar_chart(t, c->deps[i], sub);
+    free(sub);
+    free(base);
+}
+
+static la_ssize_t buf_writer(struct archive *a, void *ctx, const void *data, size_t n) {
+    (void)a;
+    kz_buf_append(ctx, data, n);
+    return (la_ssize_t)n;
+}
+
+/* chartutil.Save(c, dir): DIR/NAME-VERSION.tgz. */
+static kz_value dep_save(const kz_chart *c, const char *dir) {
+    kz_buf data = KZ_BUF_INIT;
+    tar_out t = {archive_write_new(), time(NULL), kz_null()};
+    archive_write_set_format_pax_restricted(t.a);
+    archive_write_add_filter_gzip(t.a);
+    archive_write_set_filter_option(t.a, "gzip", "timestamp", NULL);
+    archive_write_set_bytes_in_last_block(t.a, 1);
+    if (archive_write_open(t.a, &data, NULL, buf_writer, NULL) != ARCHIVE_OK)
+        t.err = kz_error("%s", archive_error_string(t.a));
+    else tar_chart(&t, c, "");
+    if (archive_write_close(t.a) != ARCHIVE_OK && kz_is_null(&t.err))
+        t.err = kz_error("%s", archive_error_string(t.a));
+    archive_write_free(t.a);
+    if (kz_is_null(&t.err)) {
+        kz_buf name = KZ_BUF_INIT;
+        kz_buf_printf(&name, "%s-%s.tgz", c->name, c->version);
+        char *path = path_join(dir, kz_buf_cstr(&name));
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(data.data, 1, data.len, f) != data.len) {
+            char eb[128];
+            t.err = kz_error("open %s: %s", path, kz_errno_text(errno, eb, sizeof eb));
+        }
+        if (f) fclose(f);
+        free(path);
+        kz_buf_free(&name);
+    }
+    kz_buf_free(&data);
+    return t.err;
+}
+
+/* ---- resolving ---- */
+
+/* resolver.GetLocalPath: the folder of a file:// repository (or of a path
+ * relative to the chart). Caller frees *out. */
+static kz_value local_path(const char *repo, const char *chart_path, char **out) {
+    const char *p = has_prefix(repo, "file://") ? repo + 7 : repo;
+    char *dep = p[0] == '/' ? kz_chart_path_clean(p) : path_join(chart_path, p);
+    struct stat st;
+    if (stat(dep, &st) != 0) {
+        kz_value e = errno == ENOENT ? kz_error("directory %s not found", dep) : stat_error(dep, errno);
+        free(dep);
+        return e;
+    }
+    *out = dep;
+    return kz_null();
+}
+
+/* A repository hm cannot fetch from yet. */
+static kz_value check_supported(const kz_value *deps) {
+    for (size_t i = 0; kz_is_seq(deps) && i < kz_len(deps); i++) {
+        const char *repo = field(kz_seq_at(deps, i), "repository");
+        if (*repo && !has_prefix(repo, "file://"))
+            return kz_error("dependency \"%s\": repository %s is not supported yet: hm only "
+                            "handles file:// repositories and charts already in charts/",
+                            field(kz_seq_at(deps, i), "name"), repo);
+    }
+    return kz_null();
+}
+
+/* Manager.resolveRepoNames for the repositories hm handles: file:// paths
+ * must exist. */
+static kz_value check_local_paths(const char *chart_path, const kz_value *deps) {
+    for (size_t i = 0; kz_is_seq(deps) && i < kz_len(deps); i++) {
+        const char *repo = field(kz_seq_at(deps, i), "repository");
+        if (!has_prefix(repo, "file://")) continue;
+        char *p = NULL;
+        kz_value e = local_path(repo, chart_path, &p);
+        free(p);
+        if (!kz_is_null(&e)) return e;
+    }
+    return check_supported(deps);
+}
+
+static kz_value locked_dep(const char *name, const char *repo, const char *version) {
+    kz_value m = kz_map();
+    kz_map_setz(&m, "name", kz_string(name));
+    kz_map_setz(&m, "repository", kz_string(repo));
+    if (*version) kz_map_setz(&m, "version", kz_string(version));
+    return m;
+}
+
+/* Resolver.Resolve: the locked dependencies (*locked, a SEQ). */
+static kz_value resolve(const char *chart_path, const kz_value *req, kz_value *locked) {
+    *locked = kz_seq();
+    kz_buf missing = KZ_BUF_INIT;
+    size_t nmissing = 0;
+    kz_value res = kz_null();
+    for (size_t i = 0; i < kz_len(req) && kz_is_null(&res); i++) {
+        const kz_value *d = kz_seq_at(req, i);
+        const char *name = field(d, "name"), *repo = field(d, "repository"),
+                   *ver = field(d, "version");
+        kz_value e = kz_null();
+        if (version_check(ver, "0.0.0", &e) == -1) {
+            kz_buf q = KZ_BUF_INIT;
+            go_quote(&q, name);
+            res = kz_error("dependency %s has an invalid version/constraint format: %s",
+                           kz_buf_cstr(&q), kz_error_message(&e));
+            kz_buf_free(&q);
+            kz_free(e);
+            break;
+        }
+        kz_free(e);
+        char *p = NULL;
+        if (!*repo) {
+            char *sub = path_join("charts", name);
+            res = local_path(sub, chart_path, &p);
+            free(sub);
+            free(p);
+            if (kz_is_null(&res)) kz_seq_push(locked, locked_dep(name, "", ver));
+            continue;
+        }
+        res = local_path(repo, chart_path, &p);
+        if (!kz_is_null(&res)) break;
+        kz_chart *c = NULL;
+        res = kz_chart_load_dir(p, NULL, &c);
+        free(p);
+        if (!kz_is_null(&res)) break;
+        int ok = version_check(ver, c->version, NULL);
+        if (ok < 0) {
+            /* Helm skips a chart whose version is not semver. */
+            kz_seq_push(locked, kz_null());
+        } else if (ok == 0) {
+            if (nmissing++) kz_buf_puts(&missing, ", ");
+            go_quote(&missing, name);
+            kz_buf_puts(&missing, " (repository ");
+            go_quote(&missing, repo);
+            kz_buf_puts(&missing, ", version ");
+            go_quote(&missing, ver);
+            kz_buf_putc(&missing, ')');
+            kz_seq_push(locked, kz_null());
+        } else {
+            kz_seq_push(locked, locked_dep(name, repo, c->version));
+        }
+        kz_chart_free(c);
+    }
+    if (kz_is_null(&res) && nmissing)
+        res = kz_error("can't get a valid version for %zu subchart(s): %s. Make sure a matching "
+                       "chart version exists in the repo, or change the version constraint in "
+                       "Chart.yaml",
+                       nmissing, kz_buf_cstr(&missing));
+    kz_buf_free(&missing);
+    return res;
+}
+
+/* ---- downloading (packaging, here) ---- */
+
+/* tarFromLocalDir: package the file:// chart into dest; *version its version. */
+static kz_value tar_from_local_dir(const char *chart_path, const char *name, const char *repo,
+                                   const char *constraint, const char *dest, char **version) {
+    char *p = NULL;
+    kz_value e = local_path(repo, chart_path, &p);
+    if (!kz_is_null(&e)) return e;
+    kz_chart *c = NULL;
+    e = kz_chart_load_dir(p, NULL, &c);
+    free(p);
+    if (!kz_is_null(&e)) return e;
+    kz_value ve = kz_null();
+    int ok = version_check(constraint, c->version, &ve);
+    if (ok == -1) {
+        e = kz_error("dependency %s has an invalid version/constraint format: %s", name,
+                     kz_error_message(&ve));
+    } else if (ok == -2) {
+        e = kz_error("%s", kz_error_message(&ve));
+    } else if (ok == 1) {
+        e = dep_save(c, dest);
+        *version = kz_xstrdup(c->version);
+    } else {
+        e = kz_error("can't get a valid version for dependency %s", name);
+    }
+    kz_free(ve);
+    kz_chart_free(c);
+    return e;
+}
+
+typedef struct name_list {
+    char **v;
+    size_t len, cap;
+} name_list;
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* os.ReadDir: the entry names, sorted; *dirs[i] whether entry i is a folder
+ * (not following links). -1 with errno on failure. */
+static int read_dir(const char *path, name_list *out) {
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        if (out->len == out->cap) {
+            out->cap = kz_grow_cap(out->cap, out->len + 1);
+            out->v = kz_xrealloc(out->v, out->cap * sizeof *out->v);
+        }
+        out->v[out->len++] = kz_xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (out->len) qsort(out->v, out->len, sizeof *out->v, cmp_str);
+    return 0;
+}
+
+static void name_list_free(name_list *l) {
+    for (size_t i = 0; i < l->len; i++) free(l->v[i]);
+    free(l->v);
+}
+
+static bool lstat_dir(const char *path) {
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool in_list(const name_list *l, const char *s) {
+    for (size_t i = 0; i < l->len; i++)
+        if (strcmp(l->v[i], s) == 0) return true;
+    return false;
+}
+
+static bool local_dep_named(const kz_value *deps, const char *name) {
+    for (size_t i = 0; i < kz_len(deps); i++) {
+        const kz_value *d = kz_seq_at(deps, i);
+        if (kz_is_map(d) && !*field(d, "repository") && strcmp(field(d, "name"), name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Manager.safeMoveDeps. */
+static kz_value safe_move_deps(const kz_value *deps, const char *source, const char *dest,
+                               kz_buf *out) {
+    name_list src = {0}, dst = {0};
+    char eb[128];
+    if (read_dir(source, &src) < 0) return kz_error("open %s: %s", source, kz_errno_text(errno, eb, sizeof eb));
+    if (read_dir(dest, &dst) < 0) {
+        name_list_free(&src);
+        return kz_error("open %s: %s", dest, kz_errno_text(errno, eb, sizeof eb));
+    }
+    name_list moved = {0};
+    for (size_t i = 0; i < src.len; i++) {
+        char *from = path_join(source, src.v[i]);
+        if (lstat_dir(from)) {
+            free(from);
+            continue;
+        }
+        char *to = path_join(dest, src.v[i]);
+        if (moved.len == moved.cap) {
+            moved.cap = kz_grow_cap(moved.cap, moved.len + 1);
+            moved.v = kz_xrealloc(moved.v, moved.cap * sizeof *moved.v);
+        }
+        moved.v[moved.len++] = kz_xstrdup(src.v[i]);
+        kz_chart *c = NULL;
+        kz_value e = kz_chart_load_file(from, NULL, &c);
+        if (!kz_is_null(&e)) {
+            kz_buf_printf(out, "Could not verify %s for moving: %s (Skipping)", from, kz_error_message(&e));
+            kz_free(e);
+        } else if (rename(from, to) != 0) {
+            kz_buf_printf(out, "Unable to move %s to charts dir rename %s %s: %s (Skipping)", from,
+                          from, to, kz_errno_text(errno, eb, sizeof eb));
+        }
+        kz_chart_free(c);
+        free(from);
+        free(to);
+    }
+    kz_buf_puts(out, "Deleting outdated charts\n");
+    for (size_t i = 0; i < dst.len; i++) {
+        char *f = path_join(dest, dst.v[i]);
+        if (lstat_dir(f) || in_list(&moved, dst.v[i])) {
+            free(f);
+            continue;
+        }
+        kz_chart *c = NULL;
+        kz_value e = kz_chart_load_file(f, NULL, &c);
+        if (!kz_is_null(&e)) {
+            kz_buf_printf(out, "Could not verify %s for deletion: %s (Skipping)\n", f, kz_error_message(&e));
+            kz_free(e);
+        } else if (!local_dep_named(deps, c->name) && remove(f) != 0) {
+            kz_buf_printf(out, "Could not delete %s: remove %s: %s (Skipping)", f, f,
+                          kz_errno_text(errno, eb, sizeof eb));
+        }
+        kz_chart_free(c);
+        free(f);
+    }
+    name_list_free(&moved);
+    name_list_free(&src);
+    name_list_free(&dst);
+    return kz_null();
+}
+
+/* os.RemoveAll for the temporary folder (flat: archives only). */
+static void remove_tree(const char *path) {
+    name_list l = {0};
+    if (read_dir(path, &l) == 0) {
+        for (size_t i = 0; i < l.len; i++) {
+            char *p = path_join(path, l.v[i]);
+            if (lstat_dir(p)) remove_tree(p);
+            else unlink(p);
+            free(p);
+        }
+    }
+    name_list_free(&l);
+    rmdir(path);
+}
+
+/* A repository-less dependency: charts/NAME must satisfy the constraint. 1
+ * when it does not (*save_err set), 0 when it does, -1 on a hard error. */
+static int check_in_charts(const char *dest, const kz_value *d, kz_value *res, kz_buf *out) {
+    const char *name = field(d, "name"), *ver = field(d, "version");
+    kz_buf_printf(out, "Dependency %s did not declare a repository. Assuming it exists in the charts directory\n", name);
+    char *p = path_join(dest, name);
+    kz_chart *c = NULL;
+    kz_value e = kz_chart_load_dir(p, NULL, &c);
+    if (!kz_is_null(&e)) {
+        *res = kz_error("unable to load chart '%s': %s", p, kz_error_message(&e));
+        kz_free(e);
+        free(p);
+        return -1;
+    }
+    free(p);
+    int rc = 0;
+    int ok = version_check(ver, c->version, &e);
+    if (ok == -1) {
+        *res = kz_error("dependency %s has an invalid version/constraint format: %s", name, kz_error_message(&e));
+        rc = -1;
+    } else if (ok == -2) {
+        *res = kz_error("invalid version %s for dependency %s: %s", ver, name, kz_error_message(&e));
+        rc = -1;
+    } else if (ok == 0) {
+        *res = kz_error("dependency %s at version %s does not satisfy the constraint %s", name,
+                        c->version, ver);
+        rc = 1;
+    }
+    kz_free(e);
+    kz_chart_free(c);
+    return rc;
+}
+
+/* Manager.downloadAll, for file:// and repository-less dependencies. The
+ * versions in *deps become the packaged charts' versions. */
+static kz_value download_all(const char *chart_path, kz_value *deps, kz_buf *out) {
+    kz_value res = check_supported(deps);
+    if (!kz_is_null(&res)) return res;
+    char *dest = path_join(chart_path, "charts");
+    struct stat st;
+    if (stat(dest, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            kz_buf q = KZ_BUF_INIT;
+            go_quote(&q, dest);
+            res = kz_error("%s is not a directory", kz_buf_cstr(&q));
+            kz_buf_free(&q);
+            free(dest);
+            return res;
+        }
+    } else if (errno == ENOENT) {
+        if (mkdir(dest, 0755) != 0) {
+            res = kz_error("mkdir %s: %s", dest, strerror(errno));
+            free(dest);
+            return res;
+        }
+    } else {
+        char eb[128];
+        res = kz_error("unable to retrieve file info for '%s': stat %s: %s", dest, dest,
+                       kz_errno_text(errno, eb, sizeof eb));
+        free(dest);
+        return res;
+    }
+    kz_buf tn = KZ_BUF_INIT;
+    kz_buf_printf(&tn, "tmpcharts-%d", (int)getpid());
+    char *tmp = path_join(chart_path, kz_buf_cstr(&tn));
+    kz_buf_free(&tn);
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+        res = kz_error("mkdir %s: %s", tmp, strerror(errno));
+        free(tmp);
+        free(dest);
+        return res;
+    }
+    kz_buf_printf(out, "Saving %zu charts\n", kz_len(deps));
+    kz_value save_err = kz_null();
+    for (size_t i = 0; i < kz_len(deps) && kz_is_null(&save_err) && kz_is_null(&res); i++) {
+        kz_value *d = kz_seq_at_mut(deps, i);
+        if (!kz_is_map(d)) continue;
+        const char *repo = field(d, "repository");
+        if (!*repo) {
+            kz_value e = kz_null();
+            int rc = check_in_charts(dest, d, &e, out);
+            if (rc < 0) res = e;
+            else if (rc > 0) save_err = e;
+            continue;
+        }
+        char *ver = NULL;
+        save_err = tar_from_local_dir(chart_path, field(d, "name"), repo, field(d, "version"), tmp, &ver);
+        if (ver) kz_map_setz(d, "version", kz_string(ver));
+        free(ver);
+    }
+    if (kz_is_null(&res)) {
+        if (kz_is_null(&save_err)) {
+            res = safe_move_deps(deps, tmp, dest, out);
+        } else {
+            kz_buf_printf(out, "Save error occurred:  %s\n", kz_error_message(&save_err));
+            res = save_err;
+            save_err = kz_null();
+        }
+    }
+    kz_free(save_err);
+    remove_tree(tmp);
+    free(tmp);
+    free(dest);
+    return res;
+}
+
+/* ---- commands ---- */
+
+/* Manager.loadChartDir. */
+static kz_value load_chart_dir(const char *chart_path, kz_chart **c, kz_buf *err) {
+    struct stat st;
+    if (stat(chart_path, &st) != 0) {
+        kz_value e = stat_error(chart_path, errno);
+        kz_value r = kz_error("could not find %s: %s", chart_path, kz_error_message(&e));
+        kz_free(e);
+        return r;
+    }
+    if (!S_ISDIR(st.st_mode)) return kz_error("only unpacked charts can be updated");
+    kz_value e = kz_chart_load_dir(chart_path, NULL, c);
+    if (kz_is_null(&e)) put_warnings(*c, err);
+    return e;
+}
+
+static kz_value write_lock(const char *chart_path, const kz_chart *c, const kz_value *locked,
+                           const char *digest) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    kz_buf b = KZ_BUF_INIT;
+    kz_dependency_lock_yaml(&b, locked, digest, (long long)ts.tv_sec, ts.tv_nsec);
+    bool v1 = strcmp(c->api_version, "v1") == 0;
+    char *p = path_join(chart_path, v1 ? "requirements.lock" : "Chart.lock");
+    kz_value res = kz_null();
+    FILE *f = fopen(p, "wb");
+    if (!f || fwrite(b.data, 1, b.len, f) != b.len) {
+        char eb[128];
+        res = kz_error("open %s: %s", p, kz_errno_text(errno, eb, sizeof eb));
+    }
+    if (f) fclose(f);
+    free(p);
+    kz_buf_free(&b);
+    return res;
+}
+
+/* Manager.Update on a loaded chart. */
+static kz_value update_loaded(const char *chart_path, kz_chart *c, kz_buf *out) {
+    kz_value req = declared_deps(c);
+    if (kz_is_null(&req)) return kz_null();
+    kz_value res = check_local_paths(chart_path, &req);
+    kz_value locked = kz_null();
+    if (kz_is_null(&res)) res = resolve(chart_path, &req, &locked);
+    if (kz_is_null(&res)) res = download_all(chart_path, &locked, out);
+    if (kz_is_null(&res)) {
+        kz_value digest = kz_dependency_hash(&req, &locked);
+        const char *old = kz_is_map(&c->lock) ? field(&c->lock, "digest") : NULL;
+        if (!old || strcmp(old, kz_str(&digest)) != 0)
+            res = write_lock(chart_path, c, &locked, kz_str(&digest));
+        kz_free(digest);
+    }
+    kz_free(locked);
+    kz_free(req);
+    return res;
+}
+
+kz_value kz_dependency_update(const char *chart_path, kz_buf *out, kz_buf *err) {
+    kz_chart *c = NULL;
+    kz_value res = load_chart_dir(chart_path, &c, err);
+    if (kz_is_null(&res)) res = update_loaded(chart_path, c, out);
+    kz_chart_free(c);
+    return res;
+}
+
+kz_value kz_dependency_build(const char *chart_path, kz_buf *out, kz_buf *err) {
+    kz_chart *c = NULL;
+    kz_value res = load_chart_dir(chart_path, &c, err);
+    if (!kz_is_null(&res)) return res;
+    if (!kz_is_map(&c->lock)) {
+        res = update_loaded(chart_path, c, out);
+        kz_chart_free(c);
+        return res;
+    }
+    bool v1 = strcmp(c->api_version, "v1") == 0;
+    kz_value req = declared_deps(c);
+    const kz_value *ld = kz_map_getz(&c->lock, "dependencies");
+    kz_value lock_deps = ld && kz_is_seq(ld) ? kz_copy(ld) : kz_null();
+    kz_value v2sum = v1 ? hash_v2(&req) : kz_null();
+    res = check_local_paths(chart_path, &req);
+    if (kz_is_null(&res)) {
+        kz_value sum = kz_dependency_hash(&req, &lock_deps);
+        const char *digest = field(&c->lock, "digest");
+        if (strcmp(kz_str(&sum), digest) != 0) {
+            if (v1) {
+                if (err) kz_buf_puts(err, "manager.go:122: warning: a valid Helm v3 hash was not found. Checking against Helm v2 hash...\n");
+                if (strcmp(kz_str(&v2sum), digest) != 0)
+                    res = kz_error("the lock file (requirements.lock) is out of sync with the "
+                                   "dependencies file (requirements.yaml). Please update the dependencies");
+            } else {
+                res = kz_error("the lock file (Chart.lock) is out of sync with the dependencies "
+                               "file (Chart.yaml). Please update the dependencies");
+            }
+        }
+        kz_free(sum);
+    }
+    if (kz_is_null(&res) && kz_is_seq(&lock_deps)) res = download_all(chart_path, &lock_deps, out);
+    else if (kz_is_null(&res)) {
+        kz_value none = kz_seq();
+        res = download_all(chart_path, &none, out);
+        kz_free(none);
+    }
+    kz_free(v2sum);
+    kz_free(lock_deps);
+    kz_free(req);
+    kz_chart_free(c);
+    return res;
+}
+
+/* ---- list ---- */
+
+/* Display width of a cell (runes; East Asian wide runes count as one). */
+static size_t text_width(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) n++;
+    return n;
+}
+
+/* runewidth.Truncate(s, w, "..."), appended to b. */
+static void truncate_cell(kz_buf *b, const char *s, size_t w) {
+    size_t keep = w > 3 ? w - 3 : 0, n = 0;
+    const char *p = s;
+    while (*p) {
+        const char *q = p + 1;
+        while (((unsigned char)*q & 0xC0) == 0x80) q++;
+        if (n + 1 > keep) break;
+        n++;
+        p = q;
+    }
+    kz_buf_append(b, s, (size_t)(p - s));
+    kz_buf_puts(b, "...");
+}
+
+/* The archive rules of dependencyStatus (statArchiveForStatus): a status,
+ * or NULL when there is no archive. */
+static const char *archive_status(const char *archive, const kz_value *dep) {
+    struct stat st;
+    if (stat(archive, &st) != 0) return NULL;
+    kz_chart *c = NULL;
+    kz_value e = kz_chart_load(archive, NULL, &c);
+    if (!kz_is_null(&e)) {
+        kz_free(e);
+        return "corrupt";
+    }
+    const char *r = "ok";
+    const char *ver = field(dep, "version");
+    if (strcmp(c->name, field(dep, "name")) != 0) r = "misnamed";
+    else if (strcmp(c->version, ver) != 0) {
+        int ok = version_check(ver, c->version, NULL);
+        r = ok < 0 ? "invalid version" : ok == 0 ? "wrong version" : "ok";
+    }
+    kz_chart_free(c);
+    return r;
+}
+
+/* The sorted paths of DIR's entries matching pattern (filepath.Glob on
+ * DIR/pattern). */
+static void glob_dir(const char *dir, const char *pattern, name_list *out) {
+    name_list all = {0};
+    if (read_dir(dir, &all) == 0) {
+        for (size_t i = 0; i < all.len; i++) {
+            if (fnmatch(pattern, all.v[i], 0) != 0) continue;
+            if (out->len == out->cap) {
+                out->cap = kz_grow_cap(out->cap, out->len + 1);
+                out->v = kz_xrealloc(out->v, out->cap * sizeof *out->v);
+            }
+            out->v[out->len++] = path_join(dir, all.v[i]);
+        }
+    }
+    name_list_free(&all);
+}
+
+static const char *dependency_status(const char *chart_path, const kz_value *dep, const kz_chart *parent) {
+    const char *name = field(dep, "name"), *ver = field(dep, "version");
+    char *dir = path_join(chart_path, "charts");
+    kz_buf pat = KZ_BUF_INIT;
+    kz_buf_printf(&pat, "%s-*.tgz", name);
+    name_list archives = {0};
+    glob_dir(dir, kz_buf_cstr(&pat), &archives);
+    kz_buf_free(&pat);
+    free(dir);
+    const char *r = NULL;
+    if (archives.len == 1) {
+        r = archive_status(archives.v[0], dep);
+    } else if (archives.len > 1) {
+        size_t found = 0, at = 0;
+        for (size_t i = 0; i < archives.len; i++) {
+            const char *base = strrchr(archives.v[i], '/');
+            base = base ? base + 1 : archives.v[i];
+            char *v = kz_xstrndup(base + strlen(name) + 1, strlen(base) - strlen(name) - 1 - 4);
+            if (strict_semver(v)) found++, at = i;
+            free(v);
+        }
+        if (found == 1) r = archive_status(archives.v[at], dep);
+        else if (found > 1) r = "too many matches";
+    }
+    name_list_free(&archives);
+    if (r) return r;
+    const kz_chart *sub = NULL;
+    for (size_t i = 0; i < parent->ndeps; i++)
+        if (strcmp(parent->deps[i]->name, name) == 0) sub = parent->deps[i];
+    if (!sub) return "missing";
+    if (strcmp(sub->version, ver) != 0) {
+        int ok = version_check(ver, sub->version, NULL);
+        if (ok < 0) return "invalid version";
+        if (ok == 0) return "wrong version";
+    }
+    return "unpacked";
+}
+
+/* uitable's String(): widths from the cells (capped), cells resized. */
+static void print_table(kz_buf *out, const char *const *cells, size_t rows, size_t cols, size_t max_w) {
+    size_t widths[8] = {0};
+    for (size_t r = 0; r < rows; r++)
+        for (size_t k = 0; k < cols; k++) {
+            size_t w = text_width(cells[r * cols + k]);
+            if (max_w && w > max_w) w = max_w;
+            if (w > widths[k]) widths[k] = w;
+        }
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t k = 0; k < cols; k++) {
+            const char *s = cells[r * cols + k];
+            size_t w = text_width(s);
+            if (k) kz_buf_putc(out, '\t');
+            if (widths[k] == 0) kz_buf_puts(out, s);
+            else if (w > widths[k]) truncate_cell(out, s, widths[k]);
+            else {
+                kz_buf_puts(out, s);
+                kz_buf_repeat(out, ' ', widths[k] - w);
+            }
+        }
+        kz_buf_putc(out, '\n');
+    }
+}
+
+/* printMissing: charts/ entries that are not charts or not declared. */
+static void print_missing(const char *chart_path, const kz_value *req, kz_buf *out) {
+    char *dir = path_join(chart_path, "charts");
+    name_list files = {0};
+    glob_dir(dir, "*", &files);
+    for (size_t i = 0; i < files.len; i++) {
+        const char *f = files.v[i];
+        struct stat st;
+        if (stat(f, &st) != 0) {
+            kz_value e = stat_error(f, errno);
+            kz_buf_printf(out, "Warning: %s\n", kz_error_message(&e));
+            kz_free(e);
+            continue;
+        }
+        size_t n = strlen(f);
+        if (!S_ISDIR(st.st_mode) && (n < 4 || strcmp(f + n - 4, ".tgz") != 0)) continue;
+        kz_chart *c = NULL;
+        kz_value e = kz_chart_load(f, NULL, &c);
+        kz_buf q = KZ_BUF_INIT;
+        go_quote(&q, f);
+        if (!kz_is_null(&e)) {
+            kz_buf_printf(out, "WARNING: %s is not a chart.\n", kz_buf_cstr(&q));
+            kz_free(e);
+        } else {
+            bool found = false;
+            for (size_t k = 0; k < kz_len(req) && !found; k++)
+                found = strcmp(field(kz_seq_at(req, k), "name"), c->name) == 0;
+            if (!found) kz_buf_printf(out, "WARNING: %s is not in Chart.yaml.\n", kz_buf_cstr(&q));
+        }
+        kz_buf_free(&q);
+        kz_chart_free(c);
+    }
+    name_list_free(&files);
+    free(dir);
+}
+
+kz_value kz_dependency_list(const char *chart_path, size_t max_col_width, kz_buf *out, kz_buf *err) {
+    kz_chart *c = NULL;
+    kz_value res = kz_chart_load(chart_path, NULL, &c);
+    if (!kz_is_null(&res)) return res;
+    put_warnings(c, err);
+    kz_value req = declared_deps(c);
+    if (kz_is_null(&req)) {
+        char *p = path_join(chart_path, "charts");
+        kz_buf_printf(out, "WARNING: no dependencies at %s\n", p);
+        free(p);
+        kz_chart_free(c);
+        return kz_null();
+    }
+    size_t rows = kz_len(&req) + 1;
+    const char **cells = kz_xcalloc(rows * 4, sizeof *cells);
+    cells[0] = "NAME", cells[1] = "VERSION", cells[2] = "REPOSITORY", cells[3] = "STATUS";
+    for (size_t i = 1; i < rows; i++) {
+        const kz_value *d = kz_seq_at(&req, i - 1);
+        cells[i * 4] = field(d, "name");
+        cells[i * 4 + 1] = field(d, "version");
+        cells[i * 4 + 2] = field(d, "repository");
+        cells[i * 4 + 3] = dependency_status(chart_path, d, c);
+    }
+    print_table(out, cells, rows, 4, max_col_width);
+    kz_buf_putc(out, '\n');
+    free(cells);
+    print_missing(chart_path, &req, out);
+    kz_free(req);
+    kz_chart_free(c);
+    return kz_null();
+}

@@ -1,0 +1,89 @@
+/*
+ * hm show chart|values|readme|crds|all CHART: a local chart's parts, as
+ * `helm show` prints them. The work is lib/chart/show.h's.
+ */
+#include <stdlib.h>
+
+#include "chart/show.h"
+#include "hm.h"
+
+static int run_show_part(kz_cli_ctx *ctx, kz_show_what what) {
+    char *path = NULL;
+    kz_value err = kz_chart_locate(ctx->argv[0], &path);
+    kz_chart *c = NULL;
+    if (!kz_error_message(&err)) err = kz_chart_load(path, NULL, &c);
+    if (c) { /* what Helm's loader logs on stderr */
+        for (size_t i = 0; i < kz_len(&c->warnings); i++)
+            kz_buf_printf(ctx->err, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
+        err = kz_chart_show(c, what, ctx->out);
+    }
+    int code = kz_error_message(&err) ? kz_cli_fail(ctx, "%s", kz_error_message(&err)) : 0;
+    kz_free(err);
+    kz_chart_free(c);
+    free(path);
+    return code;
+}
+
+static int run_all(kz_cli_ctx *ctx) { return run_show_part(ctx, KZ_SHOW_ALL); }
+static int run_chart(kz_cli_ctx *ctx) { return run_show_part(ctx, KZ_SHOW_CHART); }
+static int run_values(kz_cli_ctx *ctx) { return run_show_part(ctx, KZ_SHOW_VALUES); }
+static int run_readme(kz_cli_ctx *ctx) { return run_show_part(ctx, KZ_SHOW_README); }
+static int run_crds(kz_cli_ctx *ctx) { return run_show_part(ctx, KZ_SHOW_CRDS); }
+
+#define SHOW_ARGS {KZ_ARGS_EXACT, 1, 1}
+
+static const kz_cmd show_all_cmd = {
+    .use = "all [CHART]",
+    .short_desc = "show all information of the chart",
+    .long_desc = "\nPrint everything a chart (a folder or a .tgz archive) says about itself:\n"
+                 "Chart.yaml, values.yaml, the README and the CRDs, separated by \"---\" lines.\n",
+    .args = SHOW_ARGS,
+    .run = run_all,
+};
+
+static const kz_cmd show_chart_cmd = {
+    .use = "chart [CHART]",
+    .short_desc = "show the chart's definition",
+    .long_desc = "\nPrint the chart's Chart.yaml as Helm reads it: keys sorted, empty fields left out.\n",
+    .args = SHOW_ARGS,
+    .run = run_chart,
+};
+
+static const kz_cmd show_values_cmd = {
+    .use = "values [CHART]",
+    .short_desc = "show the chart's values",
+    .long_desc = "\nPrint the chart's values.yaml as written, comments included.\n",
+    .args = SHOW_ARGS,
+    .run = run_values,
+};
+
+static const kz_cmd show_readme_cmd = {
+    .use = "readme [CHART]",
+    .short_desc = "show the chart's README",
+    .long_desc = "\nPrint the chart's README (README.md, README.txt or README, in any case).\n",
+    .args = SHOW_ARGS,
+    .run = run_readme,
+};
+
+static const kz_cmd show_crds_cmd = {
+    .use = "crds [CHART]",
+    .short_desc = "show the chart's CRDs",
+    .long_desc = "\nPrint the CustomResourceDefinitions of the chart's crds/ folder, then those of\n"
+                 "its subcharts.\n",
+    .args = SHOW_ARGS,
+    .run = run_crds,
+};
+
+static const kz_cmd *const show_subcommands[] = {
+    &show_all_cmd, &show_chart_cmd, &show_crds_cmd, &show_readme_cmd, &show_values_cmd, NULL,
+};
+
+static const char *const show_aliases[] = {"inspect", NULL};
+
+const kz_cmd hm_show_cmd = {
+    .use = "show",
+    .aliases = show_aliases,
+    .short_desc = "show information of a chart",
+    .long_desc = "\nPrint parts of a chart (a folder or a .tgz archive): its definition, values,\nREADME and CRDs, or all of them.\n",
+    .subcommands = show_subcommands,
+};
