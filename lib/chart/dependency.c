@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "chart/dependency.h"
+#include "chart/package.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -280,133 +281,25 @@ void kz_dependency_lock_yaml(kz_buf *out, const kz_value *locked, const char *di
 
 /* ---- packaging (chartutil.Save) ---- */
 
-typedef struct tar_out {
-    struct archive *a;
-    time_t now;
-    kz_value err;
-} tar_out;
-
-static void tar_file(tar_out *t, const char *name, const char *data, size_t len) {
-    if (!kz_is_null(&t->err)) return;
-    struct archive_entry *e = archive_entry_new();
-    archive_entry_set_pathname(e, name);
-    archive_entry_set_size(e, (la_int64_t)len);
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    archive_entry_set_mtime(e, t->now, 0);
-    if (archive_write_header(t->a, e) != ARCHIVE_OK ||
-        (len && archive_write_data(t->a, data, len) < 0))
-        t->err = kz_error("%s", archive_error_string(t->a) ? archive_error_string(t->a)
-                                                          : "cannot write archive");
-    archive_entry_free(e);
-}
-
-static void tar_files(tar_out *t, const char *base, const kz_chart_files *fs) {
-    for (size_t i = 0; i < fs->len; i++) {
-        char *p = path_join(base, fs->v[i].name);
-        tar_file(t, p, fs->v[i].data, fs->v[i].len);
-        free(p);
-    }
-}
-
-/* The metadata as yaml.Marshal(chart.Metadata) prints it; v1 charts keep
- * their dependencies in requirements.yaml, not in Chart.yaml. */
-static void chart_yaml(kz_buf *b, const kz_chart *c) {
-    kz_value md = kz_copy(&c->metadata);
-    if (strcmp(c->api_version, "v1") == 0) kz_map_remove(&md, "dependencies", strlen("dependencies"));
-    kz_yaml_emit(b, &md);
-    kz_free(md);
-}
-
-/* The chart's lock as yaml.Marshal(chart.Lock) prints it again. */
-static void lock_yaml(kz_buf *b, const kz_chart *c) {
-    kz_value doc = kz_map();
-    const kz_value *deps = kz_map_getz(&c->lock, "dependencies");
-    kz_value ds = kz_null();
-    if (deps && kz_is_seq(deps)) {
-        ds = kz_seq();
-        for (size_t i = 0; i < kz_len(deps); i++) kz_seq_push(&ds, lock_entry(kz_seq_at(deps, i)));
-    }
-    kz_map_setz(&doc, "dependencies", ds);
-    kz_map_setz(&doc, "digest", kz_string(field(&c->lock, "digest")));
-    const kz_value *g = kz_map_getz(&c->lock, "generated");
-    kz_map_setz(&doc, "generated", g ? kz_copy(g) : kz_string("0001-01-01T00:00:00Z"));
-    kz_yaml_emit(b, &doc);
-    kz_free(doc);
-}
-
-static void tar_chart(tar_out *t, const kz_chart *c, const char *prefix) {
-    char *base = path_join(prefix, c->name);
-    kz_buf b = KZ_BUF_INIT;
-    char *p = path_join(base, "Chart.yaml");
-    chart_yaml(&b, c);
-    tar_file(t, p, b.data, b.len);
-    free(p);
-    if (strcmp(c->api_version, "v2") == 0 && kz_is_map(&c->lock)) {
-        kz_buf_clear(&b);
-        lock_yaml(&b, c);
-        p = path_join(base, "Chart.lock");
-        tar_file(t, p, b.data, b.len);
-        free(p);
-    }
-    kz_buf_free(&b);
-    if (c->values_raw) {
-        p = path_join(base, "values.yaml");
-        tar_file(t, p, c->values_raw, c->values_raw_len);
-        free(p);
-    }
-    if (c->schema) {
-        kz_buf msg = KZ_BUF_INIT;
-        if (kz_json_go_syntax_error(c->schema, c->schema_len, &msg) && kz_is_null(&t->err))
-            t->err = kz_error("Invalid JSON in values.schema.json");
-        kz_buf_free(&msg);
-        p = path_join(base, "values.schema.json");
-        tar_file(t, p, c->schema, c->schema_len);
-        free(p);
-    }
-    tar_files(t, base, &c->templates);
-    tar_files(t, base, &c->files);
-    char *sub = path_join(base, "charts");
-    for (size_t i = 0; i < c->ndeps; i++) tar_chart(t, c->deps[i], sub);
-    free(sub);
-    free(base);
-}
-
-static la_ssize_t buf_writer(struct archive *a, void *ctx, const void *data, size_t n) {
-    (void)a;
-    kz_buf_append(ctx, data, n);
-    return (la_ssize_t)n;
-}
-
 /* chartutil.Save(c, dir): DIR/NAME-VERSION.tgz. */
 static kz_value dep_save(const kz_chart *c, const char *dir) {
     kz_buf data = KZ_BUF_INIT;
-    tar_out t = {archive_write_new(), time(NULL), kz_null()};
-    archive_write_set_format_pax_restricted(t.a);
-    archive_write_add_filter_gzip(t.a);
-    archive_write_set_filter_option(t.a, "gzip", "timestamp", NULL);
-    archive_write_set_bytes_in_last_block(t.a, 1);
-    if (archive_write_open(t.a, &data, NULL, buf_writer, NULL) != ARCHIVE_OK)
-        t.err = kz_error("%s", archive_error_string(t.a));
-    else tar_chart(&t, c, "");
-    if (archive_write_close(t.a) != ARCHIVE_OK && kz_is_null(&t.err))
-        t.err = kz_error("%s", archive_error_string(t.a));
-    archive_write_free(t.a);
-    if (kz_is_null(&t.err)) {
+    kz_value err = kz_chart_write_archive(c, (int64_t)time(NULL), &data); /* hm package's writer */
+    if (kz_is_null(&err)) {
         kz_buf name = KZ_BUF_INIT;
         kz_buf_printf(&name, "%s-%s.tgz", c->name, c->version);
         char *path = path_join(dir, kz_buf_cstr(&name));
         FILE *f = fopen(path, "wb");
         if (!f || fwrite(data.data, 1, data.len, f) != data.len) {
             char eb[128];
-            t.err = kz_error("open %s: %s", path, kz_errno_text(errno, eb, sizeof eb));
+            err = kz_error("open %s: %s", path, kz_errno_text(errno, eb, sizeof eb));
         }
         if (f) fclose(f);
         free(path);
         kz_buf_free(&name);
     }
     kz_buf_free(&data);
-    return t.err;
+    return err;
 }
 
 /* ---- resolving ---- */
