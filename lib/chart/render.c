@@ -216,9 +216,9 @@ kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz
     kz_value release = make_release(opts);
     collect_chart(&col, chart, NULL, values, &release, opts->capabilities);
     kz_free(release);
-    qsort(col.items, col.n, sizeof *col.items, cmp_renderable);
+    if (col.n) qsort(col.items, col.n, sizeof *col.items, cmp_renderable);
 
-    kz_tmpl_funcs *funcs = kz_funcs_new();
+    kz_tmpl_funcs *funcs = opts->funcs ? opts->funcs : kz_funcs_new();
     kz_chart_register_methods(funcs);
     kz_tmpl_set *set = kz_tmpl_set_new(funcs);
     kz_value err = kz_null();
@@ -231,7 +231,7 @@ kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz
     if (kz_is_null(&err)) err = execute_all(&col, set, opts, out);
     if (kz_error_message(&err)) kz_rendered_free(out);
     kz_tmpl_set_free(set);
-    kz_tmpl_funcs_free(funcs);
+    if (!opts->funcs) kz_tmpl_funcs_free(funcs);
     free_collect(&col);
     return err;
 }

@@ -30,6 +30,7 @@
 #include "chart/chart.h"
 #include "chart/manifest.h"
 #include "core/value.h"
+#include "tmpl/funcs.h"
 
 typedef struct kz_render_opts {
     const char *release_name;
@@ -38,7 +39,11 @@ typedef struct kz_render_opts {
     int revision;
     /* .Capabilities (lib/chart/objects.h kz_chart_capabilities); borrowed */
     const kz_value *capabilities;
-    bool strict; /* missingkey=error: Helm's --strict lint */
+    bool strict; /* missingkey=error */
+    /* The function table; NULL: the library's (funcs.h kz_funcs_new). A
+     * caller's table (hm lint's, whose required and fail only log) gets the
+     * chart objects' methods added to it. Borrowed. */
+    kz_tmpl_funcs *funcs;
 } kz_render_opts;
 
 typedef struct kz_rendered {
