@@ -1,6 +1,7 @@
 #include "hm.h"
 
-static const kz_cmd *const hm_subcommands[] = {&hm_lint_cmd, &hm_dependency_cmd, &hm_create_cmd, &hm_package_cmd, &hm_show_cmd, &hm_template_cmd, &hm_version_cmd, NULL};
+static const kz_cmd *const hm_subcommands[] = {&hm_create_cmd,   &hm_dependency_cmd, &hm_lint_cmd,    &hm_package_cmd,
+                                               &hm_show_cmd,     &hm_template_cmd,   &hm_version_cmd, NULL};
 
 static const kz_flag_def hm_global_flags[] = {
     {.name = "namespace", .shorthand = 'n', .type = KZ_FLAG_STRING, .usage = "namespace scope for this request"},
