@@ -16,6 +16,7 @@
 #include "chart/manifest.h"
 #include "chart/objects.h"
 #include "chart/render.h"
+#include "chart/schema.h"
 #include "core/alloc.h"
 #include "core/file.h"
 #include "funcs/funcs.h"
@@ -381,6 +382,13 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
     }
     kz_value values = kz_chart_coalesce_values(chart, &user, warn_deps, warnings);
     kz_free(user);
+    if (kz_is_map(&values) && !o->skip_schema_validation) {
+        kz_value bad = kz_chart_validate_schema(chart, &values);
+        if (kz_error_message(&bad)) {
+            kz_free(values);
+            values = bad;
+        }
+    }
     if (kz_error_message(&values)) {
         kz_chart_free(chart);
         return values;

@@ -77,6 +77,7 @@ static int run_template(kz_cli_ctx *ctx) {
     o.skip_tests = kz_cli_flag_bool(ctx, "skip-tests");
     o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
+    o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
     o.output_dir = kz_cli_flag_changed(ctx, "output-dir") ? kz_cli_flag_string(ctx, "output-dir") : NULL;
     o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
     const char **pr_args = flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
@@ -109,6 +110,7 @@ static const kz_flag_def template_flags[] = {
     {.name = "skip-crds", .type = KZ_FLAG_BOOL, .usage = "leave CRDs out (the default unless --include-crds)"},
     {.name = "skip-tests", .type = KZ_FLAG_BOOL, .usage = "leave test hooks out"},
     {.name = "no-hooks", .type = KZ_FLAG_BOOL, .usage = "leave all hooks out"},
+    {.name = "skip-schema-validation", .type = KZ_FLAG_BOOL, .usage = "do not check values against values.schema.json"},
     {.name = "is-upgrade", .type = KZ_FLAG_BOOL, .usage = "set .Release.IsUpgrade instead of .Release.IsInstall"},
     {.name = "kube-version", .type = KZ_FLAG_STRING, .usage = "Kubernetes version for .Capabilities.KubeVersion"},
     {.name = "api-versions", .shorthand = 'a', .type = KZ_FLAG_STRING_SLICE,
