@@ -110,6 +110,8 @@ static const kz_flag_def template_flags[] = {
     {.name = "skip-crds", .type = KZ_FLAG_BOOL, .usage = "leave CRDs out (the default unless --include-crds)"},
     {.name = "skip-tests", .type = KZ_FLAG_BOOL, .usage = "leave test hooks out"},
     {.name = "no-hooks", .type = KZ_FLAG_BOOL, .usage = "leave all hooks out"},
+    {.name = "render-subchart-notes", .type = KZ_FLAG_BOOL,
+     .usage = "render subcharts' NOTES.txt too (accepted as helm accepts it: template prints no notes)"},
     {.name = "skip-schema-validation", .type = KZ_FLAG_BOOL, .usage = "do not check values against values.schema.json"},
     {.name = "is-upgrade", .type = KZ_FLAG_BOOL, .usage = "set .Release.IsUpgrade instead of .Release.IsInstall"},
     {.name = "kube-version", .type = KZ_FLAG_STRING, .usage = "Kubernetes version for .Capabilities.KubeVersion"},
