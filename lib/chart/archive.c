@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "chart/chart.h"
@@ -53,6 +54,17 @@ char *kz_chart_path_clean(const char *p) {
     free(el);
     if (b.len == 0) kz_buf_putc(&b, '.');
     return kz_buf_detach(&b, NULL);
+}
+
+char *kz_chart_path_abs(const char *p) {
+    if (p[0] == '/') return kz_chart_path_clean(p);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) return kz_chart_path_clean(p);
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_printf(&b, "%s/%s", cwd, p);
+    char *r = kz_chart_path_clean(kz_buf_cstr(&b));
+    kz_buf_free(&b);
+    return r;
 }
 
 static size_t max_chart(const kz_chart_load_opts *o) {

@@ -151,6 +151,8 @@ int kz_chart_archive_files(const void *data, size_t len, const kz_chart_load_opt
                            kz_chart_files *files, kz_value *err);
 /* Go's path.Clean ("a/../b" -> "b", "" -> "."); caller frees. */
 char *kz_chart_path_clean(const char *p);
+/* Go's filepath.Abs: joined to the working directory, cleaned. Caller frees. */
+char *kz_chart_path_abs(const char *p);
 /* Decode Chart.yaml (or requirements.yaml merged over it) into *md, a MAP in
  * the normalized form. doc: the parsed YAML document. 0, or -1 with *err set
  * to Go's JSON error text (without "cannot load ...: "). */

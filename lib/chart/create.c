@@ -13,6 +13,7 @@
 
 #include "chart/chart.h"
 #include "core/alloc.h"
+#include "tmpl/fmt.h"
 #include "core/file.h"
 
 /* Helm's limit on chart names (chartutil's maxChartNameLength). */
@@ -473,17 +474,6 @@ static char *go_dir(const char *p) {
     return r;
 }
 
-/* Go's filepath.Abs: joined to the working directory, cleaned. Caller frees. */
-static char *go_abs(const char *p) {
-    if (p[0] == '/') return kz_chart_path_clean(p);
-    char cwd[4096];
-    if (!getcwd(cwd, sizeof cwd)) return kz_chart_path_clean(p);
-    kz_buf b = KZ_BUF_INIT;
-    kz_buf_printf(&b, "%s/%s", cwd, p);
-    char *r = kz_chart_path_clean(kz_buf_cstr(&b));
-    kz_buf_free(&b);
-    return r;
-}
 
 /* Go's filepath.Join of two elements (cleaned). Caller frees. */
 static char *go_join(const char *a, const char *b) {
@@ -545,20 +535,8 @@ static kz_value write_file(const char *path, const char *text) {
     return kz_null();
 }
 
-/* Go's %q for a path: quotes, with '"' and '\' escaped and control bytes as
- * \xNN (paths with other non-printable runes are rare enough to keep). */
-static void go_quote(kz_buf *b, const char *s) {
-    kz_buf_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') kz_buf_printf(b, "\\%c", c);
-        else if (c == '\n') kz_buf_puts(b, "\\n");
-        else if (c == '\t') kz_buf_puts(b, "\\t");
-        else if (c < 0x20 || c == 0x7f) kz_buf_printf(b, "\\x%02x", c);
-        else kz_buf_putc(b, (char)c);
-    }
-    kz_buf_putc(b, '"');
-}
+/* Go's %q (strconv.Quote). */
+static void go_quote(kz_buf *b, const char *s) { kz_fmt_quote(b, s, strlen(s), false); }
 
 /* Write the starter into cdir (which may exist), warning about each file
  * that is overwritten, then the empty charts/ folder. */
@@ -589,7 +567,7 @@ kz_value kz_chart_create(const char *arg, kz_buf *warnings) {
     kz_value err = check_name(name);
     struct stat st;
     if (!kz_error_message(&err)) {
-        abs = go_abs(dir);
+        abs = kz_chart_path_abs(dir);
         if (stat(abs, &st) != 0) err = errno_error("stat", abs, errno);
         else if (!S_ISDIR(st.st_mode)) err = kz_error("no such directory %s", abs);
     }

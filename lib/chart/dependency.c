@@ -22,6 +22,7 @@
 
 #include "chart/chart.h"
 #include "core/alloc.h"
+#include "tmpl/fmt.h"
 #include "core/file.h"
 #include "json/json.h"
 #include "semver/semver.h"
@@ -47,20 +48,8 @@ static kz_value stat_error(const char *path, int e) {
     return kz_error("stat %s: %s", path, kz_errno_text(e, eb, sizeof eb));
 }
 
-/* Go's %q for the plain strings met here (paths, names, versions). */
-static void go_quote(kz_buf *b, const char *s) {
-    kz_buf_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') kz_buf_printf(b, "\\%c", c);
-        else if (c == '\n') kz_buf_puts(b, "\\n");
-        else if (c == '\t') kz_buf_puts(b, "\\t");
-        else if (c == '\r') kz_buf_puts(b, "\\r");
-        else if (c < 0x20 || c == 0x7f) kz_buf_printf(b, "\\x%02x", c);
-        else kz_buf_putc(b, (char)c);
-    }
-    kz_buf_putc(b, '"');
-}
+/* Go's %q (strconv.Quote). */
+static void go_quote(kz_buf *b, const char *s) { kz_fmt_quote(b, s, strlen(s), false); }
 
 static const char *field(const kz_value *dep, const char *key) {
     const kz_value *v = kz_is_map(dep) ? kz_map_getz(dep, key) : NULL;

@@ -1087,17 +1087,6 @@ static bool has_suffix(const char *s, const char *suffix) {
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* filepath.Abs: the path joined to the working directory, cleaned. */
-static char *abs_path(const char *p) {
-    if (p[0] == '/') return kz_chart_path_clean(p);
-    char cwd[4096];
-    if (!getcwd(cwd, sizeof cwd)) return kz_chart_path_clean(p);
-    kz_buf b = KZ_BUF_INIT;
-    kz_buf_printf(&b, "%s/%s", cwd, p);
-    char *c = kz_chart_path_clean(kz_buf_cstr(&b));
-    kz_buf_free(&b);
-    return c;
-}
 
 /* rm -r of a folder we made (symbolic links removed, not followed). */
 static void remove_tree(const char *dir) {
@@ -1203,7 +1192,7 @@ kz_value kz_lint_chart(const char *path, const kz_value *values, const kz_lint_o
         result = kz_error("unable to check Chart.yaml file in chart: stat %s: %s", cyc,
                           errno == ENOENT ? "no such file or directory" : errno == ENOTDIR ? "not a directory" : strerror(errno));
     } else {
-        char *dir = abs_path(chart_dir);
+        char *dir = kz_chart_path_abs(chart_dir);
         logger lg = {log};
         rule_chartfile(out, dir);
         rule_values(out, dir, values, opts, &lg);

@@ -519,23 +519,10 @@ static kz_value visit(walker *w, const char *path, const struct stat *st) {
     return err;
 }
 
-/* filepath.Abs without resolving links: cwd + path, cleaned. */
-static char *abs_path(const char *path) {
-    kz_buf b = KZ_BUF_INIT;
-    if (path[0] != '/') {
-        char cwd[PATH_MAX];
-        if (getcwd(cwd, sizeof cwd)) kz_buf_printf(&b, "%s/", cwd);
-    }
-    kz_buf_puts(&b, path);
-    char *joined = kz_buf_detach(&b, NULL);
-    char *clean = kz_chart_path_clean(joined);
-    free(joined);
-    return clean;
-}
 
 kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_chart **out) {
     *out = NULL;
-    char *top = abs_path(path);
+    char *top = kz_chart_path_abs(path);
     kz_helmignore *rules = NULL;
     kz_buf ipath = KZ_BUF_INIT;
     kz_buf_printf(&ipath, "%s/.helmignore", strcmp(top, "/") == 0 ? "" : top);

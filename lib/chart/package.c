@@ -307,12 +307,6 @@ static kz_value package_chart(kz_chart *c, const kz_package_opts *o, char **save
     return err;
 }
 
-/* Go's filepath.Abs. Caller frees. */
-static char *abs_path(const char *p) {
-    char cwd[4096];
-    if (p[0] == '/' || !getcwd(cwd, sizeof cwd)) return kz_chart_path_clean(p);
-    return join(cwd, p);
-}
 
 kz_value kz_chart_package(const char *path, const kz_package_opts *opts, char **saved, kz_buf *warnings) {
     static const kz_package_opts none = {0};
@@ -320,7 +314,7 @@ kz_value kz_chart_package(const char *path, const kz_package_opts *opts, char **
     *saved = NULL;
     struct stat st;
     if (stat(path, &st) != 0) return errno_error("stat", path, errno);
-    char *abs = abs_path(path);
+    char *abs = kz_chart_path_abs(path);
     kz_chart *c = NULL;
     kz_value err = kz_chart_load_dir(abs, NULL, &c);
     free(abs);

@@ -24,17 +24,6 @@ static char *trim_space(const char *s) {
     return r;
 }
 
-/* Go's filepath.Abs: the path joined to the working directory, cleaned. */
-static char *abs_path(const char *p) {
-    if (p[0] == '/') return kz_chart_path_clean(p);
-    char cwd[4096];
-    if (!getcwd(cwd, sizeof cwd)) return kz_chart_path_clean(p);
-    kz_buf b = KZ_BUF_INIT;
-    kz_buf_printf(&b, "%s/%s", cwd, p);
-    char *r = kz_chart_path_clean(kz_buf_cstr(&b));
-    kz_buf_free(&b);
-    return r;
-}
 
 kz_value kz_chart_locate(const char *name, char **path) {
     *path = NULL;
@@ -42,7 +31,7 @@ kz_value kz_chart_locate(const char *name, char **path) {
     struct stat st;
     kz_value err = kz_null();
     if (stat(n, &st) == 0) {
-        *path = abs_path(n);
+        *path = kz_chart_path_abs(n);
     } else if (n[0] == '/' || n[0] == '.') {
         err = kz_error("path \"%s\" not found", n);
     } else if (strstr(n, "://")) {
