@@ -64,15 +64,6 @@ static void walk(const char *dir, paths *out) {
     free(names.v);
 }
 
-/* The strings of an array or slice flag, borrowed from the flag's value. */
-static const char **flag_strings(const kz_cli_ctx *ctx, const char *name, size_t *n) {
-    const kz_value *v = kz_cli_flag(ctx, name);
-    *n = v && kz_is_seq(v) ? kz_len(v) : 0;
-    const char **out = kz_xcalloc(*n + 1, sizeof *out);
-    for (size_t i = 0; i < *n; i++) out[i] = kz_str(kz_seq_at(v, i));
-    return out;
-}
-
 /* filepath.Join(p, "charts") */
 static char *charts_dir(const char *p) {
     size_t n = strlen(p);
@@ -108,14 +99,7 @@ static int run_lint(kz_cli_ctx *ctx) {
         }
     }
     kz_values_options vo = {0};
-    const char **files = flag_strings(ctx, "values", &vo.n_value_files);
-    const char **sets = flag_strings(ctx, "set", &vo.n_values);
-    const char **strings = flag_strings(ctx, "set-string", &vo.n_string_values);
-    const char **json = flag_strings(ctx, "set-json", &vo.n_json_values);
-    const char **setfiles = flag_strings(ctx, "set-file", &vo.n_file_values);
-    const char **literals = flag_strings(ctx, "set-literal", &vo.n_literal_values);
-    vo.value_files = files, vo.values = sets, vo.string_values = strings;
-    vo.json_values = json, vo.file_values = setfiles, vo.literal_values = literals;
+    hm_values_options(ctx, &vo);
     kz_value user = kz_values_user(&vo);
     int code = 0;
     if (kz_error_message(&user)) {
@@ -154,7 +138,7 @@ static int run_lint(kz_cli_ctx *ctx) {
         else if (!quiet || noisy) kz_buf_printf(ctx->out, "%zu chart(s) linted, 0 chart(s) failed\n", ps.len);
     }
     kz_free(user);
-    free(files), free(sets), free(strings), free(json), free(setfiles), free(literals);
+    hm_values_options_free(&vo);
     for (size_t i = 0; i < ps.len; i++) free(ps.v[i]);
     free(ps.v);
     return code;
@@ -167,13 +151,7 @@ static const kz_flag_def lint_flags[] = {
     {.name = "skip-schema-validation", .type = KZ_FLAG_BOOL, .usage = "if set, disables JSON schema validation"},
     {.name = "kube-version", .type = KZ_FLAG_STRING,
      .usage = "Kubernetes version used for capabilities and deprecation checks"},
-    {.name = "values", .shorthand = 'f', .type = KZ_FLAG_STRING_SLICE,
-     .usage = "values files to merge over the chart's values.yaml, later ones winning (can repeat)"},
-    {.name = "set", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values: key1=val1,key2=val2 (can repeat)"},
-    {.name = "set-string", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values as strings (can repeat)"},
-    {.name = "set-json", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values given as JSON: key=jsonval (can repeat)"},
-    {.name = "set-file", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values to the contents of files: key=path (can repeat)"},
-    {.name = "set-literal", .type = KZ_FLAG_STRING_ARRAY, .usage = "set one value to the literal rest of the argument"},
+    HM_VALUES_FLAGS,
     {0},
 };
 

@@ -11,15 +11,6 @@
 #include "chart/template.h"
 #include "hm.h"
 
-/* The strings of an array or slice flag, borrowed from the flag's value. */
-static const char **flag_strings(const kz_cli_ctx *ctx, const char *name, size_t *n) {
-    const kz_value *v = kz_cli_flag(ctx, name);
-    *n = v && kz_is_seq(v) ? kz_len(v) : 0;
-    const char **out = calloc(*n + 1, sizeof *out);
-    for (size_t i = 0; out && i < *n; i++) out[i] = kz_str(kz_seq_at(v, i));
-    return out;
-}
-
 /* The release name: NAME, or with --generate-name CHART-<unix time> (Helm's
  * form), or "release-name" when only the chart is given. */
 static const char *release_name(kz_cli_ctx *ctx, const char **chart, char *generated, size_t cap) {
@@ -61,16 +52,9 @@ static int run_template(kz_cli_ctx *ctx) {
     }
     o.chart_path = chart;
     o.namespace_ = kz_cli_flag_string(ctx, "namespace");
-    const char **files = flag_strings(ctx, "values", &o.values.n_value_files);
-    const char **sets = flag_strings(ctx, "set", &o.values.n_values);
-    const char **strings = flag_strings(ctx, "set-string", &o.values.n_string_values);
-    const char **json = flag_strings(ctx, "set-json", &o.values.n_json_values);
-    const char **setfiles = flag_strings(ctx, "set-file", &o.values.n_file_values);
-    const char **literals = flag_strings(ctx, "set-literal", &o.values.n_literal_values);
-    const char **show = flag_strings(ctx, "show-only", &o.n_show_only);
-    const char **apis = flag_strings(ctx, "api-versions", &o.n_api_versions);
-    o.values.value_files = files, o.values.values = sets, o.values.string_values = strings;
-    o.values.json_values = json, o.values.file_values = setfiles, o.values.literal_values = literals;
+    hm_values_options(ctx, &o.values);
+    const char **show = hm_flag_strings(ctx, "show-only", &o.n_show_only);
+    const char **apis = hm_flag_strings(ctx, "api-versions", &o.n_api_versions);
     o.show_only = show, o.api_versions = apis;
     o.kube_version = kz_cli_flag_changed(ctx, "kube-version") ? kz_cli_flag_string(ctx, "kube-version") : NULL;
     o.include_crds = kz_cli_flag_bool(ctx, "include-crds");
@@ -80,7 +64,7 @@ static int run_template(kz_cli_ctx *ctx) {
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
     o.output_dir = kz_cli_flag_changed(ctx, "output-dir") ? kz_cli_flag_string(ctx, "output-dir") : NULL;
     o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
-    const char **pr_args = flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
+    const char **pr_args = hm_flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
     o.post_renderer_args = pr_args;
     bool after_render = false;
     kz_value err = kz_chart_template(&o, ctx->out, ctx->err, &after_render);
@@ -92,18 +76,13 @@ static int run_template(kz_cli_ctx *ctx) {
     kz_free(err);
     kz_free(templated);
     free(pr_args);
-    free(files), free(sets), free(strings), free(json), free(setfiles), free(literals), free(show), free(apis);
+    hm_values_options_free(&o.values);
+    free(show), free(apis);
     return code;
 }
 
 static const kz_flag_def template_flags[] = {
-    {.name = "values", .shorthand = 'f', .type = KZ_FLAG_STRING_SLICE,
-     .usage = "values files to merge over the chart's values.yaml, later ones winning (can repeat)"},
-    {.name = "set", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values: key1=val1,key2=val2 (can repeat)"},
-    {.name = "set-string", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values as strings (can repeat)"},
-    {.name = "set-json", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values given as JSON: key=jsonval (can repeat)"},
-    {.name = "set-file", .type = KZ_FLAG_STRING_ARRAY, .usage = "set values to the contents of files: key=path (can repeat)"},
-    {.name = "set-literal", .type = KZ_FLAG_STRING_ARRAY, .usage = "set one value to the literal rest of the argument"},
+    HM_VALUES_FLAGS,
     {.name = "show-only", .shorthand = 's', .type = KZ_FLAG_STRING_ARRAY,
      .usage = "print only the manifests of these templates (glob patterns, can repeat)"},
     {.name = "include-crds", .type = KZ_FLAG_BOOL, .usage = "print the chart's CRDs first"},
