@@ -129,17 +129,11 @@ static int cmp_renderable(const void *a, const void *b) {
     return -strcmp(x->name, y->name);
 }
 
-/* Helm's cleanupParseError: "template: NAME:LINE: ... MSG" becomes
- * "parse error at (NAME:LINE): MSG" (the last ": "-separated part). */
 static kz_value parse_error(const char *name, const char *msg) {
-    const char *first = strstr(msg, ": ");
-    if (!first) return kz_error("parse error in (%s): %s", name, msg);
-    const char *loc = first + 2;
-    const char *loc_end = strstr(loc, ": ");
-    const char *last = msg;
-    for (const char *p = strstr(msg, ": "); p; p = strstr(p + 2, ": ")) last = p + 2;
-    size_t loc_len = loc_end ? (size_t)(loc_end - loc) : strlen(loc);
-    return kz_error("parse error at (%.*s): %s", (int)loc_len, loc, last);
+    char *text = kz_funcs_helm_parse_error(name, msg);
+    kz_value err = kz_error("%s", text);
+    free(text);
+    return err;
 }
 
 static kz_value make_release(const kz_render_opts *o) {

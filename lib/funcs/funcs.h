@@ -48,4 +48,9 @@ void kz_funcs_ctx_free(kz_funcs_ctx *ctx);
  * the final message. */
 char *kz_funcs_helm_exec_error(const char *go_message);
 
+/* Helm's rewriting of a parse error of file `file` (engine.go's
+ * cleanupParseError): "template: FILE:LINE: ... MSG" becomes "parse error at
+ * (FILE:LINE): MSG", MSG the last ": "-separated part. Owned copy. */
+char *kz_funcs_helm_parse_error(const char *file, const char *go_message);
+
 #endif

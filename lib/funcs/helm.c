@@ -232,6 +232,22 @@ static kz_value fn_getHostByName(kz_tmpl_call *call, size_t argc, const kz_value
     return kz_string("");
 }
 
+char *kz_funcs_helm_parse_error(const char *file, const char *msg) {
+    kz_buf out = KZ_BUF_INIT;
+    const char *first = strstr(msg, ": ");
+    if (!first) {
+        kz_buf_printf(&out, "parse error in (%s): %s", file, msg);
+        return kz_buf_detach(&out, NULL);
+    }
+    const char *loc = first + 2;
+    const char *loc_end = strstr(loc, ": ");
+    const char *last = msg;
+    for (const char *p = first; p; p = strstr(p + 2, ": ")) last = p + 2;
+    size_t loc_len = loc_end ? (size_t)(loc_end - loc) : strlen(loc);
+    kz_buf_printf(&out, "parse error at (%.*s): %s", (int)loc_len, loc, last);
+    return kz_buf_detach(&out, NULL);
+}
+
 void kz_funcs_register_helm(kz_tmpl_funcs *t) {
     kz_tmpl_funcs_add_typed(t, "include", fn_include, "sv", NULL);
     kz_tmpl_funcs_add_typed(t, "tpl", fn_tpl, "sv", NULL);

@@ -25,38 +25,18 @@
 #include "chart/values.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "golden_util.h"
 #include "json/json.h"
 
 #define GOLDEN_DIR KZ_TEST_DATA "/golden/deps/"
 
 /* ---- warnings ---- */
 
-typedef struct warnings {
-    char *lines[128];
-    size_t n;
-} warnings;
-
+/* Helm's lines, collected and compared sorted (golden_util.h). */
 static void collect(void *ctx, const char *file, int line, const char *msg) {
-    warnings *w = ctx;
-    if (w->n == 128) return;
     kz_buf b = KZ_BUF_INIT;
     kz_buf_printf(&b, "%s:%d: %s", file, line, msg);
-    w->lines[w->n++] = kz_buf_detach(&b, NULL);
-}
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static char *joined(warnings *w) {
-    qsort(w->lines, w->n, sizeof w->lines[0], cmp_str);
-    kz_buf b = KZ_BUF_INIT;
-    if (w->n == 0) kz_buf_puts(&b, "-");
-    for (size_t i = 0; i < w->n; i++) {
-        if (i) kz_buf_puts(&b, " || ");
-        kz_buf_puts(&b, w->lines[i]);
-        free(w->lines[i]);
-    }
-    w->n = 0;
-    return kz_buf_detach(&b, NULL);
+    golden_lines_add(ctx, kz_buf_detach(&b, NULL));
 }
 
 /* ---- rendered charts ---- */
@@ -171,7 +151,7 @@ static char *run_case(char *line) {
     else kz_buf_puts(&path, in[0]);
 
     kz_buf diff = KZ_BUF_INIT;
-    warnings w = {.n = 0};
+    golden_lines w = {.n = 0};
     kz_values_options o = {.values = sets, .n_values = nsets};
     kz_value user = kz_values_user(&o);
     assert_true(kz_is_map(&user));
@@ -184,7 +164,7 @@ static char *run_case(char *line) {
     if (kz_is_null(&err)) vals = kz_chart_coalesce_values(chart, &user, collect, &w);
     else vals = err, err = kz_null();
 
-    char *warn = joined(&w);
+    char *warn = golden_lines_join(&w);
     if (strcmp(warn, out[1]) != 0) kz_buf_printf(&diff, "\n  warnings: %s\n      want: %s", warn, out[1]);
     free(warn);
     if (!kz_is_valid(&vals)) {
@@ -272,7 +252,7 @@ static void test_no_dependencies(void **state) {
     kz_chart *c = NULL;
     kz_value err = kz_chart_load("charts/top/charts/sub", NULL, &c);
     assert_true(kz_is_null(&err));
-    warnings w = {.n = 0};
+    golden_lines w = {.n = 0};
     err = kz_chart_check_dependencies(c);
     assert_true(kz_is_null(&err));
     err = kz_chart_process_dependencies(c, NULL, true, collect, &w);

@@ -21,6 +21,7 @@
 #include "chart/values.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "golden_util.h"
 #include "json/json.h"
 #include "yaml/parse.h"
 
@@ -103,32 +104,11 @@ static char *json_of(const kz_value *v) {
 
 /* ---- warnings ---- */
 
-typedef struct warnings {
-    char *lines[64];
-    size_t n;
-} warnings;
-
+/* Helm's lines, collected and compared sorted (golden_util.h). */
 static void collect(void *ctx, int go_line, const char *msg) {
-    warnings *w = ctx;
-    if (w->n == 64) return;
     kz_buf b = KZ_BUF_INIT;
     kz_buf_printf(&b, "coalesce.go:%d: %s", go_line, msg);
-    w->lines[w->n++] = kz_buf_detach(&b, NULL);
-}
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static char *joined(warnings *w) {
-    qsort(w->lines, w->n, sizeof w->lines[0], cmp_str);
-    kz_buf b = KZ_BUF_INIT;
-    if (w->n == 0) kz_buf_puts(&b, "-");
-    for (size_t i = 0; i < w->n; i++) {
-        if (i) kz_buf_puts(&b, " || ");
-        kz_buf_puts(&b, w->lines[i]);
-        free(w->lines[i]);
-    }
-    w->n = 0;
-    return kz_buf_detach(&b, NULL);
+    golden_lines_add(ctx, kz_buf_detach(&b, NULL));
 }
 
 /* ---- cases ---- */
@@ -190,7 +170,7 @@ static char *run_case(const fixture *fx, char *line) {
         .literal_values = lists[5], .n_literal_values = counts[5],
     };
     kz_buf diff = KZ_BUF_INIT;
-    warnings w = {.n = 0};
+    golden_lines w = {.n = 0};
     kz_value user = kz_values_user(&o);
     kz_value vals = kz_invalid();
     if (kz_is_valid(&user)) {
@@ -200,7 +180,7 @@ static char *run_case(const fixture *fx, char *line) {
         vals = user;
         user = kz_invalid();
     }
-    char *warn = joined(&w);
+    char *warn = golden_lines_join(&w);
     if (strcmp(warn, out[1]) != 0) kz_buf_printf(&diff, "\n  warnings: %s\n      want: %s", warn, out[1]);
     free(warn);
     if (!kz_is_valid(&vals)) {

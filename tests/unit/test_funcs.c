@@ -24,6 +24,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/value.h"
+#include "golden_util.h"
 #include "funcs/funcs.h"
 #include "tmpl/exec.h"
 #include "tmpl/set.h"
@@ -45,38 +46,8 @@ static kz_value load_dot(void) {
     return dot;
 }
 
-static void decode_escapes(char *s) {
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        if (*r == '\\' && r[1]) {
-            r++;
-            *w++ = *r == 'n' ? '\n' : *r == 't' ? '\t' : *r;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-}
 
-static char *b64_decode(const char *s) {
-    kz_buf b = KZ_BUF_INIT;
-    if (!kz_base64_decode(s, strlen(s), &b)) fail_msg("bad base64 in golden: %s", s);
-    kz_buf_putc(&b, '\0');
-    b.len--;
-    return kz_buf_detach(&b, NULL);
-}
 
-/* Helm's rewriting of a parse error: "template: NAME:LINE: MSG" becomes
- * "parse error at (NAME:LINE): LAST", LAST after the message's last ": ". */
-static char *helm_parse_error(const char *go) {
-    const char *loc = go + strlen("template: ");
-    const char *colon = strstr(loc, ": ");
-    const char *last = strrchr(go, ':');
-    if (!colon || !last) return strdup(go);
-    char *r = malloc(strlen(go) + 32);
-    sprintf(r, "parse error at (%.*s): %s", (int)(colon - loc), loc, last + 2);
-    return r;
-}
 
 /* Run `text` as file FILE_NAME; the output or helm's error message. */
 static char *run_case(const kz_tmpl_funcs *funcs, const char *text, const kz_value *dot, bool *failed) {
@@ -86,7 +57,7 @@ static char *run_case(const kz_tmpl_funcs *funcs, const char *text, const kz_val
     char *result;
     if (kz_error_message(&err)) {
         *failed = true;
-        result = helm_parse_error(kz_error_message(&err));
+        result = kz_funcs_helm_parse_error(FILE_NAME, kz_error_message(&err));
     } else {
         kz_free(err);
         kz_funcs_ctx ctx;
@@ -132,9 +103,9 @@ static int run_family(const kz_tmpl_funcs *funcs, const kz_value *dot, const cha
         char *expect = strchr(text, '\t');
         assert_non_null(expect);
         *expect++ = '\0';
-        decode_escapes(text);
+        golden_decode_escapes(text);
         bool want_fail = strcmp(kind, "ok") != 0;
-        char *want = want_fail ? strdup(expect) : b64_decode(expect);
+        char *want = want_fail ? strdup(expect) : golden_b64_decode(expect, NULL);
         bool failed;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -25,6 +25,8 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/value.h"
+#include "funcs/funcs.h"
+#include "golden_util.h"
 #include "tmpl/exec.h"
 #include "tmpl/funcs.h"
 #include "tmpl/set.h"
@@ -83,36 +85,8 @@ static kz_value fn_repeat(kz_tmpl_call *call, size_t argc, const kz_value *argv)
     return r;
 }
 
-static void decode_escapes(char *s) {
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        if (*r == '\\' && r[1]) {
-            r++;
-            *w++ = *r == 'n' ? '\n' : *r == 't' ? '\t' : *r;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-}
 
-/* The goldens hold rendered outputs in base64 (they may contain any byte). */
-static char *b64_decode(const char *s) {
-    kz_buf b = KZ_BUF_INIT;
-    if (!kz_base64_decode(s, strlen(s), &b)) fail_msg("bad base64 in golden: %s", s);
-    return kz_buf_detach(&b, NULL);
-}
 
-/* Helm's rewriting of a parse error: "template: NAME:LINE: MSG" becomes
- * "parse error at (NAME:LINE): LAST", LAST after the message's last ": ". */
-static char *helm_parse_error(const char *go) {
-    const char *loc = go + strlen("template: ");
-    const char *colon = strstr(loc, ": ");
-    const char *last = strrchr(go, ':');
-    char *r = malloc(strlen(go) + 32);
-    sprintf(r, "parse error at (%.*s): %s", (int)(colon - loc), loc, last + 2);
-    return r;
-}
 
 /* ---- golden ---- */
 
@@ -133,17 +107,17 @@ static void test_golden(void **state) {
         char *expect = strchr(text, '\t');
         assert_non_null(expect);
         *expect++ = '\0';
-        decode_escapes(text);
+        golden_decode_escapes(text);
         if (strncmp(expect, "YAML parse error", 16) == 0 || strstr(text, "1i")) {
             skipped++; /* helm failed after executing: nothing of ours to compare */
             continue;
         }
         bool failed;
         char *got = run_with(funcs, text, &dot, KZ_TMPL_MISSING_ZERO, &failed);
-        char *want = strcmp(kind, "ok") == 0 ? b64_decode(expect) : strdup(expect);
+        char *want = strcmp(kind, "ok") == 0 ? golden_b64_decode(expect, NULL) : strdup(expect);
         bool want_fail = strcmp(kind, "ok") != 0;
         if (failed && want_fail && strncmp(want, "parse error at (", 16) == 0) {
-            char *h = helm_parse_error(got);
+            char *h = kz_funcs_helm_parse_error(FILE_NAME, got);
             free(got);
             got = h;
         }
