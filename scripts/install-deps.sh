@@ -7,6 +7,8 @@ packages=(
   build-essential cmake pkg-config
   libyaml-dev libpcre2-dev libgit2-dev libcurl4-openssl-dev libjansson-dev
   libcmocka-dev libarchive-dev libsqlite3-dev libssl-dev libcrypt-dev zlib1g-dev tzdata
+  # real servers the repository tests start on 127.0.0.1
+  nginx docker-registry apache2-utils
 )
 
 missing=()

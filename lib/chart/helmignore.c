@@ -181,11 +181,25 @@ next:
 
 typedef enum { MATCH_ROOT, MATCH_PATH, MATCH_BASE } match_mode;
 
+/* How a glob can be matched without the general matcher: most .helmignore
+ * lines are a plain name ("OWNERS") or "*" + a plain suffix ("*.swp"), and
+ * every file of a chart is checked against every line. */
+typedef enum { FAST_NONE, FAST_LITERAL, FAST_STAR_SUFFIX } fast_kind;
+
 typedef struct pattern {
     char *glob; /* without '!', trailing '/' and (MATCH_ROOT) leading '/' */
     bool negate, must_dir;
     match_mode mode;
+    fast_kind fast;
 } pattern;
+
+static bool has_glob_meta(const char *s) { return strpbrk(s, "*?[\\") != NULL; }
+
+static fast_kind fast_kind_of(const char *glob) {
+    if (!has_glob_meta(glob)) return FAST_LITERAL;
+    if (glob[0] == '*' && !has_glob_meta(glob + 1) && !strchr(glob + 1, '/')) return FAST_STAR_SUFFIX;
+    return FAST_NONE;
+}
 
 struct kz_helmignore {
     pattern *v;
@@ -244,6 +258,7 @@ static int add_rule(kz_helmignore *r, const char *line, size_t n, kz_value *err)
         p.mode = MATCH_BASE;
     }
     p.glob = kz_xstrndup(g, gn);
+    p.fast = fast_kind_of(p.glob);
     free(rule);
     if (r->len == r->cap) {
         r->cap = kz_grow_cap(r->cap, r->len + 1);
@@ -274,35 +289,49 @@ void kz_helmignore_add_defaults(kz_helmignore *r) {
     add_rule(r, def, sizeof def - 1, NULL);
 }
 
-/* Whether one pattern matches path (mode decides against what). */
-static bool pattern_match(const pattern *p, const char *path) {
-    const char *name = path;
-    if (p->mode == MATCH_BASE) {
-        /* filepath.Base: the last element, trailing slashes dropped. */
-        size_t n = strlen(path);
-        while (n > 1 && path[n - 1] == '/') n--;
-        size_t start = n;
-        while (start > 0 && path[start - 1] != '/') start--;
-        char *base = kz_xstrndup(path + start, n - start);
-        bool ok = kz_go_path_match(p->glob, base) == 1;
-        free(base);
-        return ok;
+/* Whether one pattern matches: MATCH_BASE rules look at the last element. */
+static bool pattern_match(const pattern *p, const char *path, const char *base) {
+    const char *name = p->mode == MATCH_BASE ? base : path;
+    switch (p->fast) {
+    case FAST_LITERAL:
+        return strcmp(p->glob, name) == 0;
+    case FAST_STAR_SUFFIX: {
+        /* '*' matches any run of characters but '/' */
+        size_t n = strlen(name), sn = strlen(p->glob + 1);
+        if (sn > n || strcmp(name + n - sn, p->glob + 1) != 0) return false;
+        return memchr(name, '/', n - sn) == NULL;
+    }
+    case FAST_NONE:
+        break;
     }
     return kz_go_path_match(p->glob, name) == 1;
 }
 
+/* filepath.Base: the last element, trailing slashes dropped. Points into path
+ * when it has no trailing slash (the usual case); else a copy in *owned. */
+static const char *path_base(const char *path, char **owned) {
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/') n--;
+    size_t start = n;
+    while (start > 0 && path[start - 1] != '/') start--;
+    *owned = NULL;
+    if (path[n] == '\0') return path + start;
+    return *owned = kz_xstrndup(path + start, n - start);
+}
+
 bool kz_helmignore_ignore(const kz_helmignore *r, const char *path, bool is_dir) {
     if (path[0] == '\0' || strcmp(path, ".") == 0 || strcmp(path, "./") == 0) return false;
-    for (size_t i = 0; i < r->len; i++) {
+    char *owned;
+    const char *base = path_base(path, &owned);
+    bool ignored = false;
+    for (size_t i = 0; i < r->len && !ignored; i++) {
         const pattern *p = &r->v[i];
-        if (p->negate) {
+        if (p->negate)
             /* Helm: a negated rule that does not apply ignores the path. */
-            if (p->must_dir && !is_dir) return true;
-            if (!pattern_match(p, path)) return true;
-            continue;
-        }
-        if (p->must_dir && !is_dir) continue;
-        if (pattern_match(p, path)) return true;
+            ignored = (p->must_dir && !is_dir) || !pattern_match(p, path, base);
+        else
+            ignored = !(p->must_dir && !is_dir) && pattern_match(p, path, base);
     }
-    return false;
+    free(owned);
+    return ignored;
 }

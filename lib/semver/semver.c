@@ -2,15 +2,17 @@
  * Masterminds/semver v3.3.0 behaviour, rebuilt from its documented grammar and
  * observed with helm v3.17 (tests/golden/semver/).
  *
- * The grammar is expressed as POSIX extended regexes (glibc regcomp). Masterminds
- * matches with Go's leftmost-first regexps; the patterns used here parse each
- * accepted string in exactly one way, so POSIX's leftmost-longest rule yields the
- * same matches and groups. Whitespace is spelled [ \t\n\f\r], Go's \s.
+ * A version is scanned by hand (scan_version: it is the hot path); the
+ * constraint grammar is expressed as regexes matched with PCRE2, leftmost-first
+ * like Masterminds' Go regexps (and `$` only at the very end, as in Go).
+ * Whitespace is spelled [ \t\n\f\r], Go's \s.
  */
 #include "semver/semver.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include <pthread.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +21,6 @@
 #include "core/buf.h"
 
 #define WS "[ \t\n\f\r]"
-/* A version as NewVersion accepts it (before prerelease validation). */
-#define VERSION_RE                                                                      \
-    "^v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(-([0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*))?"       \
-    "(\\+([0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*))?$"
 /* A constraint's version: 9 groups, wildcards allowed (and, as upstream, '|'). */
 #define CV_RE                                                                           \
     "v?([0-9|xX*]+)(\\.[0-9|xX*]+)?(\\.[0-9|xX*]+)?(-([0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*))?" \
@@ -39,32 +37,55 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-/* The compiled patterns, made once and shared: glibc's regexec is thread-safe. */
-enum { RE_VERSION, RE_CONSTRAINT, RE_FIND, RE_RANGE, RE_VALID, RE_COUNT };
-static regex_t compiled[RE_COUNT];
+/* The compiled patterns, made once and shared: PCRE2 code is read-only
+ * while matching, each match has its own match data. */
+enum { RE_CONSTRAINT, RE_FIND, RE_RANGE, RE_VALID, RE_COUNT };
+static pcre2_code *compiled[RE_COUNT];
 static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
 
+/* All at once, on the first constraint (a process that only parses versions
+ * never pays for them). */
 static void compile_all(void) {
     static const char *const patterns[RE_COUNT] = {
-        [RE_VERSION] = VERSION_RE, [RE_CONSTRAINT] = CONSTRAINT_RE, [RE_FIND] = FIND_RE,
-        [RE_RANGE] = RANGE_RE, [RE_VALID] = VALID_RE};
-    for (int i = 0; i < RE_COUNT; i++)
+        [RE_CONSTRAINT] = CONSTRAINT_RE, [RE_FIND] = FIND_RE, [RE_RANGE] = RANGE_RE,
+        [RE_VALID] = VALID_RE};
+    for (int i = 0; i < RE_COUNT; i++) {
+        int code;
+        PCRE2_SIZE at;
+        compiled[i] = pcre2_compile((PCRE2_SPTR)patterns[i], PCRE2_ZERO_TERMINATED, PCRE2_DOLLAR_ENDONLY,
+                                    &code, &at, NULL);
         /* The patterns are constants: failing to compile them is a programming error. */
-        if (regcomp(&compiled[i], patterns[i], REG_EXTENDED) != 0) abort();
+        if (!compiled[i]) abort();
+    }
 }
 
-static const regex_t *pattern(int which) {
+/* A group's span in the subject; so = eo = -1 when it took no part. */
+typedef struct match_span {
+    long rm_so, rm_eo;
+} group_span;
+
+#define NOTBOL PCRE2_NOTBOL
+
+/* Match pattern `which` against the NUL-terminated text, filling m[0..MAX_GROUPS)
+ * (m may be NULL). 0 on a match, like regexec. */
+static int re_exec(int which, const char *text, group_span *m, uint32_t flags) {
     pthread_once(&compiled_once, compile_all);
-    return &compiled[which];
+    pcre2_match_data *md = pcre2_match_data_create(MAX_GROUPS, NULL);
+    int rc = pcre2_match(compiled[which], (PCRE2_SPTR)text, strlen(text), 0, flags, md, NULL);
+    if (rc >= 0 && m) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        uint32_t pairs = pcre2_get_ovector_count(md);
+        for (uint32_t g = 0; g < MAX_GROUPS; g++) {
+            bool set = g < pairs && ov[2 * g] != PCRE2_UNSET;
+            m[g].rm_so = set ? (long)ov[2 * g] : -1;
+            m[g].rm_eo = set ? (long)ov[2 * g + 1] : -1;
+        }
+    }
+    pcre2_match_data_free(md);
+    return rc >= 0 ? 0 : 1;
 }
 
-/* Group g of a match as a fresh string ("" when the group did not take part). */
-static char *group_dup(const char *s, const regmatch_t *m, int g) {
-    if (m[g].rm_so < 0) return kz_xstrdup("");
-    return kz_xstrndup(s + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
-}
-
-static bool group_empty(const regmatch_t *m, int g) {
+static bool group_empty(const group_span *m, int g) {
     return m[g].rm_so < 0 || m[g].rm_eo == m[g].rm_so;
 }
 
@@ -102,37 +123,86 @@ static kz_value validate_prerelease(const char *pre) {
     return kz_null();
 }
 
-/* One numeric segment (group g, with its leading '.' if any) into *out. */
-static kz_value parse_segment(const char *s, const regmatch_t *m, int g, uint64_t *out) {
+static bool is_ident_char(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+}
+
+/* Dot-separated identifiers of [0-9A-Za-z-]+ from s[*i]; false if one is empty. */
+static bool scan_identifiers(const char *s, size_t n, size_t *i) {
+    for (;;) {
+        size_t start = *i;
+        while (*i < n && is_ident_char(s[*i])) (*i)++;
+        if (*i == start) return false;
+        if (*i == n || s[*i] != '.') return true;
+        (*i)++;
+    }
+}
+
+static size_t scan_digits(const char *s, size_t n, size_t i) {
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    return i;
+}
+
+/* The version grammar (VERSION_RE above) matched by hand: it is parsed for
+ * every chart and every entry of a repository index (100,000 in a big one),
+ * where glibc's regexec would dominate. Spans are [start, end) offsets; a
+ * missing part has start == end. */
+typedef struct version_spans {
+    size_t major[2], minor[2], patch[2], pre[2], meta[2];
+} version_spans;
+
+static bool scan_version(const char *s, size_t n, version_spans *sp) {
+    *sp = (version_spans){0};
+    size_t i = (n > 0 && s[0] == 'v') ? 1 : 0;
+    size_t *parts[3] = {sp->major, sp->minor, sp->patch};
+    for (int k = 0; k < 3; k++) {
+        if (k > 0) {
+            if (i == n || s[i] != '.') {
+                parts[k][0] = parts[k][1] = i;
+                continue;
+            }
+            i++;
+        }
+        size_t end = scan_digits(s, n, i);
+        if (end == i) return false;
+        parts[k][0] = i;
+        parts[k][1] = i = end;
+    }
+    if (i < n && s[i] == '-') {
+        sp->pre[0] = ++i;
+        if (!scan_identifiers(s, n, &i)) return false;
+        sp->pre[1] = i;
+    }
+    if (i < n && s[i] == '+') {
+        sp->meta[0] = ++i;
+        if (!scan_identifiers(s, n, &i)) return false;
+        sp->meta[1] = i;
+    }
+    return i == n;
+}
+
+static kz_value parse_span(const char *s, const size_t span[2], uint64_t *out) {
     *out = 0;
-    if (group_empty(m, g)) return kz_null();
-    const char *digits = s + m[g].rm_so;
-    size_t n = (size_t)(m[g].rm_eo - m[g].rm_so);
-    if (*digits == '.') digits++, n--;
-    if (!parse_u64(digits, n, out))
+    size_t n = span[1] - span[0];
+    if (n == 0) return kz_null();
+    if (!parse_u64(s + span[0], n, out))
         return kz_error("Error parsing version segment: strconv.ParseUint: parsing \"%.*s\": "
                         "value out of range",
-                        (int)n, digits);
+                        (int)n, s + span[0]);
     return kz_null();
 }
 
 kz_value kz_semver_parse(const char *s, size_t n, kz_semver *out) {
     *out = (kz_semver){0};
-    if (memchr(s, '\0', n)) return kz_error("Invalid Semantic Version");
-    char *text = kz_xstrndup(s, n);
-    const regex_t *re = pattern(RE_VERSION);
-    regmatch_t m[MAX_GROUPS];
-    int rc = regexec(re, text, MAX_GROUPS, m, 0);
-    if (rc != 0) {
-        free(text);
-        return kz_error("Invalid Semantic Version");
-    }
-    kz_semver v = {.prerelease = group_dup(text, m, 5), .metadata = group_dup(text, m, 8),
-                   .original = text};
+    version_spans sp;
+    if (!scan_version(s, n, &sp)) return kz_error("Invalid Semantic Version");
+    kz_semver v = {.prerelease = kz_xstrndup(s + sp.pre[0], sp.pre[1] - sp.pre[0]),
+                   .metadata = kz_xstrndup(s + sp.meta[0], sp.meta[1] - sp.meta[0]),
+                   .original = kz_xstrndup(s, n)};
     kz_value err = validate_prerelease(v.prerelease);
-    if (kz_is_null(&err)) err = parse_segment(text, m, 1, &v.major);
-    if (kz_is_null(&err)) err = parse_segment(text, m, 2, &v.minor);
-    if (kz_is_null(&err)) err = parse_segment(text, m, 3, &v.patch);
+    if (kz_is_null(&err)) err = parse_span(s, sp.major, &v.major);
+    if (kz_is_null(&err)) err = parse_span(s, sp.minor, &v.minor);
+    if (kz_is_null(&err)) err = parse_span(s, sp.patch, &v.patch);
     if (!kz_is_null(&err)) {
         kz_semver_free(&v);
         return err;
@@ -245,7 +315,7 @@ static op op_of(const char *s, size_t n) {
 }
 
 /* Whether group g (with its leading '.') is absent or a wildcard. */
-static bool part_is_wild(const char *s, const regmatch_t *m, int g) {
+static bool part_is_wild(const char *s, const group_span *m, int g) {
     if (group_empty(m, g)) return true;
     const char *p = s + m[g].rm_so;
     size_t n = (size_t)(m[g].rm_eo - m[g].rm_so);
@@ -261,9 +331,8 @@ static bool part_is_wild(const char *s, const regmatch_t *m, int g) {
  * and mark the item dirty; the base version is then re-parsed without "v" or
  * metadata, as upstream does. */
 static kz_value parse_item(const char *text, item *out) {
-    const regex_t *re = pattern(RE_CONSTRAINT);
-    regmatch_t m[MAX_GROUPS];
-    int rc = regexec(re, text, MAX_GROUPS, m, 0);
+    group_span m[MAX_GROUPS];
+    int rc = re_exec(RE_CONSTRAINT, text, m, 0);
     if (rc != 0) return kz_error("improper constraint: %s", text);
     *out = (item){.op = op_of(text + m[1].rm_so, group_empty(m, 1) ? 0 : (size_t)(m[1].rm_eo - m[1].rm_so))};
     kz_buf ver = KZ_BUF_INIT;
@@ -294,12 +363,11 @@ static kz_value parse_item(const char *text, item *out) {
  * turn, replaces the first occurrence of its text in the string so far. */
 static char *rewrite_ranges(const char *in) {
     char *s = kz_xstrdup(in);
-    const regex_t *re = pattern(RE_RANGE);
-    regmatch_t m[MAX_GROUPS];
+    group_span m[MAX_GROUPS];
     size_t pos = 0;
     char **found = NULL, **repl = NULL;
     size_t nfound = 0;
-    while (in[pos] && regexec(re, in + pos, MAX_GROUPS, m, pos ? REG_NOTBOL : 0) == 0) {
+    while (in[pos] && re_exec(RE_RANGE, in + pos, m, pos ? NOTBOL : 0) == 0) {
         const char *base = in + pos;
         found = kz_xrealloc(found, (nfound + 1) * sizeof *found);
         repl = kz_xrealloc(repl, (nfound + 1) * sizeof *repl);
@@ -331,14 +399,12 @@ static char *rewrite_ranges(const char *in) {
 /* One "||" alternative: validated as a whole, then split into items. */
 static kz_value parse_and_group(const char *seg, and_group *out) {
     *out = (and_group){0};
-    const regex_t *valid = pattern(RE_VALID);
-    int rc = regexec(valid, seg, 0, NULL, 0);
+    int rc = re_exec(RE_VALID, seg, NULL, 0);
     if (rc != 0) return kz_error("improper constraint: %s", seg);
-    const regex_t *find = pattern(RE_FIND);
-    regmatch_t m[MAX_GROUPS];
+    group_span m[MAX_GROUPS];
     size_t pos = 0;
     kz_value err = kz_null();
-    while (seg[pos] && regexec(find, seg + pos, MAX_GROUPS, m, pos ? REG_NOTBOL : 0) == 0) {
+    while (seg[pos] && re_exec(RE_FIND, seg + pos, m, pos ? NOTBOL : 0) == 0) {
         char *text = kz_xstrndup(seg + pos + m[0].rm_so, (size_t)(m[0].rm_eo - m[0].rm_so));
         out->items = kz_xrealloc(out->items, (out->count + 1) * sizeof *out->items);
         err = parse_item(text, &out->items[out->count]);

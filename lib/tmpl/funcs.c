@@ -11,7 +11,8 @@ struct kz_tmpl_funcs {
     kz_value index; /* MAP: name -> INT position in `funcs` */
     kz_tmpl_func *funcs;
     size_t len, cap;
-    struct kz_tmpl_funcs *methods; /* "GOTYPE.Name" -> method; NULL until one is added */
+    struct kz_tmpl_funcs *methods; /* method_key -> method; NULL until one is added */
+    uint32_t method_types;         /* bit g: some method has receiver type g */
 };
 
 kz_tmpl_funcs *kz_tmpl_funcs_new(void) {
@@ -103,22 +104,31 @@ const kz_tmpl_func *kz_tmpl_funcs_at(const kz_tmpl_funcs *t, size_t i) {
 
 /* Methods live in their own table under "GOTYPE.Name", so that they never
  * count or resolve as functions. */
-static size_t method_key(char *key, size_t cap, kz_gotype recv, const char *name, size_t len) {
-    int n = snprintf(key, cap, "%d.%.*s", (int)recv, (int)len, name);
-    return n < 0 ? 0 : (size_t)n;
+/* "<type byte>.Name": built by hand, as it is on the path of every field
+ * access on .Values (a chartutil.Values, which has methods). */
+#define METHOD_NAME_MAX 100
+static size_t method_key(char *key, kz_gotype recv, const char *name, size_t len) {
+    key[0] = (char)('A' + (int)recv);
+    key[1] = '.';
+    memcpy(key + 2, name, len);
+    key[len + 2] = 0;
+    return len + 2;
 }
 
 void kz_tmpl_funcs_add_method(kz_tmpl_funcs *t, kz_gotype recv, const char *name, kz_tmpl_fn fn, const char *params,
                               void *data) {
     if (!t->methods) t->methods = kz_tmpl_funcs_new();
-    char key[128];
-    method_key(key, sizeof key, recv, name, strlen(name));
+    char key[METHOD_NAME_MAX + 3];
+    size_t len = strlen(name);
+    if (len > METHOD_NAME_MAX) abort(); /* registered names are constants */
+    method_key(key, recv, name, len);
     kz_tmpl_funcs_add_typed(t->methods, key, fn, params ? params : "", data);
+    t->method_types |= UINT32_C(1) << recv;
 }
 
 const kz_tmpl_func *kz_tmpl_funcs_find_method(const kz_tmpl_funcs *t, kz_gotype recv, const char *name, size_t len) {
-    if (!t || !t->methods || len > 100) return NULL;
-    char key[128];
-    size_t n = method_key(key, sizeof key, recv, name, len);
+    if (!t || !(t->method_types & (UINT32_C(1) << recv)) || len > METHOD_NAME_MAX) return NULL;
+    char key[METHOD_NAME_MAX + 3];
+    size_t n = method_key(key, recv, name, len);
     return kz_tmpl_funcs_find(t->methods, key, n);
 }
