@@ -32,7 +32,11 @@ static const char right_comment[] = "*/";
 /* ---- runes ---- */
 
 /* One rune as Go's utf8.DecodeRuneInString reads it (invalid: U+FFFD, width 1). */
-static int32_t decode_rune(const unsigned char *s, size_t n, size_t *width) {
+static inline int32_t decode_rune(const unsigned char *s, size_t n, size_t *width) {
+    if (n > 0 && s[0] < 0x80) { /* templates are nearly all ASCII */
+        *width = 1;
+        return s[0];
+    }
     uint32_t r;
     *width = kz_utf8_decode(s, n, &r);
     return (int32_t)r;
@@ -42,6 +46,8 @@ static bool is_space(int32_t r) { return r == ' ' || r == '\t' || r == '\r' || r
 
 /* Go's isAlphaNumeric: identifiers are letters, digits and '_' in Unicode's sense. */
 static bool is_alnum(int32_t r) {
+    if (r >= 0 && r < 0x80)
+        return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9');
     return r == '_' || (r >= 0 && (kz_go_is_letter((uint32_t)r) || kz_go_is_digit((uint32_t)r)));
 }
 
@@ -214,8 +220,11 @@ static const lex_state S_TEXT = {lex_text}, S_LEFT_DELIM = {lex_left_delim}, S_C
 
 static const char *find(const char *hay, size_t hn, const char *needle, size_t nn) {
     if (nn == 0) return hay;
-    for (size_t i = 0; i + nn <= hn; i++) {
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, nn) == 0) return hay + i;
+    const char *end = hay + hn;
+    for (const char *p = hay; (size_t)(end - p) >= nn; p++) {
+        p = memchr(p, needle[0], (size_t)(end - p) - nn + 1);
+        if (!p) return NULL;
+        if (memcmp(p, needle, nn) == 0) return p;
     }
     return NULL;
 }
