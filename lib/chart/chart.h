@@ -142,6 +142,11 @@ void kz_chart_free(kz_chart *c);
 static inline bool kz_chart_is_root(const kz_chart *c) { return c->parent == NULL; }
 char *kz_chart_full_path(const kz_chart *c);
 
+/* chartutil.ExpandFile: unpack the chart archive at `archive` into
+ * DIR/NAME (NAME: the chart's name; folders made as needed). kz_null() or
+ * an error (the loader's for a bad archive, "open PATH: reason" for I/O). */
+kz_value kz_chart_expand_file(const char *archive, const char *dir);
+
 /* ---- internal to lib/chart (shared between its files) ---- */
 void kz_chart_files_push(kz_chart_files *fs, char *name, char *data, size_t len);
 void kz_chart_files_free(kz_chart_files *fs);

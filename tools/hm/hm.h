@@ -4,6 +4,7 @@
 
 #include "chart/values.h"
 #include "cli/cli.h"
+#include "repo/table.h"
 
 /* The values flags of commands that build a chart's values (values_flags.c):
  * -f/--values and the --set family, in each command's flag list. */
@@ -25,6 +26,50 @@ const char **hm_flag_strings(const kz_cli_ctx *ctx, const char *name, size_t *n)
 void hm_values_options(const kz_cli_ctx *ctx, kz_values_options *vo);
 void hm_values_options_free(kz_values_options *vo);
 
+/* -o/--output: table, json or yaml (helm's output.Format). */
+#define HM_OUTPUT_FLAG                                                                                       \
+    {.name = "output", .shorthand = 'o', .type = KZ_FLAG_STRING, .def = "table", .varname = "format",        \
+     .usage = "prints the output in the specified format. Allowed values: table, json, yaml"}
+
+/* The -o value; 0, or 1 after printing helm's error for an unknown format. */
+int hm_output_format(kz_cli_ctx *ctx, kz_repo_format *format);
+/* Print an error value (consumed) as the command's failure: 1; 0 if it is
+ * no error. */
+int hm_fail_value(kz_cli_ctx *ctx, kz_value err);
+
+/* Where a chart comes from when it is not a local path (helm's
+ * ChartPathOptions), for pull, template and show. */
+#define HM_CHART_REF_FLAGS                                                                                    \
+    {.name = "ca-file", .type = KZ_FLAG_STRING, .usage = "verify certificates of HTTPS-enabled servers using this CA bundle"}, \
+        {.name = "cert-file", .type = KZ_FLAG_STRING, .usage = "identify HTTPS client using this SSL certificate file"}, \
+        {.name = "devel", .type = KZ_FLAG_BOOL,                                                                \
+         .usage = "use development versions, too. Equivalent to version '>0.0.0-0'. If --version is set, this is ignored"}, \
+        {.name = "insecure-skip-tls-verify", .type = KZ_FLAG_BOOL, .usage = "skip tls certificate checks for the chart download"}, \
+        {.name = "key-file", .type = KZ_FLAG_STRING, .usage = "identify HTTPS client using this SSL key file"},  \
+        {.name = "pass-credentials", .type = KZ_FLAG_BOOL, .usage = "pass credentials to all domains"},        \
+        {.name = "password", .type = KZ_FLAG_STRING, .usage = "chart repository password where to locate the requested chart"}, \
+        {.name = "repo", .type = KZ_FLAG_STRING, .usage = "chart repository url where to locate the requested chart"}, \
+        {.name = "username", .type = KZ_FLAG_STRING, .usage = "chart repository username where to locate the requested chart"}, \
+        {.name = "version", .type = KZ_FLAG_STRING,                                                            \
+         .usage = "specify a version constraint for the chart version to use. This constraint can be a specific tag (e.g. 1.1.1) or it may reference a valid range (e.g. ^2.0.0). If this is not specified, the latest version is used"}
+
+/* hm's files (paths.c): each path is owned by the struct (hm_paths_free). */
+typedef struct hm_paths {
+    char *repository_config; /* repositories.yaml */
+    char *repository_cache;  /* folder of NAME-index.yaml, NAME-charts.txt and downloaded archives */
+    char *registry_config;   /* OCI registry credentials (Docker's config.json format) */
+} hm_paths;
+void hm_paths_get(const kz_cli_ctx *ctx, hm_paths *p);
+void hm_paths_free(hm_paths *p);
+
+/* The chart-reference flags (HM_CHART_REF_FLAGS) as fetch options; strings
+ * borrowed from ctx and paths (pull.c). */
+struct kz_chart_fetch_opts;
+void hm_fetch_opts(const kz_cli_ctx *ctx, const hm_paths *paths, struct kz_chart_fetch_opts *o);
+/* Whether a chart argument names no local file and must be located in a
+ * repository (the other cases keep their local "path not found" errors). */
+bool hm_chart_is_remote(const char *ref);
+
 extern const kz_cmd hm_root_cmd;
 extern const kz_cmd hm_version_cmd;
 extern const kz_cmd hm_template_cmd;
@@ -33,5 +78,8 @@ extern const kz_cmd hm_package_cmd;
 extern const kz_cmd hm_dependency_cmd;
 extern const kz_cmd hm_create_cmd;
 extern const kz_cmd hm_show_cmd;
+extern const kz_cmd hm_repo_cmd;
+extern const kz_cmd hm_search_cmd;
+extern const kz_cmd hm_pull_cmd;
 
 #endif

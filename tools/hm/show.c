@@ -6,10 +6,17 @@
 
 #include "chart/show.h"
 #include "hm.h"
+#include "repo/fetch.h"
 
 static int run_show_part(kz_cli_ctx *ctx, kz_show_what what) {
     char *path = NULL;
-    kz_value err = kz_chart_locate(ctx->argv[0], &path);
+    hm_paths paths;
+    hm_paths_get(ctx, &paths);
+    kz_chart_fetch_opts fo;
+    hm_fetch_opts(ctx, &paths, &fo);
+    kz_value err = hm_chart_is_remote(ctx->argv[0]) ? kz_chart_locate_or_fetch(ctx->argv[0], &fo, &path)
+                                                    : kz_chart_locate(ctx->argv[0], &path);
+    hm_paths_free(&paths);
     kz_chart *c = NULL;
     if (!kz_error_message(&err)) err = kz_chart_load(path, NULL, &c);
     if (c) { /* what Helm's loader logs on stderr */
@@ -32,12 +39,18 @@ static int run_crds(kz_cli_ctx *ctx) { return run_show_part(ctx, KZ_SHOW_CRDS); 
 
 #define SHOW_ARGS {KZ_ARGS_EXACT, 1, 1}
 
+static const kz_flag_def show_flags[] = {
+    HM_CHART_REF_FLAGS,
+    {0},
+};
+
 static const kz_cmd show_all_cmd = {
     .use = "all [CHART]",
     .short_desc = "show all information of the chart",
     .long_desc = "\nPrint everything a chart (a folder or a .tgz archive) says about itself:\n"
                  "Chart.yaml, values.yaml, the README and the CRDs, separated by \"---\" lines.\n",
     .args = SHOW_ARGS,
+    .flags = show_flags,
     .run = run_all,
 };
 
@@ -46,6 +59,7 @@ static const kz_cmd show_chart_cmd = {
     .short_desc = "show the chart's definition",
     .long_desc = "\nPrint the chart's Chart.yaml as Helm reads it: keys sorted, empty fields left out.\n",
     .args = SHOW_ARGS,
+    .flags = show_flags,
     .run = run_chart,
 };
 
@@ -54,6 +68,7 @@ static const kz_cmd show_values_cmd = {
     .short_desc = "show the chart's values",
     .long_desc = "\nPrint the chart's values.yaml as written, comments included.\n",
     .args = SHOW_ARGS,
+    .flags = show_flags,
     .run = run_values,
 };
 
@@ -62,6 +77,7 @@ static const kz_cmd show_readme_cmd = {
     .short_desc = "show the chart's README",
     .long_desc = "\nPrint the chart's README (README.md, README.txt or README, in any case).\n",
     .args = SHOW_ARGS,
+    .flags = show_flags,
     .run = run_readme,
 };
 
@@ -71,6 +87,7 @@ static const kz_cmd show_crds_cmd = {
     .long_desc = "\nPrint the CustomResourceDefinitions of the chart's crds/ folder, then those of\n"
                  "its subcharts.\n",
     .args = SHOW_ARGS,
+    .flags = show_flags,
     .run = run_crds,
 };
 

@@ -10,6 +10,7 @@
 
 #include "chart/template.h"
 #include "hm.h"
+#include "repo/fetch.h"
 
 /* The release name: NAME, or with --generate-name CHART-<unix time> (Helm's
  * form), or "release-name" when only the chart is given. */
@@ -51,6 +52,20 @@ static int run_template(kz_cli_ctx *ctx) {
         o.release_name = release_name(ctx, &chart, generated, sizeof generated);
     }
     o.chart_path = chart;
+    char *fetched = NULL;
+    if (hm_chart_is_remote(chart)) { /* REPO/CHART, --repo, a URL: download it first */
+        hm_paths paths;
+        hm_paths_get(ctx, &paths);
+        kz_chart_fetch_opts fo;
+        hm_fetch_opts(ctx, &paths, &fo);
+        kz_value ferr = kz_chart_locate_or_fetch(chart, &fo, &fetched);
+        hm_paths_free(&paths);
+        if (kz_error_message(&ferr)) {
+            kz_free(templated);
+            return hm_fail_value(ctx, ferr);
+        }
+        o.chart_path = fetched;
+    }
     o.namespace_ = kz_cli_flag_string(ctx, "namespace");
     hm_values_options(ctx, &o.values);
     const char **show = hm_flag_strings(ctx, "show-only", &o.n_show_only);
@@ -75,6 +90,7 @@ static int run_template(kz_cli_ctx *ctx) {
     }
     kz_free(err);
     kz_free(templated);
+    free(fetched);
     free(pr_args);
     hm_values_options_free(&o.values);
     free(show), free(apis);
@@ -83,6 +99,7 @@ static int run_template(kz_cli_ctx *ctx) {
 
 static const kz_flag_def template_flags[] = {
     HM_VALUES_FLAGS,
+    HM_CHART_REF_FLAGS,
     {.name = "show-only", .shorthand = 's', .type = KZ_FLAG_STRING_ARRAY,
      .usage = "print only the manifests of these templates (glob patterns, can repeat)"},
     {.name = "include-crds", .type = KZ_FLAG_BOOL, .usage = "print the chart's CRDs first"},

@@ -1,0 +1,56 @@
+/*
+ * Chart repositories over the network: downloading a repository's index
+ * (`repo add`, `repo update`) and charts (`pull`, and `template`/`show` of a
+ * REPO/CHART or --repo reference), as helm v3.17's ChartRepository and
+ * ChartDownloader do, over lib/http.
+ *
+ * Beyond helm: a chart archive's sha256 is checked against the digest its
+ * index lists (a mismatch is an error and leaves no file behind), an archive
+ * already in the destination with the right digest is not downloaded again,
+ * and an index is fetched with If-None-Match / If-Modified-Since when the
+ * cache holds one (the validators are kept in CACHE/NAME-index.yaml.etag).
+ *
+ * MEMORY: options and inputs are borrowed; returned strings and values are
+ * the caller's.
+ */
+#ifndef KZ_REPO_FETCH_H
+#define KZ_REPO_FETCH_H
+
+#include <stdbool.h>
+
+#include "core/buf.h"
+#include "core/value.h"
+#include "repo/repofile.h"
+
+/* ChartRepository.DownloadIndexFile: GET URL/index.yaml with e's
+ * credentials and TLS files, load it (helm's validation; warnings appended
+ * to `warnings`), write CACHE/NAME-index.yaml (the bytes as served) and
+ * CACHE/NAME-charts.txt. Errors are helm's, e.g. "failed to fetch
+ * URL/index.yaml : 404 Not Found" or the loader's. */
+kz_value kz_repo_fetch_index(const kz_repo_entry *e, const char *cache_dir, kz_buf *warnings);
+
+/* How to reach charts (helm's ChartPathOptions). */
+typedef struct kz_chart_fetch_opts {
+    const char *version;  /* --version: a version or a constraint; "" = newest stable */
+    bool devel;           /* --devel: prereleases too (when version is "") */
+    const char *repo_url; /* --repo: look the chart up in this repository's index */
+    const char *username, *password;
+    bool pass_credentials;
+    const char *ca_file, *cert_file, *key_file;
+    bool insecure_skip_tls_verify;
+    const char *repository_config; /* repositories.yaml */
+    const char *repository_cache;  /* cached indexes */
+} kz_chart_fetch_opts;
+
+/* ChartDownloader.DownloadTo: resolve `ref` (REPO/CHART through the cached
+ * index, a chart name with opts->repo_url, or an http(s) URL of an archive),
+ * download the archive into dest_dir (atomically, digest checked) and set
+ * *path to its file (caller frees). */
+kz_value kz_chart_fetch(const char *ref, const kz_chart_fetch_opts *opts, const char *dest_dir, char **path);
+
+/* LocateChart: a local folder or archive (its absolute path), "path ... not
+ * found" for a missing path that starts with '.' or '/', else kz_chart_fetch
+ * into the repository cache. *path is the caller's. */
+kz_value kz_chart_locate_or_fetch(const char *name, const kz_chart_fetch_opts *opts, char **path);
+
+#endif

@@ -1,0 +1,579 @@
+/* lib/repo against helm v3.17's recorded behaviour (tests/golden/repo). */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/file.h"
+#include "core/gotime.h"
+#include "repo/index.h"
+#include "repo/repofile.h"
+#include "repo/search.h"
+
+#define GOLDEN KZ_TEST_DATA "/golden/repo"
+
+static char *slurp(const char *path) {
+    kz_buf b = KZ_BUF_INIT;
+    if (kz_file_read(path, &b, NULL) != 0) {
+        kz_buf_free(&b);
+        return NULL;
+    }
+    kz_buf_putc(&b, '\0');
+    return kz_buf_detach(&b, NULL);
+}
+
+static char *golden(const char *fmt, const char *name) {
+    char p[1024];
+    snprintf(p, sizeof p, fmt, name);
+    char *s = slurp(p);
+    return s ? s : strdup("");
+}
+
+static int failures;
+
+static void expect_eq(const char *what, const char *want, const char *got) {
+    if (strcmp(want, got) == 0) return;
+    failures++;
+    fprintf(stderr, "MISMATCH %s\n--- want\n%s--- got\n%s---\n", what, want, got);
+}
+
+/* ---- search ---- */
+
+static void run_search_case(const char *name) {
+    char path[1024];
+    snprintf(path, sizeof path, GOLDEN "/search/%s.args", name);
+    char *args = slurp(path);
+    const char *kw[16];
+    size_t nkw = 0;
+    kz_repo_search_opts o = {.max_col_width = 50};
+    char *save = NULL;
+    for (char *a = strtok_r(args, "\n", &save); a; a = strtok_r(NULL, "\n", &save)) {
+        if (!strcmp(a, "--versions") || !strcmp(a, "-l")) o.versions = true;
+        else if (!strcmp(a, "--devel")) o.devel = true;
+        else if (!strcmp(a, "-r") || !strcmp(a, "--regexp")) o.regexp = true;
+        else if (!strcmp(a, "--version")) o.version = strtok_r(NULL, "\n", &save);
+        else if (!strcmp(a, "-o")) {
+            const char *f = strtok_r(NULL, "\n", &save);
+            o.format = !strcmp(f, "json") ? KZ_REPO_FORMAT_JSON : KZ_REPO_FORMAT_YAML;
+        } else if (!strcmp(a, "--max-col-width")) o.max_col_width = (size_t)atoi(strtok_r(NULL, "\n", &save));
+        else if (!strncmp(a, "--max-col-width=", 16)) o.max_col_width = (size_t)atoi(a + 16);
+        else kw[nkw++] = a;
+    }
+    o.keywords = kw;
+    o.nkeywords = nkw;
+    kz_repo_set set;
+    kz_buf warn = KZ_BUF_INIT, out = KZ_BUF_INIT;
+    kz_value e = kz_repo_set_load_ex(GOLDEN "/home/repositories.yaml", GOLDEN "/home/cache", false, &set, &warn);
+    assert_true(kz_is_null(&e));
+    e = kz_repo_search(&set, &o, &out);
+    if (!kz_is_null(&e)) kz_buf_printf(&warn, "Error: %s\n", kz_error_message(&e));
+    char *want_out = golden(GOLDEN "/search/%s.out", name);
+    char *want_err = golden(GOLDEN "/search/%s.err", name);
+    char what[256];
+    snprintf(what, sizeof what, "search %s stdout", name);
+    expect_eq(what, want_out, kz_buf_cstr(&out));
+    snprintf(what, sizeof what, "search %s stderr", name);
+    expect_eq(what, want_err, kz_buf_cstr(&warn));
+    free(want_out);
+    free(want_err);
+    kz_free(e);
+    kz_buf_free(&warn);
+    kz_buf_free(&out);
+    kz_repo_set_free(&set);
+    free(args);
+}
+
+static int ends_with(const char *s, const char *suf) {
+    size_t n = strlen(s), m = strlen(suf);
+    return n > m && strcmp(s + n - m, suf) == 0;
+}
+
+static void test_search(void **state) {
+    (void)state;
+    DIR *d = opendir(GOLDEN "/search");
+    assert_non_null(d);
+    struct dirent *ent;
+    int n = 0;
+    failures = 0;
+    while ((ent = readdir(d))) {
+        if (!ends_with(ent->d_name, ".args")) continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(strlen(ent->d_name) - 5), ent->d_name);
+        run_search_case(name);
+        n++;
+    }
+    closedir(d);
+    fprintf(stderr, "search: %d cases, %d mismatches\n", n, failures);
+    assert_int_equal(failures, 0);
+}
+
+/* ---- index loading (seen through helm's search --versions --devel) ---- */
+
+static void run_load_case(const char *name) {
+    char path[1024];
+    snprintf(path, sizeof path, GOLDEN "/load/%s.yaml", name);
+    char *data = slurp(path);
+    kz_buf warn = KZ_BUF_INIT, out = KZ_BUF_INIT;
+    kz_repo_set set = {0};
+    char *names[1] = {strdup("bad")};
+    kz_repo_index idx;
+    kz_value e = kz_repo_index_load(data, strlen(data), "@CACHE@/bad-index.yaml", &idx, &warn);
+    set.names = names;
+    set.indexes = &idx;
+    if (kz_is_null(&e)) {
+        set.len = 1;
+    } else {
+        kz_buf_printf(&warn, "WARNING: Repo \"bad\" is corrupt or missing. Try 'helm repo update'.\n"
+                             "WARNING: error loading @CACHE@/bad-index.yaml: %s\n", kz_error_message(&e));
+    }
+    kz_free(e);
+    kz_repo_search_opts o = {.versions = true, .devel = true, .max_col_width = 50};
+    e = kz_repo_search(&set, &o, &out);
+    assert_true(kz_is_null(&e));
+    char *want_out = golden(GOLDEN "/load/%s.out", name);
+    char *want_err = golden(GOLDEN "/load/%s.err", name);
+    char what[256];
+    snprintf(what, sizeof what, "load %s stdout", name);
+    expect_eq(what, want_out, kz_buf_cstr(&out));
+    snprintf(what, sizeof what, "load %s stderr", name);
+    expect_eq(what, want_err, kz_buf_cstr(&warn));
+    free(want_out);
+    free(want_err);
+    kz_repo_index_free(&idx);
+    free(names[0]);
+    kz_buf_free(&warn);
+    kz_buf_free(&out);
+    free(data);
+}
+
+static void test_load(void **state) {
+    (void)state;
+    DIR *d = opendir(GOLDEN "/load");
+    assert_non_null(d);
+    struct dirent *ent;
+    int n = 0;
+    failures = 0;
+    while ((ent = readdir(d))) {
+        if (!ends_with(ent->d_name, ".yaml")) continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(strlen(ent->d_name) - 5), ent->d_name);
+        run_load_case(name);
+        n++;
+    }
+    closedir(d);
+    fprintf(stderr, "load: %d cases, %d mismatches\n", n, failures);
+    assert_int_equal(failures, 0);
+}
+
+/* ---- repo list ---- */
+
+static void test_list(void **state) {
+    (void)state;
+    kz_repofile f;
+    kz_value e = kz_repofile_load(GOLDEN "/home/repositories.yaml", &f, NULL);
+    assert_true(kz_is_null(&e));
+    const char *names[] = {"table", "json", "yaml"};
+    failures = 0;
+    for (int i = 0; i < 3; i++) {
+        kz_buf out = KZ_BUF_INIT;
+        e = kz_repo_list(&f, (kz_repo_format)i, &out);
+        assert_true(kz_is_null(&e));
+        char *want = golden(GOLDEN "/list/%s.out", names[i]);
+        expect_eq(names[i], want, kz_buf_cstr(&out));
+        free(want);
+        kz_buf_free(&out);
+    }
+    kz_repofile_free(&f);
+    kz_repofile empty;
+    kz_repofile_init(&empty);
+    kz_buf out = KZ_BUF_INIT;
+    e = kz_repo_list(&empty, KZ_REPO_FORMAT_TABLE, &out);
+    expect_eq("empty list", "no repositories to show", kz_error_message(&e) ? kz_error_message(&e) : "");
+    kz_free(e);
+    e = kz_repo_list(&empty, KZ_REPO_FORMAT_JSON, &out);
+    e = kz_repo_list(&empty, KZ_REPO_FORMAT_YAML, &out);
+    expect_eq("empty json+yaml", "[]\n[]\n", kz_buf_cstr(&out));
+    kz_buf_free(&out);
+    kz_repofile_free(&empty);
+    assert_int_equal(failures, 0);
+}
+
+/* ---- repo index ---- */
+
+/* created:/generated: lines masked as regen.sh does */
+static char *mask_times(const char *s) {
+    kz_buf b = KZ_BUF_INIT;
+    for (const char *p = s; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+        const char *q = p;
+        while (*q == ' ') q++;
+        if (!strncmp(q, "created: ", 9)) {
+            kz_buf_append(&b, p, (size_t)(q - p));
+            kz_buf_puts(&b, "created: @TIME@\n");
+        } else if (!strncmp(p, "generated: ", 11)) {
+            kz_buf_puts(&b, "generated: @TIME@\n");
+        } else {
+            kz_buf_append(&b, p, n);
+        }
+        p += n;
+    }
+    return kz_buf_detach(&b, NULL);
+}
+
+static char tmpdir[256];
+
+static void sh(const char *fmt, const char *a, const char *b) {
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, fmt, a, b);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void index_case(const char *what, const char *dir, const char *url, const char *merge,
+                       const char *golden_name, const char *result) {
+    kz_value now = kz_gotime_unix(1700000000, 123456789);
+    kz_repo_index_dir_opts o = {.url = url, .merge = merge, .now = &now};
+    kz_buf warn = KZ_BUF_INIT;
+    kz_value e = kz_repo_index_dir(dir, &o, &warn);
+    if (!kz_is_null(&e)) fprintf(stderr, "%s: %s\n", what, kz_error_message(&e));
+    assert_true(kz_is_null(&e));
+    char *got = slurp(result);
+    char *masked = mask_times(got);
+    char *want = golden(GOLDEN "/index/%s", golden_name);
+    expect_eq(what, want, masked);
+    free(got);
+    free(masked);
+    free(want);
+    kz_free(now);
+    kz_buf_free(&warn);
+}
+
+static void test_index_dir(void **state) {
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/kz-test-repo-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    sh("cp -r " GOLDEN "/srv %s/srv", tmpdir, "");
+    char r1[512], r2[512], out1[600], out2[600], merge[600], missing[600];
+    snprintf(r1, sizeof r1, "%s/srv/r1", tmpdir);
+    snprintf(r2, sizeof r2, "%s/srv/r2", tmpdir);
+    snprintf(out1, sizeof out1, "%s/index.yaml", r1);
+    snprintf(out2, sizeof out2, "%s/index.yaml", r2);
+    failures = 0;
+    index_case("plain", r1, NULL, NULL, "r1-plain.yaml", out1);
+    index_case("url", r1, "http://charts.example.com/r1/", NULL, "r1-url.yaml", out1);
+    index_case("url query", r2, "http://charts.example.com/r2?x=1", NULL, "r2-url.yaml", out2);
+    snprintf(merge, sizeof merge, "%s/r2-index.yaml", tmpdir);
+    sh("cp %s %s", out2, merge);
+    index_case("merge", r1, NULL, merge, "r1-merge.yaml", out1);
+    snprintf(missing, sizeof missing, "%s/nonexistent.yaml", r1);
+    index_case("merge missing", r1, NULL, missing, "r1-merge-missing.yaml", out1);
+    char *created = slurp(missing);
+    char *cm = mask_times(created);
+    char *want = golden(GOLDEN "/index/%s", "merge-created.yaml");
+    expect_eq("merge file created", want, cm);
+    free(created);
+    free(cm);
+    free(want);
+    index_case("merge edu", r1, "http://x/", KZ_SHARED_DIR "/fixtures/edu-chart-repo/index.yaml",
+               "r1-merge-edu.yaml", out1);
+    sh("rm -rf %s", tmpdir, "");
+    assert_int_equal(failures, 0);
+}
+
+/* ---- repositories.yaml ---- */
+
+static kz_value add_fn(kz_repofile *f, void *data, bool *changed) {
+    kz_repo_entry *e = data;
+    kz_repofile_set(f, e);
+    *changed = true;
+    return kz_null();
+}
+
+static void test_repofile(void **state) {
+    (void)state;
+    failures = 0;
+    /* repo add of edu to a missing file */
+    kz_repofile f;
+    kz_repofile_init(&f);
+    kz_repo_entry e;
+    kz_repo_entry_init(&e, "edu", "http://127.0.0.1:8879");
+    kz_repo_add_action act;
+    kz_value err = kz_repo_add_decide(&f, &e, false, &act);
+    assert_true(kz_is_null(&err) && act == KZ_REPO_ADD_WRITE);
+    kz_repofile_set(&f, &e);
+    kz_buf out = KZ_BUF_INIT;
+    kz_repofile_write(&f, &out);
+    char *want = golden(GOLDEN "/repofile/%s", "01-add.yaml");
+    expect_eq("01-add.yaml", want, kz_buf_cstr(&out));
+    free(want);
+    kz_buf_clear(&out);
+    kz_repo_msg_added(&out, "edu");
+    want = golden(GOLDEN "/repofile/%s", "01-add.out");
+    expect_eq("01-add.out", want, kz_buf_cstr(&out));
+    free(want);
+    /* same again: skipping */
+    err = kz_repo_add_decide(&f, &e, false, &act);
+    assert_true(kz_is_null(&err) && act == KZ_REPO_ADD_SKIP);
+    kz_buf_clear(&out);
+    kz_repo_msg_exists(&out, "edu");
+    want = golden(GOLDEN "/repofile/%s", "02-add-same.out");
+    expect_eq("02", want, kz_buf_cstr(&out));
+    free(want);
+    /* another URL */
+    kz_repo_entry other;
+    kz_repo_entry_init(&other, "edu", "http://127.0.0.1:8879/other");
+    err = kz_repo_add_decide(&f, &other, false, &act);
+    kz_buf_clear(&out);
+    kz_buf_printf(&out, "Error: %s\n", kz_error_message(&err));
+    kz_free(err);
+    want = golden(GOLDEN "/repofile/%s", "03-add-other-url.err");
+    expect_eq("03", want, kz_buf_cstr(&out));
+    free(want);
+    kz_repo_entry_free(&other);
+    /* a second one with credentials */
+    kz_repo_entry two;
+    kz_repo_entry_init(&two, "two", "http://127.0.0.1:8879/");
+    free(two.username);
+    two.username = strdup("u");
+    free(two.password);
+    two.password = strdup("p:w");
+    two.pass_credentials_all = two.insecure_skip_tls_verify = true;
+    kz_repofile_set(&f, &two);
+    kz_buf_clear(&out);
+    kz_repofile_write(&f, &out);
+    want = golden(GOLDEN "/repofile/%s", "04-add-second.yaml");
+    expect_eq("04", want, kz_buf_cstr(&out));
+    free(want);
+    /* --force-update replaces in place */
+    kz_repo_entry forced;
+    kz_repo_entry_init(&forced, "edu", "http://127.0.0.1:8879/");
+    err = kz_repo_add_decide(&f, &forced, true, &act);
+    assert_true(kz_is_null(&err) && act == KZ_REPO_ADD_WRITE);
+    kz_repofile_set(&f, &forced);
+    kz_buf_clear(&out);
+    kz_repofile_write(&f, &out);
+    want = golden(GOLDEN "/repofile/%s", "05-add-force.yaml");
+    expect_eq("05", want, kz_buf_cstr(&out));
+    free(want);
+    kz_repo_entry_free(&forced);
+    kz_repo_entry_free(&two);
+    /* name checks */
+    const char *checks[][3] = {
+        {"a/b", "http://127.0.0.1:8879", "06-add-slash.err"},
+        {"stable", "https://kubernetes-charts.storage.googleapis.com", "07-add-stable.err"},
+        {"inc", "http://kubernetes-charts-incubator.storage.googleapis.com/x", "08-add-incubator.err"},
+    };
+    for (int i = 0; i < 3; i++) {
+        err = kz_repo_add_check(checks[i][0], checks[i][1]);
+        kz_buf_clear(&out);
+        kz_buf_printf(&out, "Error: %s\n", kz_error_message(&err) ? kz_error_message(&err) : "");
+        kz_free(err);
+        want = golden(GOLDEN "/repofile/%s", checks[i][2]);
+        expect_eq(checks[i][2], want, kz_buf_cstr(&out));
+        free(want);
+    }
+    kz_repo_entry_free(&e);
+    kz_repofile_free(&f);
+
+    /* remove through the files */
+    char dir[] = "/tmp/kz-test-repofile-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], cache[256];
+    snprintf(path, sizeof path, "%s/repositories.yaml", dir);
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    sh("mkdir -p %s && touch %s/two-index.yaml", cache, cache);
+    sh("cp " GOLDEN "/repofile/05-add-force.yaml %s%s", path, "");
+    const char *rm1[] = {"nope"};
+    kz_buf_clear(&out);
+    err = kz_repo_remove(path, cache, rm1, 1, &out);
+    kz_buf_printf(&out, "Error: %s\n", kz_error_message(&err));
+    kz_free(err);
+    want = golden(GOLDEN "/repofile/%s", "09-remove-missing.err");
+    expect_eq("09", want, kz_buf_cstr(&out));
+    free(want);
+    const char *rm2[] = {"two", "nope"};
+    kz_buf_clear(&out);
+    err = kz_repo_remove(path, cache, rm2, 2, &out);
+    want = golden(GOLDEN "/repofile/%s", "10-remove-two.out");
+    expect_eq("10 out", want, kz_buf_cstr(&out));
+    free(want);
+    kz_buf_clear(&out);
+    kz_buf_printf(&out, "Error: %s\n", kz_error_message(&err));
+    kz_free(err);
+    want = golden(GOLDEN "/repofile/%s", "10-remove-two.err");
+    expect_eq("10 err", want, kz_buf_cstr(&out));
+    free(want);
+    char *got = slurp(path);
+    want = golden(GOLDEN "/repofile/%s", "10-remove-two.yaml");
+    expect_eq("10 yaml", want, got);
+    free(want);
+    free(got);
+    char tip[300];
+    snprintf(tip, sizeof tip, "%s/two-index.yaml", cache);
+    assert_int_not_equal(access(tip, F_OK), 0);
+    const char *rm3[] = {"edu"};
+    kz_buf_clear(&out);
+    err = kz_repo_remove(path, cache, rm3, 1, &out);
+    assert_true(kz_is_null(&err));
+    got = slurp(path);
+    want = golden(GOLDEN "/repofile/%s", "12-remove-last.yaml");
+    expect_eq("12 yaml", want, got);
+    free(want);
+    free(got);
+    unlink(path);
+    err = kz_repo_remove(path, cache, rm3, 1, &out);
+    expect_eq("14", "no repositories configured", kz_error_message(&err));
+    kz_free(err);
+    /* a file with extra keys, a time with zeros, keys in other case */
+    sh("cp " GOLDEN "/repofile/15-input.yaml %s%s", path, "");
+    const char *rm4[] = {"one"};
+    kz_buf_clear(&out);
+    err = kz_repo_remove(path, cache, rm4, 1, &out);
+    assert_true(kz_is_null(&err));
+    got = slurp(path);
+    want = golden(GOLDEN "/repofile/%s", "15-remove-one.yaml");
+    expect_eq("15 yaml", want, got);
+    free(want);
+    free(got);
+    /* broken files as repo add reads them */
+    const char *broken[][2] = {
+        {"apiVersion: v1\nrepositories:\n- name: [x\n", "16-add-broken.err"},
+        {"repositories: 3\n", "17-add-type.err"},
+        {"generated: 3\n", "18-add-generated.err"},
+        {"generated: \"x\"\n", "19-add-generated-text.err"},
+    };
+    for (int i = 0; i < 4; i++) {
+        kz_repofile bf;
+        err = kz_repofile_parse(broken[i][0], strlen(broken[i][0]), &bf);
+        kz_buf_clear(&out);
+        kz_buf_printf(&out, "Error: %s\n", kz_error_message(&err) ? kz_error_message(&err) : "");
+        kz_free(err);
+        kz_repofile_free(&bf);
+        want = golden(GOLDEN "/repofile/%s", broken[i][1]);
+        expect_eq(broken[i][1], want, kz_buf_cstr(&out));
+        free(want);
+    }
+    sh("rm -rf %s", dir, "");
+    kz_buf_free(&out);
+    assert_int_equal(failures, 0);
+}
+
+/* Two processes adding 50 repositories each at the same time: all 100 end
+ * up in the file (the lock serialises the read-modify-write cycles). */
+static void test_concurrent_update(void **state) {
+    (void)state;
+    char dir[] = "/tmp/kz-test-lock-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/sub/repositories.yaml", dir);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        assert_true(kids[k] >= 0);
+        if (kids[k] == 0) {
+            for (int i = 0; i < 50; i++) {
+                char name[32], url[64];
+                snprintf(name, sizeof name, "p%d-r%02d", k, i);
+                snprintf(url, sizeof url, "http://127.0.0.1/%s", name);
+                kz_repo_entry e;
+                kz_repo_entry_init(&e, name, url);
+                kz_value err = kz_repofile_update(path, add_fn, &e);
+                kz_repo_entry_free(&e);
+                if (!kz_is_null(&err)) _exit(1);
+            }
+            _exit(0);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        int st = 0;
+        waitpid(kids[k], &st, 0);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    kz_repofile f;
+    kz_value err = kz_repofile_load(path, &f, NULL);
+    assert_true(kz_is_null(&err));
+    assert_int_equal(f.len, 100);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char *lock = kz_repofile_lock_path(path);
+    assert_true(ends_with(lock, "/sub/repositories.lock"));
+    assert_int_equal(access(lock, F_OK), 0);
+    free(lock);
+    kz_repofile_free(&f);
+    sh("rm -rf %s", dir, "");
+}
+
+/* ---- lookups ---- */
+
+static void test_get(void **state) {
+    (void)state;
+    kz_repo_index idx;
+    kz_buf warn = KZ_BUF_INIT;
+    kz_value e = kz_repo_index_load_file(KZ_SHARED_DIR "/fixtures/edu-chart-repo/index.yaml", &idx, &warn);
+    assert_true(kz_is_null(&e));
+    assert_int_equal(warn.len, 0);
+    const kz_repo_chart_version *v;
+    /* the duplicated metallb 0.1.1: the first (helm pulls metallb-0.1.1.tgz) */
+    e = kz_repo_index_get(&idx, "metallb", "0.1.1", &v);
+    assert_true(kz_is_null(&e));
+    assert_string_equal(v->urls[0], "metallb-0.1.1.tgz");
+    e = kz_repo_index_get(&idx, "metallb", "", &v);
+    assert_string_equal(v->version, "0.1.1");
+    e = kz_repo_index_get(&idx, "metallb", "~0.1.0", &v);
+    assert_string_equal(v->version, "0.1.1");
+    e = kz_repo_index_get(&idx, "metallb", "<0.1.1", &v);
+    assert_string_equal(v->version, "0.1.0");
+    e = kz_repo_index_get(&idx, "metallb", "9.9.9", &v);
+    assert_string_equal(kz_error_message(&e), "no chart version found for metallb-9.9.9");
+    kz_free(e);
+    e = kz_repo_index_get(&idx, "nope", "", &v);
+    assert_string_equal(kz_error_message(&e), "no chart name found");
+    kz_free(e);
+    kz_buf txt = KZ_BUF_INIT;
+    kz_repo_index_charts_txt(&idx, &txt);
+    assert_string_equal(kz_buf_cstr(&txt), "dashboard\ngrafana\njenkins\nmetallb\nprometheus\n");
+    kz_buf_free(&txt);
+    kz_repo_index_free(&idx);
+    kz_buf_free(&warn);
+}
+
+static void test_resolve_url(void **state) {
+    (void)state;
+    const char *cases[][3] = {
+        {"http://h/charts", "a-1.0.0.tgz", "http://h/charts/a-1.0.0.tgz"},
+        {"http://h/charts/", "a-1.0.0.tgz", "http://h/charts/a-1.0.0.tgz"},
+        {"http://h/charts//", "a-1.0.0.tgz", "http://h/charts/a-1.0.0.tgz"},
+        {"http://h", "a.tgz", "http://h/a.tgz"},
+        {"http://h/charts?token=x", "sub/a.tgz", "http://h/charts/sub/a.tgz?token=x"},
+        {"http://h/charts", "/abs/a.tgz", "http://h/abs/a.tgz"},
+        {"http://h/charts", "../a.tgz", "http://h/a.tgz"},
+        {"http://h/charts", "https://other/a.tgz", "https://other/a.tgz"},
+        {"http://h/charts", "//cdn/a.tgz", "http://cdn/a.tgz"},
+        {"http://h/charts?x=1", "a.tgz?y=2", "http://h/charts/a.tgz?x=1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *u = kz_repo_resolve_url(cases[i][0], cases[i][1]);
+        assert_string_equal(u, cases[i][2]);
+        free(u);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_search),       cmocka_unit_test(test_load),
+        cmocka_unit_test(test_list),         cmocka_unit_test(test_index_dir),
+        cmocka_unit_test(test_repofile),     cmocka_unit_test(test_concurrent_update),
+        cmocka_unit_test(test_get),          cmocka_unit_test(test_resolve_url),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
