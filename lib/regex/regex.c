@@ -812,6 +812,20 @@ kz_value kz_regex_find(const kz_regex *re, const char *s, size_t n) {
     return v;
 }
 
+bool kz_regex_find_index(const kz_regex *re, const char *s, size_t n, size_t *start, size_t *end) {
+    subject sub;
+    subject_init(&sub, s, n);
+    pcre2_match_data *md = new_match_data(re);
+    const PCRE2_SIZE *ov = search(re, md, &sub, 0);
+    if (ov) {
+        *start = orig_offset(&sub, ov[0]);
+        *end = orig_offset(&sub, ov[1]);
+    }
+    pcre2_match_data_free(md);
+    subject_free(&sub);
+    return ov != NULL;
+}
+
 /* Go's walk over successive matches: after an empty match step one rune; an
  * empty match right where the previous match ended doesn't count. Calls
  * visit(ctx, start, end) with input offsets for each of at most `limit` matches

@@ -38,6 +38,10 @@ bool kz_regex_match(const kz_regex *re, const char *s, size_t n);
 /* FindString: the leftmost match, or "" when there is none. */
 kz_value kz_regex_find(const kz_regex *re, const char *s, size_t n);
 
+/* FindStringIndex: the byte offsets [*start, *end) of the leftmost match.
+ * False (and the offsets untouched) when there is none. */
+bool kz_regex_find_index(const kz_regex *re, const char *s, size_t n, size_t *start, size_t *end);
+
 /* FindAllString(s, limit): successive non-overlapping matches, at most `limit`
  * (all when limit < 0), skipping an empty match right after a previous match.
  * Returns a []string sequence (KZ_GOTYPE_STRING_SLICE). Go returns a nil slice

@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/file.h"
 #include "http/http.h"
+#include "oci/oci.h"
 #include "repo/index.h"
 #include "repo/repo_internal.h"
 
@@ -70,7 +71,7 @@ static kz_http_request request_for(const char *url, const creds *c) {
 
 /* ---- indexes ---- */
 
-static char *etag_path(const char *index_path) { return str_printf("%s%s", index_path, ".etag"); }
+static char *etag_path(const char *index_path) { return kz_repo_cache_etag_path(index_path); }
 
 /* The validators saved with a cached index: "ETAG\nLAST-MODIFIED\n". */
 static void read_validators(const char *index_path, char **etag, char **last_modified) {
@@ -122,6 +123,9 @@ static kz_value store_index(const kz_repo_entry *e, const char *cache_dir, const
         kz_buf_free(&names);
     }
     if (!kz_error_message(&err)) err = kz_repo_write_atomic(path, body->data ? body->data : "", body->len, 0644);
+    /* the sidecar search and pull load instead of the YAML: an optimisation,
+     * so failing to write it is no error */
+    if (!kz_error_message(&err)) kz_free(kz_repo_index_cache_write(&idx, path));
     kz_repo_index_free(&idx);
     return err;
 }
@@ -232,7 +236,7 @@ static kz_value resolve_repo_chart(const char *ref, const kz_chart_fetch_opts *o
     bool loaded = false; /* kz_repo_index_load_file initialises idx */
     if (!kz_error_message(&err)) {
         char *ipath = kz_repo_cache_index_path(o->repository_cache, repo);
-        kz_value lerr = kz_repo_index_load_file(ipath, &idx, NULL);
+        kz_value lerr = kz_repo_index_load_cached(ipath, &idx, NULL, true);
         loaded = true;
         if (kz_error_message(&lerr))
             err = kz_error("no cached repo found. (try 'helm repo update'): %s", kz_error_message(&lerr));
@@ -332,6 +336,42 @@ static bool same_origin(const char *a, const char *b) {
     return na == nb && strncmp(a, b, na) == 0;
 }
 
+/* oci://: resolve the version against the tags, pull (digests checked by
+ * lib/oci), write NAME-VERSION.tgz into dest_dir. */
+static kz_value fetch_oci(const char *ref, const kz_chart_fetch_opts *o, const char *dest_dir, char **path) {
+    kz_oci_opts oo = {
+        .registry_config = nonempty(o->registry_config),
+        .username = nonempty(o->username),
+        .password = o->password,
+        .plain_http = o->plain_http,
+        .insecure_skip_tls_verify = o->insecure_skip_tls_verify,
+        .ca_file = nonempty(o->ca_file),
+        .cert_file = nonempty(o->cert_file),
+        .key_file = nonempty(o->key_file),
+    };
+    char *resolved = NULL;
+    kz_value err = kz_oci_resolve(ref, o->version ? o->version : "", &oo, &resolved);
+    kz_oci_pull_result res = {0};
+    bool pulled = false;
+    if (!kz_error_message(&err)) {
+        err = kz_oci_pull(resolved, NULL, &oo, &res);
+        pulled = true;
+    }
+    if (!kz_error_message(&err)) err = kz_repo_mkdir_all(dest_dir, 0755);
+    if (!kz_error_message(&err)) {
+        char *name = kz_oci_pull_filename(resolved);
+        char *dest = str_printf("%s/%s", dest_dir, name);
+        free(name);
+        err = kz_repo_write_atomic(dest, res.chart.data ? res.chart.data : "", res.chart.len, 0644);
+        if (kz_error_message(&err)) free(dest);
+        else *path = dest;
+        if (o->log) kz_buf_append(o->log, res.log.data ? res.log.data : "", res.log.len);
+    }
+    if (pulled) kz_oci_pull_result_free(&res);
+    free(resolved);
+    return err;
+}
+
 static bool is_http_url(const char *s) { return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0; }
 
 kz_value kz_chart_fetch(const char *ref, const kz_chart_fetch_opts *o, const char *dest_dir, char **path) {
@@ -342,8 +382,8 @@ kz_value kz_chart_fetch(const char *ref, const kz_chart_fetch_opts *o, const cha
                .insecure = o->insecure_skip_tls_verify, .pass_credentials = o->pass_credentials};
     kz_repo_entry entry = {0};
     kz_value err = kz_null();
-    if (strncmp(ref, "oci://", 6) == 0) {
-        err = kz_error("%s: OCI registries are not supported by hm yet", ref);
+    if (kz_oci_is_oci(ref)) {
+        return fetch_oci(ref, o, dest_dir, path);
     } else if (o->repo_url && *o->repo_url) {
         err = resolve_with_repo_url(ref, o, &url, &digest);
         if (!kz_error_message(&err) && !o->pass_credentials && !same_origin(o->repo_url, url))

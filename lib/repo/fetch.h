@@ -40,10 +40,15 @@ typedef struct kz_chart_fetch_opts {
     bool insecure_skip_tls_verify;
     const char *repository_config; /* repositories.yaml */
     const char *repository_cache;  /* cached indexes */
+    /* oci:// references */
+    const char *registry_config; /* credentials saved by `registry login` */
+    bool plain_http;             /* --plain-http */
+    kz_buf *log;                 /* receives helm's "Pulled: ..." lines; may be NULL */
 } kz_chart_fetch_opts;
 
 /* ChartDownloader.DownloadTo: resolve `ref` (REPO/CHART through the cached
- * index, a chart name with opts->repo_url, or an http(s) URL of an archive),
+ * index, a chart name with opts->repo_url, an http(s) URL of an archive, or
+ * oci://HOST/PATH/CHART resolved against the registry's tags),
  * download the archive into dest_dir (atomically, digest checked) and set
  * *path to its file (caller frees). */
 kz_value kz_chart_fetch(const char *ref, const kz_chart_fetch_opts *opts, const char *dest_dir, char **path);

@@ -503,18 +503,16 @@ static kz_value load(const char *data, size_t len, const char *source, kz_repo_i
         kz_json_parse_opts jo = {KZ_JSON_NUMBERS_FLOAT64, source};
         doc = kz_json_parse(data, len, &jo);
     } else {
-        if (kz_repo_index_parse_fast(data, len, source, idx, warnings, max_threads)) {
+        if (max_threads != KZ_REPO_LOAD_SLOW &&
+            kz_repo_index_parse_fast(data, len, source, idx, warnings, max_threads)) {
             kz_repo_index_sort(idx);
             if (!*idx->api_version) return kz_error("no API version specified");
             return kz_null();
         }
         kz_yaml_parse_opts po = {.schema = KZ_YAML_HELM, .source_name = source, .go_errors = true};
         doc = kz_yaml_parse_one(data, len, &po);
-        if (!kz_is_valid(&doc)) {
-            kz_value e = kz_error("error converting YAML to JSON: %s", kz_error_message(&doc));
-            kz_free(doc);
-            return e;
-        }
+        /* go-yaml's decoding errors (duplicates) come after its syntax
+         * errors but before sigs.k8s.io/yaml's conversion errors */
         kz_value dup = kz_repo_yaml_duplicates(data, len);
         if (!kz_is_null(&dup)) {
             kz_free(doc);
@@ -522,9 +520,15 @@ static kz_value load(const char *data, size_t len, const char *source, kz_repo_i
             kz_free(dup);
             return e;
         }
+        if (!kz_is_valid(&doc)) {
+            kz_value e = kz_error("error converting YAML to JSON: %s", kz_error_message(&doc));
+            kz_free(doc);
+            return e;
+        }
         d.strict = true;
     }
     if (!kz_is_valid(&doc)) return doc;
+    idx->loaded_from = 3;
     decode_index(&d, &doc, source, idx, warnings);
     kz_free(doc);
     if (failed(&d)) {

@@ -84,8 +84,9 @@ typedef struct kz_repo_index {
     kz_value lookup; /* MAP: chart name -> INT position in charts */
     kz_repo_pool *pool; /* the strings (internal) */
     char *load_warnings; /* the warnings the load printed (NULL: none) */
-    /* Where the last load came from: 0 YAML/JSON parsed sequentially, 1 in
-     * parallel, 2 the sidecar cache (for tests and benchmarks). */
+    /* Where the last load came from (for tests and benchmarks): 0 the fast
+     * path, 1 the fast path on two threads, 2 the sidecar, 3 the kz_value
+     * tree (JSON, or YAML the fast path gave up on). */
     int loaded_from;
 } kz_repo_index;
 
@@ -99,7 +100,9 @@ kz_value kz_repo_index_load(const char *data, size_t len, const char *source, kz
                             kz_buf *warnings);
 /* The same, on at most max_threads threads: 0 picks (2 for a YAML file of
  * 4 MB or more on 2+ cores), 1 never in parallel, 2 in parallel whenever
- * the layout allows (tests). The result is the same either way. */
+ * the layout allows (tests), KZ_REPO_LOAD_SLOW only the kz_value-tree
+ * decoding (tests). The result is the same either way. */
+#define KZ_REPO_LOAD_SLOW 0xffffu
 kz_value kz_repo_index_load_ex(const char *data, size_t len, const char *source, kz_repo_index *idx,
                                kz_buf *warnings, unsigned max_threads);
 /* LoadIndexFile: read PATH and load it; errors other than reading are

@@ -137,6 +137,7 @@ static bool next(fp *p) {
     if (!yaml_parser_parse(&p->parser, &p->ev)) return false;
     p->have = true;
     switch (p->ev.type) {
+    case YAML_NO_EVENT: return false; /* libyaml's answer after an error */
     case YAML_ALIAS_EVENT: return false;
     case YAML_SCALAR_EVENT: return !p->ev.data.scalar.anchor && !p->ev.data.scalar.tag;
     case YAML_SEQUENCE_START_EVENT: return !p->ev.data.sequence_start.anchor && !p->ev.data.sequence_start.tag;
@@ -1043,11 +1044,16 @@ typedef struct dctx {
 static bool dnext(dctx *d) {
     if (d->have) yaml_event_delete(&d->ev);
     d->have = false;
+    if (d->broken) return false;
     if (!yaml_parser_parse(&d->parser, &d->ev)) {
         d->broken = true;
         return false;
     }
     d->have = true;
+    if (d->ev.type == YAML_NO_EVENT) { /* libyaml's answer after an error */
+        d->broken = true;
+        return false;
+    }
     return true;
 }
 
@@ -1161,7 +1167,7 @@ kz_value kz_repo_yaml_duplicates(const char *data, size_t len) {
     if (d.have) yaml_event_delete(&d.ev);
     yaml_parser_delete(&d.parser);
     kz_value r = kz_null();
-    if (d.nerrs) r = kz_error("yaml: unmarshal errors:%s", kz_buf_cstr(&d.errs));
+    if (d.nerrs && !d.broken) r = kz_error("yaml: unmarshal errors:%s", kz_buf_cstr(&d.errs));
     kz_buf_free(&d.errs);
     return r;
 }

@@ -46,7 +46,7 @@ kz_repo_chart_version *kz_repo_index_version_push(kz_repo_chart *c);
 int kz_repo_index_parse_fast(const char *data, size_t len, const char *source, kz_repo_index *idx,
                              kz_buf *warnings, unsigned max_threads);
 /* go-yaml v2's strict duplicate-key errors in the first document of data
- * (already known to parse): "yaml: unmarshal errors:\n  line N: key \"x\"
+ * (none when it does not parse: its syntax errors come first): "yaml: unmarshal errors:\n  line N: key \"x\"
  * already set in map..." or NULL. */
 kz_value kz_repo_yaml_duplicates(const char *data, size_t len);
 

@@ -14,6 +14,7 @@
 #include "core/gotime.h"
 #include "json/json.h"
 #include "repo/repofile.h"
+#include "repo/index.h"
 #include "repo/repo_internal.h"
 #include "tmpl/fmt.h"
 #include "yaml/emit.h"
@@ -404,6 +405,12 @@ char *kz_repo_cache_charts_path(const char *cache_dir, const char *name) {
     return kz_buf_detach(&b, NULL);
 }
 
+char *kz_repo_cache_etag_path(const char *index_path) {
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_printf(&b, "%s.etag", index_path);
+    return kz_buf_detach(&b, NULL);
+}
+
 static kz_value remove_file(const char *path) {
     if (unlink(path) == 0 || errno == ENOENT) return kz_null();
     char eb[128];
@@ -442,6 +449,12 @@ kz_value kz_repo_remove(const char *path, const char *cache_dir, const char *con
         if (!kz_is_null(&err)) break;
         char *p = kz_repo_cache_index_path(cache_dir, names[i]);
         err = remove_file(p);
+        /* hm's own files beside it: the sidecar and the saved validators */
+        char *kzc = kz_repo_index_cache_path(p), *etag = kz_repo_cache_etag_path(p);
+        if (kz_is_null(&err)) err = remove_file(kzc);
+        if (kz_is_null(&err)) err = remove_file(etag);
+        free(kzc);
+        free(etag);
         free(p);
         if (!kz_is_null(&err)) break;
         p = kz_repo_cache_charts_path(cache_dir, names[i]);

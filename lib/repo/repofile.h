@@ -129,7 +129,8 @@ kz_value kz_repo_list(const kz_repofile *f, kz_repo_format format, kz_buf *out);
  * missing or empty), then for each name in turn: remove it ("no repo named
  * \"x\" found" stops there, after the earlier names were removed and
  * written), write the file, delete CACHE/NAME-index.yaml and
- * CACHE/NAME-charts.txt (missing ones are fine) and append the removed
+ * CACHE/NAME-charts.txt, and hm's NAME-index.kzc and NAME-index.yaml.etag
+ * (missing ones are fine) and append the removed
  * message to out. Done under the lock. */
 kz_value kz_repo_remove(const char *path, const char *cache_dir, const char *const *names,
                         size_t n, kz_buf *out);
@@ -138,5 +139,8 @@ kz_value kz_repo_remove(const char *path, const char *cache_dir, const char *con
  * frees. */
 char *kz_repo_cache_index_path(const char *cache_dir, const char *name);
 char *kz_repo_cache_charts_path(const char *cache_dir, const char *name);
+/* Where hm keeps a cached index's ETag and Last-Modified (for conditional
+ * GETs): INDEX_PATH + ".etag". Caller frees. */
+char *kz_repo_cache_etag_path(const char *index_path);
 
 #endif

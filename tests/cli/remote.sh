@@ -78,6 +78,17 @@ if [ $rc -eq 0 ] || ! grep -q "digest mismatch for $url/metallb-0.1.0.tgz" "$W/e
     failed=$((failed + 1))
 fi
 
+# repo remove takes the cache files with it, hm's sidecar and validators too
+total=$((total + 1))
+ls "$W/cache/repository/edu-index.kzc" "$W/cache/repository/edu-index.yaml.etag" > /dev/null ||
+    { echo "FAIL: no sidecar or validators after repo update"; failed=$((failed + 1)); }
+"$hm" repo remove edu > "$W/out" 2>&1
+total=$((total + 1))
+if [ "$(cat "$W/out")" != '"edu" has been removed from your repositories' ] || ls "$W/cache/repository" | grep -q '^edu-'; then
+    echo "FAIL: repo remove: $(cat "$W/out"); left: $(ls "$W/cache/repository")"
+    failed=$((failed + 1))
+fi
+
 if [ "$failed" -ne 0 ]; then
     echo "remote.sh: $failed difference(s) in $total check(s)"
     exit 1

@@ -48,7 +48,9 @@ static void expect_eq(const char *what, const char *want, const char *got) {
 
 /* ---- search ---- */
 
-static void run_search_case(const char *name) {
+/* home: a folder with repositories.yaml and cache/; sidecar: 0 don't
+ * write sidecars, 1 write them, 2 every index must come from one. */
+static void run_search_in(const char *home, const char *name, int sidecar) {
     char path[1024];
     snprintf(path, sizeof path, GOLDEN "/search/%s.args", name);
     char *args = slurp(path);
@@ -72,16 +74,20 @@ static void run_search_case(const char *name) {
     o.nkeywords = nkw;
     kz_repo_set set;
     kz_buf warn = KZ_BUF_INIT, out = KZ_BUF_INIT;
-    kz_value e = kz_repo_set_load_ex(GOLDEN "/home/repositories.yaml", GOLDEN "/home/cache", false, &set, &warn);
+    char rf[600], cache[600];
+    snprintf(rf, sizeof rf, "%s/repositories.yaml", home);
+    snprintf(cache, sizeof cache, "%s/cache", home);
+    kz_value e = kz_repo_set_load_ex(rf, cache, sidecar == 1, &set, &warn);
     assert_true(kz_is_null(&e));
+    for (size_t i = 0; sidecar == 2 && i < set.len; i++) assert_int_equal(set.indexes[i].loaded_from, 2);
     e = kz_repo_search(&set, &o, &out);
     if (!kz_is_null(&e)) kz_buf_printf(&warn, "Error: %s\n", kz_error_message(&e));
     char *want_out = golden(GOLDEN "/search/%s.out", name);
     char *want_err = golden(GOLDEN "/search/%s.err", name);
     char what[256];
-    snprintf(what, sizeof what, "search %s stdout", name);
+    snprintf(what, sizeof what, "search %s (sidecar %d) stdout", name, sidecar);
     expect_eq(what, want_out, kz_buf_cstr(&out));
-    snprintf(what, sizeof what, "search %s stderr", name);
+    snprintf(what, sizeof what, "search %s (sidecar %d) stderr", name, sidecar);
     expect_eq(what, want_err, kz_buf_cstr(&warn));
     free(want_out);
     free(want_err);
@@ -91,6 +97,8 @@ static void run_search_case(const char *name) {
     kz_repo_set_free(&set);
     free(args);
 }
+
+static void run_search_case(const char *name) { run_search_in(GOLDEN "/home", name, 0); }
 
 static int ends_with(const char *s, const char *suf) {
     size_t n = strlen(s), m = strlen(suf);
@@ -116,9 +124,12 @@ static void test_search(void **state) {
     assert_int_equal(failures, 0);
 }
 
+static void sh(const char *fmt, const char *a, const char *b);
+
 /* ---- index loading (seen through helm's search --versions --devel) ---- */
 
-static void run_load_case(const char *name) {
+/* mode: 0 auto, 1 sequential, 2 parallel, 3 slow path, 4 through a sidecar */
+static void run_load_mode(const char *name, int mode) {
     char path[1024];
     snprintf(path, sizeof path, GOLDEN "/load/%s.yaml", name);
     char *data = slurp(path);
@@ -126,7 +137,41 @@ static void run_load_case(const char *name) {
     kz_repo_set set = {0};
     char *names[1] = {strdup("bad")};
     kz_repo_index idx;
-    kz_value e = kz_repo_index_load(data, strlen(data), "@CACHE@/bad-index.yaml", &idx, &warn);
+    static const unsigned threads[] = {0, 1, 2, KZ_REPO_LOAD_SLOW};
+    kz_value e;
+    if (mode < 4) {
+        e = kz_repo_index_load_ex(data, strlen(data), "@CACHE@/bad-index.yaml", &idx, &warn, threads[mode]);
+    } else {
+        /* a YAML file named as in the goldens: @CACHE@ is a folder */
+        char dir[] = "/tmp/kz-test-side-XXXXXX";
+        assert_non_null(mkdtemp(dir));
+        char cd[300], yp[400], *old = getcwd(NULL, 0);
+        snprintf(cd, sizeof cd, "%s/@CACHE@", dir);
+        mkdir(cd, 0755);
+        snprintf(yp, sizeof yp, "%s/bad-index.yaml", cd);
+        FILE *f = fopen(yp, "w");
+        fputs(data, f);
+        fclose(f);
+        assert_int_equal(chdir(dir), 0);
+        kz_buf w0 = KZ_BUF_INIT;
+        e = kz_repo_index_load_cached("@CACHE@/bad-index.yaml", &idx, &w0, true);
+        bool loaded = kz_is_null(&e);
+        if (loaded) {
+            kz_repo_index_free(&idx);
+            e = kz_repo_index_load_cached("@CACHE@/bad-index.yaml", &idx, &warn, true);
+            assert_int_equal(idx.loaded_from, 2);
+            assert_string_equal(kz_buf_cstr(&w0), kz_buf_cstr(&warn));
+        } else {
+            kz_buf_append(&warn, w0.data ? w0.data : "", w0.len);
+            kz_free(e);
+            kz_repo_index_free(&idx);
+            e = kz_repo_index_load(data, strlen(data), "@CACHE@/bad-index.yaml", &idx, NULL);
+        }
+        kz_buf_free(&w0);
+        assert_int_equal(chdir(old), 0);
+        free(old);
+        sh("rm -rf %s%s", dir, "");
+    }
     set.names = names;
     set.indexes = &idx;
     if (kz_is_null(&e)) {
@@ -142,9 +187,9 @@ static void run_load_case(const char *name) {
     char *want_out = golden(GOLDEN "/load/%s.out", name);
     char *want_err = golden(GOLDEN "/load/%s.err", name);
     char what[256];
-    snprintf(what, sizeof what, "load %s stdout", name);
+    snprintf(what, sizeof what, "load %s (mode %d) stdout", name, mode);
     expect_eq(what, want_out, kz_buf_cstr(&out));
-    snprintf(what, sizeof what, "load %s stderr", name);
+    snprintf(what, sizeof what, "load %s (mode %d) stderr", name, mode);
     expect_eq(what, want_err, kz_buf_cstr(&warn));
     free(want_out);
     free(want_err);
@@ -153,6 +198,10 @@ static void run_load_case(const char *name) {
     kz_buf_free(&warn);
     kz_buf_free(&out);
     free(data);
+}
+
+static void run_load_case(const char *name) {
+    for (int mode = 0; mode < 5; mode++) run_load_mode(name, mode);
 }
 
 static void test_load(void **state) {
@@ -513,6 +562,208 @@ static void test_concurrent_update(void **state) {
     sh("rm -rf %s", dir, "");
 }
 
+/* ---- the sidecar cache ---- */
+
+static void sidecar_cases(const char *home, int sidecar) {
+    DIR *d = opendir(GOLDEN "/search");
+    assert_non_null(d);
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        if (!ends_with(ent->d_name, ".args")) continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(strlen(ent->d_name) - 5), ent->d_name);
+        run_search_in(home, name, sidecar);
+    }
+    closedir(d);
+}
+
+/* Every search golden through sidecars: written by the first pass, read by
+ * the second; then a stale sidecar is ignored. */
+static void test_search_sidecar(void **state) {
+    (void)state;
+    char dir[] = "/tmp/kz-test-sidecar-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    sh("cp -r " GOLDEN "/home %s/home", dir, "");
+    char home[300];
+    snprintf(home, sizeof home, "%s/home", dir);
+    failures = 0;
+    sidecar_cases(home, 1);
+    char side[400];
+    snprintf(side, sizeof side, "%s/cache/r2-index.kzc", home);
+    assert_int_equal(access(side, F_OK), 0);
+    sidecar_cases(home, 2);
+    /* the same size and content but another mtime: stale */
+    char yp[400];
+    snprintf(yp, sizeof yp, "%s/cache/r2-index.yaml", home);
+    kz_repo_index idx;
+    kz_value e;
+    sh("touch -d '2001-01-01' %s%s", yp, "");
+    assert_int_equal(kz_repo_index_cache_read(yp, &idx, NULL), 0);
+    kz_repo_index_free(&idx);
+    /* changed content: the YAML wins */
+    sh("sed -i 's/Another alpha in repo two/Changed alpha in repo two/' %s%s", yp, "");
+    e = kz_repo_index_load_cached(yp, &idx, NULL, true);
+    assert_true(kz_is_null(&e));
+    assert_int_not_equal(idx.loaded_from, 2);
+    assert_string_equal(kz_repo_index_chart(&idx, "alpha")->v[0].description, "Changed alpha in repo two");
+    kz_repo_index_free(&idx);
+    e = kz_repo_index_load_cached(yp, &idx, NULL, true);
+    assert_int_equal(idx.loaded_from, 2);
+    assert_string_equal(kz_repo_index_chart(&idx, "alpha")->v[0].description, "Changed alpha in repo two");
+    kz_repo_index_free(&idx);
+    /* a broken sidecar is ignored */
+    sh("truncate -s 100 %s%s", side, "");
+    e = kz_repo_index_load_cached(yp, &idx, NULL, false);
+    assert_true(kz_is_null(&e));
+    assert_int_not_equal(idx.loaded_from, 2);
+    kz_repo_index_free(&idx);
+    sh("rm -rf %s%s", dir, "");
+    assert_int_equal(failures, 0);
+}
+
+/* A varied index (null and invalid entries, maintainers, dependencies,
+ * annotations, unicode, deprecated fields, flow style) loads the same on
+ * the fast path, on two threads, on the slow path and through a sidecar:
+ * same warnings, same YAML and JSON written back. */
+static void make_varied(kz_buf *b, int charts, bool bad) {
+    kz_buf_puts(b, "apiVersion: v1\nentries:\n");
+    for (int c = 0; c < charts; c++) {
+        kz_buf_printf(b, "  c%03d:\n", c);
+        for (int v = 0; v < 6; v++) {
+            if (c % 17 == 3 && v == 2) {
+                kz_buf_puts(b, "  -\n");
+                continue;
+            }
+            kz_buf_printf(b, "  - name: %s\n    version: %d.%d.%d%s\n", c % 23 == 5 && v == 1 ? "x/y" : "c", v,
+                          c % 5, c, v == 4 ? "-rc.1+meta" : "");
+            kz_buf_printf(b, "    description: \"Chart %d, version %d: caf\u00e9\\t\u6f22\"\n", c, v);
+            if (c % 3 == 0) kz_buf_printf(b, "    appVersion: \"%d.0\"\n    home: https://h/%d\n", v, c);
+            if (c % 4 == 1) kz_buf_puts(b, "    keywords: [a, b, 'c d']\n    maintainers:\n    - name: M\n      email: m@x\n    - {url: http://u}\n");
+            if (c % 6 == 2) kz_buf_puts(b, "    dependencies:\n    - name: d1\n      version: ^1\n      repository: http://r\n      tags: [t]\n      enabled: true\n    - name: d2\n      alias: dd\n      condition: x.y\n");
+            if (c % 7 == 4) kz_buf_puts(b, "    annotations:\n      zz: '1'\n      aa: two\n    deprecated: true\n    type: library\n");
+            if (c % 9 == 1 && c % 7 != 4 && v == 3) kz_buf_puts(b, "    type: other\n");
+            if (c % 11 == 2) kz_buf_puts(b, "    checksum: abc\n    engine: gotpl\n    removed: true\n    icon: http://i\n    kubeVersion: '>=1.20'\n    sources:\n    - http://s\n");
+            if (c % 13 == 6) kz_buf_puts(b, "    digest: 12345\n    urls: [1, true]\n");
+            else kz_buf_printf(b, "    digest: d%d\n    urls:\n    - c-%d.tgz\n", v, v);
+            kz_buf_printf(b, "    created: \"2024-01-0%dT03:04:05.%dZ\"\n", v + 1, c);
+            if (bad && c == charts - 2 && v == 5) kz_buf_puts(b, "    version: 9.9.9\n");
+        }
+    }
+    kz_buf_puts(b, "generated: \"2024-01-02T03:04:05Z\"\n");
+}
+
+static void written(const kz_repo_index *idx, kz_buf *out) {
+    kz_value gen = kz_gotime_unix(1700000000, 0);
+    kz_value e = kz_repo_index_write(idx, &gen, false, out);
+    assert_true(kz_is_null(&e));
+    e = kz_repo_index_write(idx, &gen, true, out);
+    assert_true(kz_is_null(&e));
+    kz_free(gen);
+}
+
+static void test_fast_paths(void **state) {
+    (void)state;
+    for (int bad = 0; bad < 2; bad++) {
+        kz_buf in = KZ_BUF_INIT;
+        make_varied(&in, 120, bad);
+        kz_buf ref = KZ_BUF_INIT, refw = KZ_BUF_INIT;
+        kz_repo_index idx;
+        kz_value e0 = kz_repo_index_load_ex(in.data, in.len, "SRC", &idx, &refw, KZ_REPO_LOAD_SLOW);
+        if (kz_is_null(&e0)) written(&idx, &ref);
+        else kz_buf_puts(&ref, kz_error_message(&e0));
+        kz_repo_index_free(&idx);
+        for (unsigned t = 1; t <= 2; t++) {
+            kz_buf got = KZ_BUF_INIT, gotw = KZ_BUF_INIT;
+            kz_value e = kz_repo_index_load_ex(in.data, in.len, "SRC", &idx, &gotw, t);
+            if (kz_is_null(&e)) written(&idx, &got);
+            else kz_buf_puts(&got, kz_error_message(&e));
+            if (!bad) assert_int_equal(idx.loaded_from, t == 2 ? 1 : 0);
+            assert_string_equal(kz_buf_cstr(&ref), kz_buf_cstr(&got));
+            assert_string_equal(kz_buf_cstr(&refw), kz_buf_cstr(&gotw));
+            kz_repo_index_free(&idx);
+            kz_free(e);
+            kz_buf_free(&got);
+            kz_buf_free(&gotw);
+        }
+        if (!bad) { /* through a sidecar */
+            char dir[] = "/tmp/kz-test-fast-XXXXXX";
+            assert_non_null(mkdtemp(dir));
+            char yp[300];
+            snprintf(yp, sizeof yp, "%s/x-index.yaml", dir);
+            FILE *f = fopen(yp, "w");
+            fwrite(in.data, 1, in.len, f);
+            fclose(f);
+            kz_buf w1 = KZ_BUF_INIT, w2 = KZ_BUF_INIT, got = KZ_BUF_INIT;
+            kz_value e = kz_repo_index_load_cached(yp, &idx, &w1, true);
+            assert_true(kz_is_null(&e));
+            kz_repo_index_free(&idx);
+            e = kz_repo_index_load_cached(yp, &idx, &w2, true);
+            assert_int_equal(idx.loaded_from, 2);
+            written(&idx, &got);
+            assert_string_equal(kz_buf_cstr(&ref), kz_buf_cstr(&got));
+            assert_string_equal(kz_buf_cstr(&w1), kz_buf_cstr(&w2));
+            kz_repo_index_free(&idx);
+            kz_buf_free(&w1);
+            kz_buf_free(&w2);
+            kz_buf_free(&got);
+            sh("rm -rf %s%s", dir, "");
+        }
+        kz_free(e0);
+        kz_buf_free(&ref);
+        kz_buf_free(&refw);
+        kz_buf_free(&in);
+    }
+}
+
+/* `repo index --json`: Go's struct order, two-space indent, no final newline. */
+static char *mask_json_times(const char *s) {
+    kz_buf b = KZ_BUF_INIT;
+    for (const char *p = s; *p;) {
+        const char *c = strstr(p, "\"created\": \""), *g = strstr(p, "\"generated\": \"");
+        const char *h = c && (!g || c < g) ? c : g;
+        if (!h) {
+            kz_buf_puts(&b, p);
+            break;
+        }
+        const char *v = strchr(h, ':') + 3;
+        kz_buf_append(&b, p, (size_t)(v - p));
+        kz_buf_puts(&b, "@TIME@");
+        p = strchr(v, '"');
+    }
+    return kz_buf_detach(&b, NULL);
+}
+
+static void json_case(const char *dir, const char *url, const char *merge, const char *golden_name) {
+    kz_value now = kz_gotime_unix(1700000000, 123456789);
+    kz_repo_index_dir_opts o = {.url = url, .merge = merge, .json = true, .now = &now};
+    kz_value e = kz_repo_index_dir(dir, &o, NULL);
+    assert_true(kz_is_null(&e));
+    char p[600];
+    snprintf(p, sizeof p, "%s/index.yaml", dir);
+    char *got = slurp(p), *want = golden(GOLDEN "/index/%s", golden_name);
+    char *mg = mask_json_times(got), *mw = mask_json_times(want);
+    expect_eq(golden_name, mw, mg);
+    free(got);
+    free(want);
+    free(mg);
+    free(mw);
+    kz_free(now);
+}
+
+static void test_index_json(void **state) {
+    (void)state;
+    char dir[] = "/tmp/kz-test-json-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    sh("cp -r " GOLDEN "/srv %s/srv", dir, "");
+    char r1[300];
+    snprintf(r1, sizeof r1, "%s/srv/r1", dir);
+    failures = 0;
+    json_case(r1, NULL, NULL, "r1-json.json");
+    json_case(r1, "http://x/", KZ_SHARED_DIR "/fixtures/edu-chart-repo/index.yaml", "r1-merge-edu.json");
+    sh("rm -rf %s%s", dir, "");
+    assert_int_equal(failures, 0);
+}
+
 /* ---- lookups ---- */
 
 static void test_get(void **state) {
@@ -574,6 +825,8 @@ int main(void) {
         cmocka_unit_test(test_list),         cmocka_unit_test(test_index_dir),
         cmocka_unit_test(test_repofile),     cmocka_unit_test(test_concurrent_update),
         cmocka_unit_test(test_get),          cmocka_unit_test(test_resolve_url),
+        cmocka_unit_test(test_search_sidecar), cmocka_unit_test(test_fast_paths),
+        cmocka_unit_test(test_index_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,6 +47,7 @@ int hm_fail_value(kz_cli_ctx *ctx, kz_value err);
         {.name = "insecure-skip-tls-verify", .type = KZ_FLAG_BOOL, .usage = "skip tls certificate checks for the chart download"}, \
         {.name = "key-file", .type = KZ_FLAG_STRING, .usage = "identify HTTPS client using this SSL key file"},  \
         {.name = "pass-credentials", .type = KZ_FLAG_BOOL, .usage = "pass credentials to all domains"},        \
+        {.name = "plain-http", .type = KZ_FLAG_BOOL, .usage = "use insecure HTTP connections for the chart download"}, \
         {.name = "password", .type = KZ_FLAG_STRING, .usage = "chart repository password where to locate the requested chart"}, \
         {.name = "repo", .type = KZ_FLAG_STRING, .usage = "chart repository url where to locate the requested chart"}, \
         {.name = "username", .type = KZ_FLAG_STRING, .usage = "chart repository username where to locate the requested chart"}, \
@@ -65,7 +66,7 @@ void hm_paths_free(hm_paths *p);
 /* The chart-reference flags (HM_CHART_REF_FLAGS) as fetch options; strings
  * borrowed from ctx and paths (pull.c). */
 struct kz_chart_fetch_opts;
-void hm_fetch_opts(const kz_cli_ctx *ctx, const hm_paths *paths, struct kz_chart_fetch_opts *o);
+void hm_fetch_opts(kz_cli_ctx *ctx, const hm_paths *paths, struct kz_chart_fetch_opts *o);
 /* Whether a chart argument names no local file and must be located in a
  * repository (the other cases keep their local "path not found" errors). */
 bool hm_chart_is_remote(const char *ref);
@@ -81,5 +82,7 @@ extern const kz_cmd hm_show_cmd;
 extern const kz_cmd hm_repo_cmd;
 extern const kz_cmd hm_search_cmd;
 extern const kz_cmd hm_pull_cmd;
+extern const kz_cmd hm_push_cmd;
+extern const kz_cmd hm_registry_cmd;
 
 #endif

@@ -13,7 +13,7 @@
 #include "hm.h"
 #include "repo/fetch.h"
 
-void hm_fetch_opts(const kz_cli_ctx *ctx, const hm_paths *paths, kz_chart_fetch_opts *o) {
+void hm_fetch_opts(kz_cli_ctx *ctx, const hm_paths *paths, kz_chart_fetch_opts *o) {
     *o = (kz_chart_fetch_opts){
         .version = kz_cli_flag_string(ctx, "version"),
         .devel = kz_cli_flag_bool(ctx, "devel"),
@@ -27,6 +27,9 @@ void hm_fetch_opts(const kz_cli_ctx *ctx, const hm_paths *paths, kz_chart_fetch_
         .insecure_skip_tls_verify = kz_cli_flag_bool(ctx, "insecure-skip-tls-verify"),
         .repository_config = paths->repository_config,
         .repository_cache = paths->repository_cache,
+        .registry_config = paths->registry_config,
+        .plain_http = kz_cli_flag_bool(ctx, "plain-http"),
+        .log = ctx->err, /* helm prints "Pulled:" lines on stderr */
     };
 }
 

@@ -1,7 +1,7 @@
 #include "hm.h"
 
 static const kz_cmd *const hm_subcommands[] = {
-    &hm_create_cmd, &hm_dependency_cmd, &hm_lint_cmd,     &hm_package_cmd, &hm_pull_cmd, &hm_repo_cmd,
+    &hm_create_cmd, &hm_dependency_cmd, &hm_lint_cmd,     &hm_package_cmd, &hm_pull_cmd, &hm_push_cmd, &hm_registry_cmd, &hm_repo_cmd,
     &hm_search_cmd, &hm_show_cmd,       &hm_template_cmd, &hm_version_cmd, NULL,
 };
 

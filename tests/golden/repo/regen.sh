@@ -66,6 +66,7 @@ cp "$W/srv/r2/index.yaml" "$W/r2-index.yaml"
 mask < "$W/srv/r1/nonexistent.yaml" > index/merge-created.yaml
 "$HELM" repo index "$W/srv/r1" --merge /work/shared/fixtures/edu-chart-repo/index.yaml --url http://x/ && mask < "$W/srv/r1/index.yaml" > index/r1-merge-edu.yaml
 "$HELM" repo index "$W/srv/r1" --json && mask < "$W/srv/r1/index.yaml" > index/r1-json.json || true
+"$HELM" repo index "$W/srv/r1" --json --merge /work/shared/fixtures/edu-chart-repo/index.yaml --url http://x/ && cp "$W/srv/r1/index.yaml" index/r1-merge-edu.json
 
 # ---- a helm home: repositories.yaml and cache, no server needed
 rm -rf home && mkdir -p home/cache
@@ -173,6 +174,15 @@ lcase version-list 'apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: [1
 lcase case-keys 'apiVersion: v1\nentries:\n  a:\n  - Name: a\n    VERSION: 1.0.0\n    Description: keys in other case\n'
 lcase no-api-version-entry 'apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    description: no apiVersion (v1 assumed)\n'
 lcase dup-dep 'apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    description: dup deps tolerated\n    dependencies:\n    - name: x\n      version: 1\n    - name: x\n      version: 2\n'
+lcase dup-key 'apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    version: 2.0.0\n'
+lcase dup-chart 'apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n  a:\n  - name: a\n    version: 2.0.0\n'
+lcase dup-top 'apiVersion: v1\napiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n'
+lcase dup-maintainer 'apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    maintainers:\n    - name: x\n      name: y\n'
+lcase dup-many 'apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    annotations:\n      x: "1"\n      x: "2"\n    annotations:\n      y: z\n  a: []\nyes: 1\ntrue: 2\n1: 3\n0x1: 4\n~: 5\nnull: 6\n'
+lcase dup-flow 'apiVersion: v1\nentries: {a: [{name: a, version: 1.0.0, keywords: [x], keywords: [y]}]}\n'
+lcase dup-case 'apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    Version: 2.0.0\n'
+lcase dup-json '{"apiVersion":"v1","entries":{"a":[{"name":"a","version":"1.0.0","version":"2.0.0"}]}}'
+lcase dup-broken 'apiVersion: v1\napiVersion: v1\nentries:\n  a:\n  - name: a\n    version: [1\n'
 lcase bad-name 'apiVersion: v1\nentries:\n  a:\n  - name: a/b\n    version: 1.0.0\n'
 
 # ---- repositories.yaml written by repo add / remove (needs a server for add)
