@@ -72,3 +72,59 @@ for chart in prometheus jenkins metallb; do
       printf "     ratio: %.1fx faster, %.1fx less memory\n", y[2] / x[2], y[4] / x[4] }'
   fi
 done
+
+echo
+echo "== bench/repo: a generated index of 2,000 charts x 50 versions, served by nginx on 127.0.0.1"
+# gen_index: the same layout as tests/golden/repo/gen-big-index.py, in awk
+# (python is not among the project's dependencies).
+gen_index() {
+  awk 'BEGIN {
+    print "apiVersion: v1"; print "entries:"
+    for (c = 0; c < 2000; c++) {
+      name = sprintf("chart-%04d", c); printf "  %s:\n", name
+      for (v = 0; v < 50; v++) {
+        ver = sprintf("%d.%d.%d", int(v / 10), v % 10, c % 7)
+        printf "  - apiVersion: v2\n    appVersion: \"%d.0\"\n", v
+        printf "    created: \"2024-01-02T03:04:05.%06dZ\"\n", v
+        printf "    description: Chart number %d version %s, a generated chart for benchmarks\n", c, ver
+        printf "    digest: %032x%032x\n", c, v
+        printf "    home: https://example.com/%s\n    keywords:\n    - bench\n    - k%d\n", name, c % 13
+        printf "    maintainers:\n    - email: dev%d@example.com\n      name: Dev %d\n", c, c
+        printf "    name: %s\n    sources:\n    - https://github.com/example/%s\n", name, name
+        printf "    urls:\n    - https://example.com/charts/%s-%s.tgz\n    version: %s\n", name, ver, ver
+      }
+    }
+    print "generated: \"2024-01-02T03:04:05Z\"" }'
+}
+repo_dir="$out/repo"
+rm -rf "$repo_dir"; mkdir -p "$repo_dir/www"
+gen_index > "$repo_dir/www/index.yaml"
+echo "index.yaml: $(( $(stat -c %s "$repo_dir/www/index.yaml") / 1000000 )) MB"
+"$build/bench/bench_repo" "$repo_dir/www/index.yaml" k7 | sed 's/^/in-process  /'
+url=$(bash tests/servers/nginx.sh start "$repo_dir/nginx" --root "$repo_dir/www" --watch $$)
+trap 'bash tests/servers/nginx.sh stop "$repo_dir/nginx"' EXIT
+hm_env=(env HM_CONFIG_HOME="$repo_dir/hm/config" HM_CACHE_HOME="$repo_dir/hm/cache")
+helm_env=(env HELM_CONFIG_HOME="$repo_dir/helm/config" HELM_CACHE_HOME="$repo_dir/helm/cache"
+          HELM_DATA_HOME="$repo_dir/helm/data")
+"${hm_env[@]}" "$build/bin/hm" repo add big "$url" > /dev/null
+# Every update re-downloads and re-parses: hm's saved ETag would otherwise
+# get a 304 (timed separately below).
+etag="$repo_dir/hm/cache/repository/big-index.yaml.etag"
+kz_update=$("$build/bench/bench_charts" --runs 3 --label "hm   repo update" -- \
+  "${hm_env[@]}" bash -c "rm -f '$etag'; exec '$build/bin/hm' repo update")
+echo "$kz_update"
+"$build/bench/bench_charts" --runs 3 --label "hm   repo update (304)" -- "${hm_env[@]}" "$build/bin/hm" repo update
+kz_search=$("$build/bench/bench_charts" --runs 3 --label "hm   search repo k7" -- "${hm_env[@]}" "$build/bin/hm" search repo k7)
+echo "$kz_search"
+if [ -x "$helm" ]; then
+  "${helm_env[@]}" "$helm" repo add big "$url" > /dev/null
+  ref_update=$("$build/bench/bench_charts" --runs 1 --label "helm repo update" -- "${helm_env[@]}" "$helm" repo update)
+  echo "$ref_update"
+  ref_search=$("$build/bench/bench_charts" --runs 1 --label "helm search repo k7" -- "${helm_env[@]}" "$helm" search repo k7)
+  echo "$ref_search"
+  for pair in "$kz_update|$ref_update" "$kz_search|$ref_search"; do
+    awk -v a="${pair%%|*}" -v b="${pair##*|}" 'BEGIN {
+      split(a, x, /mean |, best|RSS | KB/); split(b, y, /mean |, best|RSS | KB/)
+      printf "     ratio: %.1fx faster, %.1fx less memory\n", y[2] / x[2], y[4] / x[4] }'
+  done
+fi

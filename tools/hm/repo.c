@@ -199,7 +199,7 @@ static const kz_cmd repo_update_cmd = {
 /* ---- list ---- */
 
 static int run_list(kz_cli_ctx *ctx) {
-    kz_repo_format format;
+    kz_repo_format format = KZ_REPO_FORMAT_TABLE;
     if (hm_output_format(ctx, &format)) return 1;
     hm_paths paths;
     hm_paths_get(ctx, &paths);
