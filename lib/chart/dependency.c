@@ -25,6 +25,10 @@
 #include "tmpl/fmt.h"
 #include "core/file.h"
 #include "json/json.h"
+#include "oci/oci.h"
+#include "repo/fetch.h"
+#include "repo/index.h"
+#include "repo/repofile.h"
 #include "semver/semver.h"
 #include "yaml/emit.h"
 #include "yaml/parse.h"
@@ -308,30 +312,274 @@ static kz_value local_path(const char *repo, const char *chart_path, char **out)
     return kz_null();
 }
 
-/* A repository hm cannot fetch from yet. */
-static kz_value check_supported(const kz_value *deps) {
-    for (size_t i = 0; kz_is_seq(deps) && i < kz_len(deps); i++) {
-        const char *repo = field(kz_seq_at(deps, i), "repository");
-        if (*repo && !has_prefix(repo, "file://"))
-            return kz_error("dependency \"%s\": repository %s is not supported yet: hm only "
-                            "handles file:// repositories and charts already in charts/",
-                            field(kz_seq_at(deps, i), "name"), repo);
-    }
+/* ---- repositories (Manager.resolveRepoNames, ensureMissingRepos,
+ * UpdateRepositories) ---- */
+
+/* What update and build share: the options, repositories.yaml, and helm's
+ * repoNames (dependency name -> repository name, a MAP of STRING). */
+typedef struct dep_ctx {
+    const char *chart_path;
+    kz_dependency_opts o;
+    kz_repofile rf;
+    kz_value names;
+    kz_buf *out, *err;
+} dep_ctx;
+
+static const char *opt(const char *s) { return s && *s ? s : NULL; }
+
+static kz_value ctx_init(dep_ctx *x, const char *chart_path, const kz_dependency_opts *o, kz_buf *out,
+                         kz_buf *err) {
+    memset(x, 0, sizeof *x);
+    x->chart_path = chart_path;
+    if (o) x->o = *o;
+    x->out = out;
+    x->err = err;
+    x->names = kz_map();
+    if (opt(x->o.repository_config)) return kz_repofile_load(x->o.repository_config, &x->rf, NULL);
+    kz_repofile_init(&x->rf);
     return kz_null();
 }
 
-/* Manager.resolveRepoNames for the repositories hm handles: file:// paths
- * must exist. */
-static kz_value check_local_paths(const char *chart_path, const kz_value *deps) {
+static void ctx_free(dep_ctx *x) {
+    kz_repofile_free(&x->rf);
+    kz_free(x->names);
+}
+
+static const char *repo_name_of(const dep_ctx *x, const char *dep_name) {
+    const kz_value *v = kz_map_getz(&x->names, dep_name);
+    return v && kz_is_string(v) ? kz_str(v) : NULL;
+}
+
+/* helm's urlutil.Equal: scheme and host as written, paths compared after
+ * filepath.Clean ("" reads "/"), so a trailing slash does not matter. */
+static char *url_normal(const char *u) {
+    const char *sep = strstr(u, "://");
+    const char *path = sep ? sep + 3 + strcspn(sep + 3, "/?#") : u;
+    size_t plen = strcspn(path, "?#");
+    char *p = kz_xstrndup(path, plen);
+    char *clean = kz_chart_path_clean(*p ? p : "/");
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_append(&b, u, (size_t)(path - u));
+    kz_buf_puts(&b, clean);
+    kz_buf_puts(&b, path + plen);
+    free(p);
+    free(clean);
+    return kz_buf_detach(&b, NULL);
+}
+
+static bool url_equal(const char *a, const char *b) {
+    char *na = url_normal(a), *nb = url_normal(b);
+    bool eq = strcmp(na, nb) == 0;
+    free(na);
+    free(nb);
+    return eq;
+}
+
+/* Go's url.ParseRequestURI accepts it: a scheme, or an absolute path. */
+static bool request_uri_ok(const char *s) {
+    if (s[0] == '/') return true;
+    const char *p = s;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return false;
+    while (*p && *p != ':') {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '+' || *p == '-' || *p == '.'))
+            return false;
+        p++;
+    }
+    return *p == ':' && strpbrk(s, " \t\n\r") == NULL;
+}
+
+/* Manager.resolveRepoNames: file:// paths must exist, @NAME and alias:NAME
+ * must be configured (the dependency's repository becomes the URL: the lock
+ * and the digest show it), URLs are looked up. */
+static kz_value resolve_repo_names(dep_ctx *x, kz_value *deps) {
+    kz_buf missing = KZ_BUF_INIT;
+    bool non_url = false;
+    size_t nmissing = 0;
+    for (size_t i = 0; kz_is_seq(deps) && i < kz_len(deps); i++) {
+        kz_value *d = kz_seq_at_mut(deps, i);
+        const char *name = field(d, "name"), *repo = field(d, "repository");
+        if (!*repo || kz_oci_is_oci(repo)) continue;
+        if (has_prefix(repo, "file://")) {
+            char *p = NULL;
+            kz_value e = local_path(repo, x->chart_path, &p);
+            free(p);
+            if (!kz_is_null(&e)) {
+                kz_buf_free(&missing);
+                return e;
+            }
+            kz_map_setz(&x->names, name, kz_string(repo));
+            continue;
+        }
+        bool found = false;
+        for (size_t k = 0; k < x->rf.len && !found; k++) {
+            const kz_repo_entry *e = &x->rf.entries[k];
+            if ((repo[0] == '@' && strcmp(repo + 1, e->name) == 0) ||
+                (has_prefix(repo, "alias:") && strcmp(repo + 6, e->name) == 0)) {
+                found = true;
+                kz_map_setz(&x->names, name, kz_string(e->name));
+                kz_map_setz(d, "repository", kz_string(e->url));
+            } else if (url_equal(e->url, repo)) {
+                found = true;
+                kz_map_setz(&x->names, name, kz_string(e->name));
+            }
+        }
+        if (found || request_uri_ok(repo)) continue;
+        if (nmissing++) kz_buf_puts(&missing, ", ");
+        kz_buf_puts(&missing, repo);
+        if (!strstr(repo, "//") && repo[0] != '@' && !has_prefix(repo, "alias:")) non_url = true;
+    }
+    kz_value res = kz_null();
+    if (nmissing)
+        res = kz_error("no repository definition for %s. Please add them via 'helm repo add'%s",
+                       kz_buf_cstr(&missing),
+                       non_url ? "\nNote that repositories must be URLs or aliases. For example, to refer to the "
+                                 "\"example\"\nrepository, use \"https://charts.example.com/\" or \"@example\" "
+                                 "instead of\n\"example\". Don't forget to add the repo, too ('helm repo add')."
+                               : "");
+    kz_buf_free(&missing);
+    return res;
+}
+
+/* The scheme of a URL for the getters: http and https only. */
+static kz_value check_protocol(const char *url) {
+    if (has_prefix(url, "http://") || has_prefix(url, "https://")) return kz_null();
+    const char *c = strchr(url, ':');
+    const char *sl = strchr(url, '/');
+    size_t n = c && (!sl || c < sl) ? (size_t)(c - url) : 0;
+    return kz_error("could not find protocol handler for: %.*s", (int)n, url);
+}
+
+/* Manager.parallelRepoUpdate, one repository after the other, in file
+ * order (helm's order is random); an entry whose URL (trailing '/' aside) a
+ * later one repeats is skipped (dedupeRepos keeps the last). Unmanaged
+ * entries are named by their URL. */
+static void refresh_repos(dep_ctx *x, const kz_repo_entry *const *es, size_t n, bool unmanaged) {
+    for (size_t i = 0; i < n; i++) {
+        const kz_repo_entry *e = es[i];
+        size_t ul = strlen(e->url);
+        while (ul && e->url[ul - 1] == '/') ul--;
+        bool later = false;
+        for (size_t k = i + 1; k < n && !later; k++) {
+            size_t kl = strlen(es[k]->url);
+            while (kl && es[k]->url[kl - 1] == '/') kl--;
+            later = kl == ul && strncmp(es[k]->url, e->url, ul) == 0;
+        }
+        if (later) continue;
+        kz_value err = kz_repo_fetch_index(e, x->o.repository_cache, x->err);
+        const char *shown = unmanaged ? e->url : e->name;
+        if (kz_error_message(&err)) {
+            if (unmanaged)
+                kz_buf_printf(x->out, "...Unable to get an update from the \"%s\" chart repository:\n\t%s\n", shown,
+                              kz_error_message(&err));
+            else
+                kz_buf_printf(x->out, "...Unable to get an update from the \"%s\" chart repository (%s):\n\t%s\n",
+                              shown, e->url, kz_error_message(&err));
+        } else {
+            kz_buf_printf(x->out, "...Successfully got an update from the \"%s\" chart repository\n", shown);
+        }
+        kz_free(err);
+    }
+}
+
+/* Manager.UpdateRepositories: every configured repository. */
+static void update_repositories(dep_ctx *x) {
+    if (x->o.skip_refresh || x->rf.len == 0) return;
+    const kz_repo_entry **es = kz_xcalloc(x->rf.len, sizeof *es);
+    for (size_t i = 0; i < x->rf.len; i++) es[i] = &x->rf.entries[i];
+    kz_buf_puts(x->out, "Hang tight while we grab the latest from your chart repositories...\n");
+    refresh_repos(x, es, x->rf.len, false);
+    kz_buf_puts(x->out, "Update Complete. \xe2\x8e\x88Happy Helming!\xe2\x8e\x88\n");
+    free(es);
+}
+
+static char *sha256_hex(const char *s) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
+    kz_buf h = KZ_BUF_INIT;
+    for (unsigned i = 0; i < n; i++) kz_buf_printf(&h, "%02x", md[i]);
+    return kz_buf_detach(&h, NULL);
+}
+
+/* Manager.ensureMissingRepos: URLs no configured repository has become
+ * "unmanaged" repositories named helm-manager-<sha256 of the URL>, whose
+ * indexes are fetched (unless skip_refresh). */
+static kz_value ensure_missing_repos(dep_ctx *x, const kz_value *deps) {
+    size_t n = 0, cap = kz_is_seq(deps) ? kz_len(deps) : 0;
+    kz_repo_entry *es = kz_xcalloc(cap ? cap : 1, sizeof *es);
+    for (size_t i = 0; i < cap; i++) {
+        const kz_value *d = kz_seq_at(deps, i);
+        const char *name = field(d, "name"), *repo = field(d, "repository");
+        if (!*repo || kz_oci_is_oci(repo) || repo_name_of(x, name)) continue;
+        char *hex = sha256_hex(repo);
+        kz_buf key = KZ_BUF_INIT;
+        kz_buf_printf(&key, "helm-manager-%s", hex);
+        free(hex);
+        kz_map_setz(&x->names, name, kz_string(kz_buf_cstr(&key)));
+        kz_repo_entry_init(&es[n++], kz_buf_cstr(&key), repo);
+        kz_buf_free(&key);
+    }
+    kz_value res = kz_null();
+    if (!x->o.skip_refresh && n > 0) {
+        kz_buf_puts(x->out, "Getting updates for unmanaged Helm repositories...\n");
+        for (size_t i = 0; i < n && kz_is_null(&res); i++) res = check_protocol(es[i].url);
+        if (kz_is_null(&res)) {
+            const kz_repo_entry **ps = kz_xcalloc(n, sizeof *ps);
+            for (size_t i = 0; i < n; i++) ps[i] = &es[i];
+            refresh_repos(x, ps, n, true);
+            free(ps);
+        }
+    }
+    for (size_t i = 0; i < n; i++) kz_repo_entry_free(&es[i]);
+    free(es);
+    return res;
+}
+
+/* Manager.hasAllRepos (build): every http(s) repository of the lock must be
+ * configured. */
+static kz_value has_all_repos(const dep_ctx *x, const kz_value *deps) {
+    kz_buf missing = KZ_BUF_INIT;
+    size_t nmissing = 0;
     for (size_t i = 0; kz_is_seq(deps) && i < kz_len(deps); i++) {
         const char *repo = field(kz_seq_at(deps, i), "repository");
-        if (!has_prefix(repo, "file://")) continue;
-        char *p = NULL;
-        kz_value e = local_path(repo, chart_path, &p);
-        free(p);
-        if (!kz_is_null(&e)) return e;
+        if (!*repo || has_prefix(repo, "file://") || kz_oci_is_oci(repo)) continue;
+        size_t n = strlen(repo);
+        char *trimmed = kz_xstrndup(repo, n && repo[n - 1] == '/' ? n - 1 : n);
+        bool found = false;
+        for (size_t k = 0; k < x->rf.len && !found; k++) found = url_equal(x->rf.entries[k].url, trimmed);
+        free(trimmed);
+        if (found) continue;
+        if (nmissing++) kz_buf_puts(&missing, ", ");
+        kz_buf_puts(&missing, repo);
     }
-    return check_supported(deps);
+    kz_value res = kz_null();
+    if (nmissing)
+        res = kz_error("no repository definition for %s. Please add the missing repos via 'helm repo add'",
+                       kz_buf_cstr(&missing));
+    kz_buf_free(&missing);
+    return res;
+}
+
+static kz_oci_opts oci_opts(const dep_ctx *x) {
+    return (kz_oci_opts){
+        .registry_config = opt(x->o.registry_config),
+        .username = opt(x->o.username),
+        .password = x->o.password,
+        .plain_http = x->o.plain_http,
+        .insecure_skip_tls_verify = x->o.insecure_skip_tls_verify,
+        .ca_file = opt(x->o.ca_file),
+        .cert_file = opt(x->o.cert_file),
+        .key_file = opt(x->o.key_file),
+    };
+}
+
+/* CACHE/NAME-index.yaml, loaded (helm's LoadIndexFile; warnings to err). */
+static kz_value load_cached_index(const dep_ctx *x, const char *name, kz_repo_index *idx) {
+    char *path = kz_repo_cache_index_path(x->o.repository_cache ? x->o.repository_cache : "", name);
+    kz_value e = kz_repo_index_load_cached(path, idx, x->err, false);
+    free(path);
+    return e;
 }
 
 static kz_value locked_dep(const char *name, const char *repo, const char *version) {
@@ -342,8 +590,57 @@ static kz_value locked_dep(const char *name, const char *repo, const char *versi
     return m;
 }
 
+/* The candidate versions of a repository dependency, newest first: from the
+ * cached index of its repository, or (oci://) the exact version or the
+ * registry's tags. *vs: a SEQ of STRING (versions without URLs left out). */
+static kz_value candidate_versions(const dep_ctx *x, const kz_value *d, const char *repo_name, kz_value *vs) {
+    const char *name = field(d, "name"), *repo = field(d, "repository"), *ver = field(d, "version");
+    *vs = kz_seq();
+    if (kz_oci_is_oci(repo)) {
+        kz_semver v;
+        kz_value e = kz_semver_parse(ver, strlen(ver), &v);
+        if (kz_is_null(&e)) {
+            kz_semver_free(&v);
+            kz_seq_push(vs, kz_string(ver));
+            return kz_null();
+        }
+        kz_free(e);
+        kz_buf ref = KZ_BUF_INIT;
+        kz_buf_printf(&ref, "%s/%s", repo + strlen("oci://"), name);
+        kz_oci_opts oo = oci_opts(x);
+        kz_value tags = kz_null();
+        e = kz_oci_tags(kz_buf_cstr(&ref), &oo, &tags);
+        kz_buf_free(&ref);
+        if (!kz_is_null(&e)) {
+            kz_value r = kz_error("could not retrieve list of tags for repository %s: %s", repo, kz_error_message(&e));
+            kz_free(e);
+            kz_free(tags);
+            return r;
+        }
+        kz_free(*vs);
+        *vs = tags;
+        return kz_null();
+    }
+    kz_repo_index idx;
+    kz_value e = load_cached_index(x, repo_name, &idx);
+    if (!kz_is_null(&e)) {
+        kz_value r = kz_error("no cached repository for %s found. (try 'helm repo update'): %s", repo_name,
+                                kz_error_message(&e));
+        kz_free(e);
+        kz_repo_index_free(&idx);
+        return r;
+    }
+    const kz_repo_chart *ch = kz_repo_index_chart(&idx, name);
+    if (!ch) e = kz_error("%s chart not found in repo %s", name, repo);
+    for (size_t i = 0; ch && i < ch->len; i++)
+        if (ch->v[i].urls && ch->v[i].nurls > 0) kz_seq_push(vs, kz_string(ch->v[i].version));
+    kz_repo_index_free(&idx);
+    return e;
+}
+
 /* Resolver.Resolve: the locked dependencies (*locked, a SEQ). */
-static kz_value resolve(const char *chart_path, const kz_value *req, kz_value *locked) {
+static kz_value resolve(const dep_ctx *x, const kz_value *req, kz_value *locked) {
+    const char *chart_path = x->chart_path;
     *locked = kz_seq();
     kz_buf missing = KZ_BUF_INIT;
     size_t nmissing = 0;
@@ -372,17 +669,49 @@ static kz_value resolve(const char *chart_path, const kz_value *req, kz_value *l
             if (kz_is_null(&res)) kz_seq_push(locked, locked_dep(name, "", ver));
             continue;
         }
-        res = local_path(repo, chart_path, &p);
-        if (!kz_is_null(&res)) break;
+        const char *version = NULL; /* the version locked */
+        bool found = true;
         kz_chart *c = NULL;
-        res = kz_chart_load_dir(p, NULL, &c);
-        free(p);
-        if (!kz_is_null(&res)) break;
-        int ok = version_check(ver, c->version, NULL);
-        if (ok < 0) {
-            /* Helm skips a chart whose version is not semver. */
-            kz_seq_push(locked, kz_null());
-        } else if (ok == 0) {
+        kz_value vs = kz_null();
+        if (has_prefix(repo, "file://")) {
+            res = local_path(repo, chart_path, &p);
+            if (kz_is_null(&res)) res = kz_chart_load_dir(p, NULL, &c);
+            free(p);
+            if (!kz_is_null(&res)) break;
+            int ok = version_check(ver, c->version, NULL);
+            if (ok < 0) {
+                /* Helm skips a chart whose version is not semver. */
+                kz_seq_push(locked, kz_null());
+                kz_chart_free(c);
+                continue;
+            }
+            vs = kz_seq();
+            kz_seq_push(&vs, kz_string(c->version));
+            found = false;
+        } else {
+            const char *rn = repo_name_of(x, name);
+            if (!rn && !kz_oci_is_oci(repo)) { /* nothing is known about it: locked as written */
+                kz_seq_push(locked, locked_dep(name, repo, ver));
+                continue;
+            }
+            res = candidate_versions(x, d, rn, &vs);
+            if (!kz_is_null(&res)) {
+                kz_free(vs);
+                break;
+            }
+            if (!kz_oci_is_oci(repo)) found = false;
+            else version = ver;
+        }
+        /* newest first: the first the constraint accepts wins */
+        for (size_t k = 0; k < kz_len(&vs); k++) {
+            const char *cand = kz_str(kz_seq_at(&vs, k));
+            if (version_check(ver, cand, NULL) == 1) {
+                version = cand;
+                found = true;
+                break;
+            }
+        }
+        if (!found) {
             if (nmissing++) kz_buf_puts(&missing, ", ");
             go_quote(&missing, name);
             kz_buf_puts(&missing, " (repository ");
@@ -390,10 +719,11 @@ static kz_value resolve(const char *chart_path, const kz_value *req, kz_value *l
             kz_buf_puts(&missing, ", version ");
             go_quote(&missing, ver);
             kz_buf_putc(&missing, ')');
-            kz_seq_push(locked, kz_null());
+            kz_seq_push(locked, has_prefix(repo, "file://") ? kz_null() : locked_dep(name, repo, ""));
         } else {
-            kz_seq_push(locked, locked_dep(name, repo, c->version));
+            kz_seq_push(locked, locked_dep(name, repo, version ? version : ""));
         }
+        kz_free(vs);
         kz_chart_free(c);
     }
     if (kz_is_null(&res) && nmissing)
@@ -466,6 +796,14 @@ static int read_dir(const char *path, name_list *out) {
 static void name_list_free(name_list *l) {
     for (size_t i = 0; i < l->len; i++) free(l->v[i]);
     free(l->v);
+}
+
+static void name_list_push(name_list *l, const char *s) {
+    if (l->len == l->cap) {
+        l->cap = kz_grow_cap(l->cap, l->len + 1);
+        l->v = kz_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->len++] = kz_xstrdup(s);
 }
 
 static bool lstat_dir(const char *path) {
@@ -597,11 +935,164 @@ static int check_in_charts(const char *dest, const kz_value *d, kz_value *res, k
     return rc;
 }
 
-/* Manager.downloadAll, for file:// and repository-less dependencies. The
- * versions in *deps become the packaged charts' versions. */
-static kz_value download_all(const char *chart_path, kz_value *deps, kz_buf *out) {
-    kz_value res = check_supported(deps);
-    if (!kz_is_null(&res)) return res;
+/* The configured repositories with their cached indexes
+ * (Manager.loadChartRepositories): every index must load. */
+typedef struct repo_set {
+    kz_repo_index *idx; /* one per x->rf entry */
+    size_t len;
+} repo_set;
+
+static void repo_set_free(repo_set *r) {
+    for (size_t i = 0; i < r->len; i++) kz_repo_index_free(&r->idx[i]);
+    free(r->idx);
+}
+
+static kz_value load_chart_repositories(const dep_ctx *x, repo_set *r) {
+    r->idx = kz_xcalloc(x->rf.len ? x->rf.len : 1, sizeof *r->idx);
+    r->len = 0;
+    for (size_t i = 0; i < x->rf.len; i++) {
+        kz_value e = load_cached_index(x, x->rf.entries[i].name, &r->idx[r->len++]);
+        if (!kz_is_null(&e)) return e;
+    }
+    return kz_null();
+}
+
+/* Masterminds' Equal on two versions, else the strings (versionEquals). */
+static bool version_equals(const char *a, const char *b) {
+    kz_semver va, vb;
+    kz_value ea = kz_semver_parse(a, strlen(a), &va);
+    if (!kz_is_null(&ea)) {
+        kz_free(ea);
+        return strcmp(a, b) == 0;
+    }
+    kz_value eb = kz_semver_parse(b, strlen(b), &vb);
+    if (!kz_is_null(&eb)) {
+        kz_free(eb);
+        kz_semver_free(&va);
+        return strcmp(a, b) == 0;
+    }
+    bool eq = kz_semver_compare(&va, &vb) == 0;
+    kz_semver_free(&va);
+    kz_semver_free(&vb);
+    return eq;
+}
+
+/* findEntryByName + findVersionedEntry + normalizeURL on one index. */
+static kz_value find_in_index(const kz_repo_index *idx, const char *base, const char *name, const char *version,
+                              char **url, char **digest) {
+    const kz_repo_chart *ch = kz_repo_index_chart(idx, name);
+    if (!ch) return kz_error("entry not found");
+    for (size_t i = 0; i < ch->len; i++) {
+        const kz_repo_chart_version *v = &ch->v[i];
+        if (!v->urls || v->nurls == 0) continue;
+        if (*version && !version_equals(version, v->version)) continue;
+        *url = kz_repo_resolve_url(base, v->urls[0]);
+        *digest = kz_xstrdup(v->digest ? v->digest : "");
+        return kz_null();
+    }
+    return kz_error("no matching version");
+}
+
+/* Manager.findChartURL: the archive's URL (oci: REPO/NAME:VERSION), its
+ * digest, and the repository entry whose credentials apply (NULL: none). */
+static kz_value find_chart_url(const dep_ctx *x, const repo_set *rs, const kz_value *d, char **url, char **digest,
+                               const kz_repo_entry **entry) {
+    const char *name = field(d, "name"), *repo = field(d, "repository"), *ver = field(d, "version");
+    *url = *digest = NULL;
+    *entry = NULL;
+    if (kz_oci_is_oci(repo)) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_printf(&b, "%s/%s:%s", repo, name, ver);
+        *url = kz_buf_detach(&b, NULL);
+        return kz_null();
+    }
+    for (size_t i = 0; i < rs->len; i++) {
+        if (!url_equal(repo, x->rf.entries[i].url)) continue;
+        *entry = &x->rf.entries[i];
+        return find_in_index(&rs->idx[i], repo, name, ver, url, digest);
+    }
+    /* an unmanaged repository: its index was fetched by ensure_missing_repos
+     * (helm downloads it again here) */
+    const char *rn = repo_name_of(x, name);
+    kz_repo_index idx;
+    kz_value e = rn ? load_cached_index(x, rn, &idx) : kz_error("no cached index");
+    if (rn && kz_is_null(&e)) e = find_in_index(&idx, repo, name, ver, url, digest);
+    if (rn) kz_repo_index_free(&idx);
+    if (!kz_is_null(&e)) {
+        kz_value r = kz_error("chart %s not found in %s: %s", name, repo, kz_error_message(&e));
+        kz_free(e);
+        return r;
+    }
+    return e;
+}
+
+/* One chart from a repository into tmp: "Downloading ...", then the
+ * download. Errors are the save error. */
+static kz_value download_one(const dep_ctx *x, const repo_set *rs, const kz_value *d, const char *tmp,
+                             name_list *seen) {
+    const char *name = field(d, "name"), *repo = field(d, "repository");
+    char *url = NULL, *digest = NULL;
+    const kz_repo_entry *entry = NULL;
+    kz_value e = find_chart_url(x, rs, d, &url, &digest, &entry);
+    if (!kz_is_null(&e)) {
+        kz_value r = kz_error("could not find %s: %s", url ? url : "", kz_error_message(&e));
+        kz_free(e);
+        free(url);
+        free(digest);
+        return r;
+    }
+    if (in_list(seen, url)) {
+        kz_buf_printf(x->out, "Already downloaded %s from repo %s\n", name, repo);
+        free(url);
+        free(digest);
+        return kz_null();
+    }
+    kz_buf_printf(x->out, "Downloading %s from repo %s\n", name, repo);
+    char *path = NULL;
+    if (kz_oci_is_oci(url)) {
+        kz_buf log = KZ_BUF_INIT;
+        kz_chart_fetch_opts fo = {
+            .version = field(d, "version"),
+            .registry_config = opt(x->o.registry_config),
+            .username = opt(x->o.username),
+            .password = x->o.password,
+            .plain_http = x->o.plain_http,
+            .insecure_skip_tls_verify = x->o.insecure_skip_tls_verify,
+            .ca_file = opt(x->o.ca_file),
+            .cert_file = opt(x->o.cert_file),
+            .key_file = opt(x->o.key_file),
+            .log = &log,
+        };
+        e = kz_chart_fetch(url, &fo, tmp, &path);
+        if (x->err && log.len) kz_buf_append(x->err, log.data, log.len);
+        kz_buf_free(&log);
+    } else {
+        e = kz_chart_fetch_url(url, entry, digest, tmp, &path);
+    }
+    if (!kz_is_null(&e)) {
+        kz_value r = kz_error("could not download %s: %s", url, kz_error_message(&e));
+        kz_free(e);
+        e = r;
+    } else {
+        name_list_push(seen, url);
+    }
+    free(path);
+    free(url);
+    free(digest);
+    return e;
+}
+
+/* Manager.downloadAll. The versions in *deps become the packaged file://
+ * charts' versions. */
+static kz_value download_all(const dep_ctx *x, kz_value *deps) {
+    const char *chart_path = x->chart_path;
+    kz_buf *out = x->out;
+    repo_set rs = {0};
+    kz_value res = load_chart_repositories(x, &rs);
+    if (!kz_is_null(&res)) {
+        repo_set_free(&rs);
+        return res;
+    }
     char *dest = path_join(chart_path, "charts");
     struct stat st;
     if (stat(dest, &st) == 0) {
@@ -611,12 +1102,14 @@ static kz_value download_all(const char *chart_path, kz_value *deps, kz_buf *out
             res = kz_error("%s is not a directory", kz_buf_cstr(&q));
             kz_buf_free(&q);
             free(dest);
+            repo_set_free(&rs);
             return res;
         }
     } else if (errno == ENOENT) {
         if (mkdir(dest, 0755) != 0) {
             res = kz_error("mkdir %s: %s", dest, strerror(errno));
             free(dest);
+            repo_set_free(&rs);
             return res;
         }
     } else {
@@ -624,6 +1117,7 @@ static kz_value download_all(const char *chart_path, kz_value *deps, kz_buf *out
         res = kz_error("unable to retrieve file info for '%s': stat %s: %s", dest, dest,
                        kz_errno_text(errno, eb, sizeof eb));
         free(dest);
+        repo_set_free(&rs);
         return res;
     }
     kz_buf tn = KZ_BUF_INIT;
@@ -634,10 +1128,12 @@ static kz_value download_all(const char *chart_path, kz_value *deps, kz_buf *out
         res = kz_error("mkdir %s: %s", tmp, strerror(errno));
         free(tmp);
         free(dest);
+        repo_set_free(&rs);
         return res;
     }
     kz_buf_printf(out, "Saving %zu charts\n", kz_len(deps));
     kz_value save_err = kz_null();
+    name_list seen = {0};
     for (size_t i = 0; i < kz_len(deps) && kz_is_null(&save_err) && kz_is_null(&res); i++) {
         kz_value *d = kz_seq_at_mut(deps, i);
         if (!kz_is_map(d)) continue;
@@ -647,6 +1143,10 @@ static kz_value download_all(const char *chart_path, kz_value *deps, kz_buf *out
             int rc = check_in_charts(dest, d, &e, out);
             if (rc < 0) res = e;
             else if (rc > 0) save_err = e;
+            continue;
+        }
+        if (!has_prefix(repo, "file://")) {
+            save_err = download_one(x, &rs, d, tmp, &seen);
             continue;
         }
         char *ver = NULL;
@@ -664,6 +1164,8 @@ static kz_value download_all(const char *chart_path, kz_value *deps, kz_buf *out
         }
     }
     kz_free(save_err);
+    name_list_free(&seen);
+    repo_set_free(&rs);
     remove_tree(tmp);
     free(tmp);
     free(dest);
@@ -708,18 +1210,20 @@ static kz_value write_lock(const char *chart_path, const kz_chart *c, const kz_v
 }
 
 /* Manager.Update on a loaded chart. */
-static kz_value update_loaded(const char *chart_path, kz_chart *c, kz_buf *out) {
+static kz_value update_loaded(dep_ctx *x, kz_chart *c) {
     kz_value req = declared_deps(c);
     if (kz_is_null(&req)) return kz_null();
-    kz_value res = check_local_paths(chart_path, &req);
+    kz_value res = resolve_repo_names(x, &req);
+    if (kz_is_null(&res)) res = ensure_missing_repos(x, &req);
+    if (kz_is_null(&res)) update_repositories(x);
     kz_value locked = kz_null();
-    if (kz_is_null(&res)) res = resolve(chart_path, &req, &locked);
-    if (kz_is_null(&res)) res = download_all(chart_path, &locked, out);
+    if (kz_is_null(&res)) res = resolve(x, &req, &locked);
+    if (kz_is_null(&res)) res = download_all(x, &locked);
     if (kz_is_null(&res)) {
         kz_value digest = kz_dependency_hash(&req, &locked);
         const char *old = kz_is_map(&c->lock) ? field(&c->lock, "digest") : NULL;
         if (!old || strcmp(old, kz_str(&digest)) != 0)
-            res = write_lock(chart_path, c, &locked, kz_str(&digest));
+            res = write_lock(x->chart_path, c, &locked, kz_str(&digest));
         kz_free(digest);
     }
     kz_free(locked);
@@ -727,35 +1231,35 @@ static kz_value update_loaded(const char *chart_path, kz_chart *c, kz_buf *out) 
     return res;
 }
 
-kz_value kz_dependency_update(const char *chart_path, kz_buf *out, kz_buf *err) {
+kz_value kz_dependency_update(const char *chart_path, const kz_dependency_opts *opts, kz_buf *out, kz_buf *err) {
     kz_chart *c = NULL;
     kz_value res = load_chart_dir(chart_path, &c, err);
-    if (kz_is_null(&res)) res = update_loaded(chart_path, c, out);
+    dep_ctx x;
+    if (kz_is_null(&res)) {
+        res = ctx_init(&x, chart_path, opts, out, err);
+        if (kz_is_null(&res)) res = update_loaded(&x, c);
+        ctx_free(&x);
+    }
     kz_chart_free(c);
     return res;
 }
 
-kz_value kz_dependency_build(const char *chart_path, kz_buf *out, kz_buf *err) {
-    kz_chart *c = NULL;
-    kz_value res = load_chart_dir(chart_path, &c, err);
-    if (!kz_is_null(&res)) return res;
-    if (!kz_is_map(&c->lock)) {
-        res = update_loaded(chart_path, c, out);
-        kz_chart_free(c);
-        return res;
-    }
+/* Manager.Build once the chart is loaded and has a lock. */
+static kz_value build_locked(dep_ctx *x, kz_chart *c) {
     bool v1 = strcmp(c->api_version, "v1") == 0;
     kz_value req = declared_deps(c);
     const kz_value *ld = kz_map_getz(&c->lock, "dependencies");
     kz_value lock_deps = ld && kz_is_seq(ld) ? kz_copy(ld) : kz_null();
+    /* helm v2's hash is of the dependencies as written (before @NAME is
+     * replaced by the URL) */
     kz_value v2sum = v1 ? hash_v2(&req) : kz_null();
-    res = check_local_paths(chart_path, &req);
+    kz_value res = resolve_repo_names(x, &req);
     if (kz_is_null(&res)) {
         kz_value sum = kz_dependency_hash(&req, &lock_deps);
         const char *digest = field(&c->lock, "digest");
         if (strcmp(kz_str(&sum), digest) != 0) {
             if (v1) {
-                if (err) kz_buf_puts(err, "manager.go:122: warning: a valid Helm v3 hash was not found. Checking against Helm v2 hash...\n");
+                if (x->err) kz_buf_puts(x->err, "manager.go:122: warning: a valid Helm v3 hash was not found. Checking against Helm v2 hash...\n");
                 if (strcmp(kz_str(&v2sum), digest) != 0)
                     res = kz_error("the lock file (requirements.lock) is out of sync with the "
                                    "dependencies file (requirements.yaml). Please update the dependencies");
@@ -766,15 +1270,28 @@ kz_value kz_dependency_build(const char *chart_path, kz_buf *out, kz_buf *err) {
         }
         kz_free(sum);
     }
-    if (kz_is_null(&res) && kz_is_seq(&lock_deps)) res = download_all(chart_path, &lock_deps, out);
+    if (kz_is_null(&res)) res = has_all_repos(x, &lock_deps);
+    if (kz_is_null(&res)) update_repositories(x);
+    if (kz_is_null(&res) && kz_is_seq(&lock_deps)) res = download_all(x, &lock_deps);
     else if (kz_is_null(&res)) {
         kz_value none = kz_seq();
-        res = download_all(chart_path, &none, out);
+        res = download_all(x, &none);
         kz_free(none);
     }
     kz_free(v2sum);
     kz_free(lock_deps);
     kz_free(req);
+    return res;
+}
+
+kz_value kz_dependency_build(const char *chart_path, const kz_dependency_opts *opts, kz_buf *out, kz_buf *err) {
+    kz_chart *c = NULL;
+    kz_value res = load_chart_dir(chart_path, &c, err);
+    if (!kz_is_null(&res)) return res;
+    dep_ctx x;
+    res = ctx_init(&x, chart_path, opts, out, err);
+    if (kz_is_null(&res)) res = kz_is_map(&c->lock) ? build_locked(&x, c) : update_loaded(&x, c);
+    ctx_free(&x);
     kz_chart_free(c);
     return res;
 }

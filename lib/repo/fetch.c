@@ -403,6 +403,14 @@ kz_value kz_chart_fetch(const char *ref, const kz_chart_fetch_opts *o, const cha
     return err;
 }
 
+kz_value kz_chart_fetch_url(const char *url, const kz_repo_entry *e, const char *digest, const char *dest_dir,
+                            char **path) {
+    *path = NULL;
+    creds c = {0};
+    if (e) c = entry_creds(e);
+    return download_archive(url, &c, digest, dest_dir, path);
+}
+
 static char *trim_space(const char *s) {
     while (*s && strchr(" \t\n\r\v\f", *s)) s++;
     size_t n = strlen(s);

@@ -53,6 +53,16 @@ typedef struct kz_chart_fetch_opts {
  * *path to its file (caller frees). */
 kz_value kz_chart_fetch(const char *ref, const kz_chart_fetch_opts *opts, const char *dest_dir, char **path);
 
+/* Download the chart archive at `url` (http or https) into
+ * dest_dir/BASENAME (the last element of the URL's path), with e's
+ * credentials and TLS files (e may be NULL: none), atomically; when digest
+ * (hex sha256, as an index lists it) is given and not "", the download must
+ * match it ("digest mismatch for URL: ..."; nothing is left behind). An
+ * archive already there with that digest is kept. *path: the file (caller
+ * frees). Used by `dependency update|build`. */
+kz_value kz_chart_fetch_url(const char *url, const kz_repo_entry *e, const char *digest, const char *dest_dir,
+                            char **path);
+
 /* LocateChart: a local folder or archive (its absolute path), "path ... not
  * found" for a missing path that starts with '.' or '/', else kz_chart_fetch
  * into the repository cache. *path is the caller's. */

@@ -9,6 +9,9 @@ set -u
 : "${KZ_BIN:?KZ_BIN must point at the built tools}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# no repositories configured (as for helm's recordings)
+export HM_CONFIG_HOME=$work/config HM_CACHE_HOME=$work/cache
+unset HM_REPOSITORY_CONFIG HM_REPOSITORY_CACHE HM_REGISTRY_CONFIG
 failed=0 total=0
 while IFS=$'\t' read -r name scenario steps; do
     total=$((total + 1))

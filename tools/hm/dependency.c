@@ -1,8 +1,10 @@
 /*
  * hm dependency list|update|build: lib/chart/dependency.h's work, with
  * helm's command tree, flags and messages. Flags that only matter for chart
- * repositories (TLS, credentials, signatures) are accepted and unused: hm
- * only handles file:// dependencies so far.
+ * repositories: repositories.yaml and the cache come from hm's paths, the
+ * TLS and credential flags apply to oci:// registries (a chart repository's
+ * come from its entry). Provenance (--verify, --keyring) is not supported:
+ * the flags are absent, so using them is an error.
  */
 #include <stdlib.h>
 
@@ -30,19 +32,40 @@ static int run_list(kz_cli_ctx *ctx) {
     return rc;
 }
 
-static int run_update(kz_cli_ctx *ctx) {
+/* The repository files and the flags of update and build; strings
+ * borrowed from ctx and paths. */
+static void dep_opts(kz_cli_ctx *ctx, const hm_paths *paths, kz_dependency_opts *o) {
+    *o = (kz_dependency_opts){
+        .repository_config = paths->repository_config,
+        .repository_cache = paths->repository_cache,
+        .registry_config = paths->registry_config,
+        .skip_refresh = kz_cli_flag_bool(ctx, "skip-refresh"),
+        .plain_http = kz_cli_flag_bool(ctx, "plain-http"),
+        .insecure_skip_tls_verify = kz_cli_flag_bool(ctx, "insecure-skip-tls-verify"),
+        .username = kz_cli_flag_string(ctx, "username"),
+        .password = kz_cli_flag_string(ctx, "password"),
+        .ca_file = kz_cli_flag_string(ctx, "ca-file"),
+        .cert_file = kz_cli_flag_string(ctx, "cert-file"),
+        .key_file = kz_cli_flag_string(ctx, "key-file"),
+    };
+}
+
+static int run_fetching(kz_cli_ctx *ctx, bool build) {
     char *path = chart_arg(ctx);
-    int rc = finish(ctx, kz_dependency_update(path, ctx->out, ctx->err));
+    hm_paths paths;
+    hm_paths_get(ctx, &paths);
+    kz_dependency_opts o;
+    dep_opts(ctx, &paths, &o);
+    kz_value res = build ? kz_dependency_build(path, &o, ctx->out, ctx->err)
+                         : kz_dependency_update(path, &o, ctx->out, ctx->err);
+    int rc = finish(ctx, res);
+    hm_paths_free(&paths);
     free(path);
     return rc;
 }
 
-static int run_build(kz_cli_ctx *ctx) {
-    char *path = chart_arg(ctx);
-    int rc = finish(ctx, kz_dependency_build(path, ctx->out, ctx->err));
-    free(path);
-    return rc;
-}
+static int run_update(kz_cli_ctx *ctx) { return run_fetching(ctx, false); }
+static int run_build(kz_cli_ctx *ctx) { return run_fetching(ctx, true); }
 
 static const kz_flag_def list_flags[] = {
     {.name = "max-col-width", .type = KZ_FLAG_INT, .def = "80", .varname = "uint",
@@ -50,18 +73,16 @@ static const kz_flag_def list_flags[] = {
     {0},
 };
 
-/* helm's flags of update and build (repository access; unused by hm yet). */
+/* helm's flags of update and build. */
 static const kz_flag_def fetch_flags[] = {
     {.name = "ca-file", .type = KZ_FLAG_STRING, .usage = "verify certificates of HTTPS-enabled servers using this CA bundle"},
     {.name = "cert-file", .type = KZ_FLAG_STRING, .usage = "identify HTTPS client using this SSL certificate file"},
     {.name = "insecure-skip-tls-verify", .type = KZ_FLAG_BOOL, .usage = "skip tls certificate checks for the chart download"},
     {.name = "key-file", .type = KZ_FLAG_STRING, .usage = "identify HTTPS client using this SSL key file"},
-    {.name = "keyring", .type = KZ_FLAG_STRING, .usage = "keyring containing public keys"},
     {.name = "password", .type = KZ_FLAG_STRING, .usage = "chart repository password where to locate the requested chart"},
     {.name = "plain-http", .type = KZ_FLAG_BOOL, .usage = "use insecure HTTP connections for the chart download"},
     {.name = "skip-refresh", .type = KZ_FLAG_BOOL, .usage = "do not refresh the local repository cache"},
     {.name = "username", .type = KZ_FLAG_STRING, .usage = "chart repository username where to locate the requested chart"},
-    {.name = "verify", .type = KZ_FLAG_BOOL, .usage = "verify the packages against signatures"},
     {0},
 };
 
@@ -95,8 +116,10 @@ static const kz_cmd dependency_update_cmd = {
                  "(repository \"file://PATH\") are packaged into 'charts/', old versions are\n"
                  "cleaned up, and a lock file (Chart.lock) records the exact versions.\n"
                  "\n"
-                 "hm does not fetch from chart repositories yet: only file:// dependencies and\n"
-                 "charts already in 'charts/' are handled.\n",
+                 "Dependencies from chart repositories ('@NAME', 'alias:NAME' or the URL of a\n"
+                 "repository added with 'hm repo add') and OCI registries ('oci://...') are\n"
+                 "downloaded; the indexes of the configured repositories are refreshed first\n"
+                 "unless --skip-refresh is given.\n",
     .flags = fetch_flags,
     .args = {KZ_ARGS_MAX, 0, 1},
     .run = run_update,

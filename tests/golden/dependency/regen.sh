@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Record helm's `helm dependency list|update|build` for every case of
 # cases.txt (see lib.bash) into NAME.out. helm runs with empty config, cache
-# and data folders, so no repository is configured (as for hm, which reads
-# none yet).
+# and data folders, so no repository is configured (tests/cli/dependency.sh
+# gives hm empty ones too; repositories are tests/golden/dependency_remote's).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../reference.sh"
