@@ -1,9 +1,11 @@
 /* Rendered files to Helm's manifest stream (see manifest.h). */
+#include "json/json.h"
 #include "chart/manifest.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/unicode.h"
 #include "core/alloc.h"
 #include "core/utf8.h"
 #include "funcs/funcs_internal.h"
@@ -11,21 +13,13 @@
 
 /* ---- text helpers ---- */
 
-/* Go's unicode.IsSpace, what strings.TrimSpace trims. */
-static bool go_is_space(uint32_t r) {
-    switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0: case 0x1680:
-    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: return true;
-    default: return r >= 0x2000 && r <= 0x200A;
-    }
-}
 
 /* strings.TrimSpace of s[*start..*end). */
 static void trim_space(const char *s, size_t *start, size_t *end) {
     while (*start < *end) {
         uint32_t r;
         size_t w = kz_utf8_decode((const unsigned char *)s + *start, *end - *start, &r);
-        if (!go_is_space(r) || r == KZ_RUNE_ERROR) break;
+        if (!kz_go_is_space(r) || r == KZ_RUNE_ERROR) break;
         *start += w;
     }
     while (*end > *start) {
@@ -33,7 +27,7 @@ static void trim_space(const char *s, size_t *start, size_t *end) {
         while (back < 4 && back < *end - *start && ((unsigned char)s[*end - back] & 0xC0) == 0x80) back++;
         uint32_t r;
         size_t w = kz_utf8_decode((const unsigned char *)s + *end - back, back, &r);
-        if (w != back || !go_is_space(r) || r == KZ_RUNE_ERROR) break;
+        if (w != back || !kz_go_is_space(r) || r == KZ_RUNE_ERROR) break;
         *end -= back;
     }
 }
@@ -116,15 +110,6 @@ static int kind_rank(const char *kind) {
     return -1;
 }
 
-static const char *json_kind(const kz_value *v) {
-    switch (kz_kind_of(v)) {
-    case KZ_SEQ: return "array";
-    case KZ_MAP: return "object";
-    case KZ_STRING: return "string";
-    case KZ_BOOL: return "bool";
-    default: return "number";
-    }
-}
 
 /* sigs.k8s.io/yaml turns a scalar into the string a string field wants; a
  * list or map cannot be one. */
@@ -133,7 +118,7 @@ static kz_value head_string(const kz_value *v, const char *field, char **out) {
     if (kz_is_seq(v) || kz_is_map(v))
         return kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct "
                         "field %s of type string",
-                        json_kind(v), field);
+                        kz_json_kind(v), field);
     kz_buf b = KZ_BUF_INIT;
     kz_strval(v, &b);
     *out = kz_buf_detach(&b, NULL);
@@ -165,7 +150,7 @@ static kz_value read_head(const char *doc, size_t len, head *h) {
     } else if (!kz_is_null(&v) && !kz_is_map(&v)) {
         err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of "
                        "type releaseutil.SimpleHead",
-                       json_kind(&v));
+                       kz_json_kind(&v));
     } else if (kz_is_map(&v)) {
         char *api = NULL;
         err = head_string(kz_map_getz(&v, "apiVersion"), "SimpleHead.apiVersion", &api);
@@ -175,14 +160,14 @@ static kz_value read_head(const char *doc, size_t len, head *h) {
         if (kz_is_null(&err) && meta && !kz_is_null(meta) && !kz_is_map(meta)) {
             err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct "
                            "field SimpleHead.metadata of type " HEAD_METADATA_TYPE,
-                           json_kind(meta));
+                           kz_json_kind(meta));
         } else if (kz_is_null(&err) && meta && kz_is_map(meta)) {
             err = head_string(kz_map_getz(meta, "name"), ".metadata.name", &h->name);
             const kz_value *ann = kz_map_getz(meta, "annotations");
             if (kz_is_null(&err) && ann && !kz_is_null(ann) && !kz_is_map(ann)) {
                 err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
                                "struct field .metadata.annotations of type map[string]string",
-                               json_kind(ann));
+                               kz_json_kind(ann));
             } else if (kz_is_null(&err) && ann && kz_is_map(ann)) {
                 h->has_annotations = kz_len(ann) > 0;
                 for (size_t i = 0; i < kz_len(ann) && kz_is_null(&err); i++) {

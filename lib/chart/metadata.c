@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/json.h"
 #include "chart/chart.h"
+#include "core/unicode.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/utf8.h"
@@ -62,18 +64,6 @@ static const stype metadata_type = {"Metadata", metadata_fields, NFIELDS(metadat
 static const stype maintainer_type = {"Maintainer", maintainer_fields, NFIELDS(maintainer_fields)};
 static const stype dependency_type = {"Dependency", dependency_fields, NFIELDS(dependency_fields)};
 
-/* What encoding/json calls a JSON value's kind in its errors. */
-static const char *json_kind(const kz_value *v) {
-    switch (kz_kind_of(v)) {
-    case KZ_STRING: return "string";
-    case KZ_INT:
-    case KZ_FLOAT: return "number";
-    case KZ_BOOL: return "bool";
-    case KZ_SEQ: return "array";
-    case KZ_MAP: return "object";
-    default: return "null";
-    }
-}
 
 static const char *type_name(ftype t) {
     switch (t) {
@@ -97,7 +87,7 @@ typedef struct dctx {
 
 static int mismatch(const dctx *d, const kz_value *v, const char *type) {
     *d->err = kz_error("json: cannot unmarshal %s into Go struct field %s.%s of type %s",
-                       json_kind(v), d->sname, d->path, type);
+                       kz_json_kind(v), d->sname, d->path, type);
     return -1;
 }
 
@@ -319,7 +309,7 @@ int kz_chart_metadata_decode(const kz_value *doc, kz_value *md, kz_value *err) {
     if (kz_is_null(doc)) return 0;
     if (!kz_is_map(doc)) {
         *err = kz_error("json: cannot unmarshal %s into Go value of type chart.Metadata",
-                        json_kind(doc));
+                        kz_json_kind(doc));
         return -1;
     }
     kz_value slots[NFIELDS(metadata_fields)];
@@ -339,17 +329,6 @@ int kz_chart_metadata_decode(const kz_value *doc, kz_value *md, kz_value *err) {
 
 /* ---- Validate ---- */
 
-/* unicode.IsSpace */
-static bool go_is_space(uint32_t r) {
-    switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F:
-    case 0x205F: case 0x3000:
-        return true;
-    default:
-        return r >= 0x2000 && r <= 0x200A;
-    }
-}
 
 /* Helm's sanitizeString: spaces become ' ', non-printable runes go. */
 static kz_value sanitize(const kz_value *s) {
@@ -359,7 +338,7 @@ static kz_value sanitize(const kz_value *s) {
     while (n > 0) {
         uint32_t r;
         size_t k = kz_utf8_decode(p, n, &r);
-        if (go_is_space(r)) kz_buf_putc(&b, ' ');
+        if (kz_go_is_space(r)) kz_buf_putc(&b, ' ');
         else if (kz_fmt_isprint(r)) kz_utf8_append(&b, r);
         p += k;
         n -= k;

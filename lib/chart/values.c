@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "json/json.h"
 #include "chart/values.h"
 #include "core/buf.h"
 #include "core/file.h"
@@ -59,15 +60,6 @@ static int read_file(const kz_values_options *o, const char *path, kz_buf *out, 
     return kz_values_read_file(NULL, path, out, err);
 }
 
-/* What json.Unmarshal says when a document is not an object. */
-static const char *json_kind(const kz_value *v) {
-    switch (kz_kind_of(v)) {
-    case KZ_SEQ: return "array";
-    case KZ_STRING: return "string";
-    case KZ_BOOL: return "bool";
-    default: return "number";
-    }
-}
 
 /* One -f file as Helm reads it: sigs.k8s.io/yaml into a map, first document only. */
 static kz_value load_values_file(const kz_values_options *o, const char *path) {
@@ -90,7 +82,7 @@ static kz_value load_values_file(const kz_values_options *o, const char *path) {
     if (!kz_is_map(&doc)) {
         kz_value e = kz_error("failed to parse %s: error unmarshaling JSON: while decoding JSON: json: "
                               "cannot unmarshal %s into Go value of type map[string]interface {}",
-                              path, json_kind(&doc));
+                              path, kz_json_kind(&doc));
         kz_free(doc);
         return e;
     }

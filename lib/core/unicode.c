@@ -219,6 +219,14 @@ bool kz_go_is_digit(uint32_t c) {
     return in_ranges(digit_ranges, sizeof digit_ranges / sizeof digit_ranges[0], c);
 }
 
+bool kz_go_is_space(uint32_t c) {
+    switch (c) {
+    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
+    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: return true;
+    default: return c >= 0x2000 && c <= 0x200A;
+    }
+}
+
 /* ---- case, from glibc's C.UTF-8 locale ---- */
 
 static locale_t utf8_locale;

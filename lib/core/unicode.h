@@ -15,6 +15,8 @@
 
 bool kz_go_is_letter(uint32_t c);
 bool kz_go_is_digit(uint32_t c);
+/* unicode.IsSpace: what strings.TrimSpace and strings.Fields take for space. */
+bool kz_go_is_space(uint32_t c);
 
 /* Go's unicode.ToUpper, ToLower and ToTitle, from glibc's C.UTF-8 locale,
  * whose simple case mappings agree with Go 1.23's for every code point

@@ -35,14 +35,6 @@ static bool is_upper(uint32_t r) { return kz_go_is_upper(r); }
 static bool is_title(uint32_t r) { return kz_go_is_title(r); }
 static bool is_lower(uint32_t r) { return kz_go_is_lower(r); }
 
-/* unicode.IsSpace */
-static bool is_space(uint32_t r) {
-    switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000: return true;
-    default: return r >= 0x2000 && r <= 0x200A;
-    }
-}
 
 /* unicode.IsPunct (P*), ASCII and Latin-1 exact, a few common blocks beyond. */
 static bool is_punct(uint32_t r) {
@@ -173,7 +165,7 @@ static kz_value fn_trim(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     while (a < e) {
         uint32_t r;
         size_t l = dec(s + a, e - a, &r);
-        if (!is_space(r) || (r == KZ_RUNE_ERROR && l == 1)) break;
+        if (!kz_go_is_space(r) || (r == KZ_RUNE_ERROR && l == 1)) break;
         a += l;
     }
     while (e > a) {
@@ -185,7 +177,7 @@ static kz_value fn_trim(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
         if (st + l != e) { /* not a full rune ending at e: one invalid byte */
             break;
         }
-        if (!is_space(r)) break;
+        if (!kz_go_is_space(r)) break;
         e = st;
     }
     return kz_string_n(s + a, e - a);
@@ -279,7 +271,7 @@ static bool title_sep(uint32_t r) {
         return true;
     }
     if (kz_go_is_letter(r) || kz_go_is_digit(r)) return false;
-    return is_space(r);
+    return kz_go_is_space(r);
 }
 
 static kz_value fn_title(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
@@ -309,7 +301,7 @@ static kz_value fn_untitle(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     for (size_t i = 0; i < n;) {
         uint32_t r;
         i += dec(s + i, n - i, &r);
-        if (is_space(r)) next = true;
+        if (kz_go_is_space(r)) next = true;
         else if (next) {
             r = to_lower(r);
             next = false;
@@ -362,7 +354,7 @@ static kz_value fn_nospace(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     kz_buf b = KZ_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         uint32_t ch = (unsigned char)s[i];
-        if (!is_space(ch)) {
+        if (!kz_go_is_space(ch)) {
             kz_utf8_append(&b, ch);
             count++;
         }
@@ -383,7 +375,7 @@ static kz_value fn_initials(kz_tmpl_call *c, size_t argc, const kz_value *argv) 
     bool gap = true;
     for (size_t i = 0; i < n; i++) {
         uint32_t ch = (unsigned char)s[i];
-        if (is_space(ch)) gap = true;
+        if (kz_go_is_space(ch)) gap = true;
         else if (gap) {
             kz_utf8_append(&b, ch);
             gap = false;
@@ -410,7 +402,7 @@ static kz_value fn_swapcase(kz_tmpl_call *c, size_t argc, const kz_value *argv) 
             r = ws ? to_title(r) : to_upper(r);
             ws = false;
         } else {
-            ws = is_space(r);
+            ws = kz_go_is_space(r);
         }
         kz_utf8_append(&b, r);
     }
@@ -419,7 +411,7 @@ static kz_value fn_swapcase(kz_tmpl_call *c, size_t argc, const kz_value *argv) 
 
 /* ---- xstrings ---- */
 
-static bool is_connector(uint32_t r) { return r == '-' || r == '_' || is_space(r); }
+static bool is_connector(uint32_t r) { return r == '-' || r == '_' || kz_go_is_space(r); }
 
 /* xstrings' isAlphabet: a letter, not CJK */
 static bool is_alphabet(uint32_t r) {

@@ -35,6 +35,10 @@ kz_value kz_json_parse(const char *text, size_t len, const kz_json_parse_opts *o
  * value", "unexpected end of JSON input", ...) to msg. */
 bool kz_json_go_syntax_error(const char *text, size_t len, kz_buf *msg);
 
+/* What encoding/json calls a value's kind in its errors ("cannot unmarshal
+ * KIND into ..."): "string", "number", "bool", "array", "object", "null". */
+const char *kz_json_kind(const kz_value *v);
+
 typedef struct kz_json_emit_opts {
     bool raw;             /* don't escape <, >, & (Helm's toRawJson; SetEscapeHTML(false)) */
     const char *prefix;   /* json.MarshalIndent prefix; NULL or "" for none */

@@ -213,3 +213,15 @@ bool kz_json_go_syntax_error(const char *text, size_t len, kz_buf *msg) {
     }
     return false;
 }
+
+const char *kz_json_kind(const kz_value *v) {
+    switch (kz_kind_of(v)) {
+    case KZ_STRING: return "string";
+    case KZ_INT:
+    case KZ_FLOAT: return "number";
+    case KZ_BOOL: return "bool";
+    case KZ_SEQ: return "array";
+    case KZ_MAP: return "object";
+    default: return "null";
+    }
+}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "chart/chart.h"
+#include "chart/show.h"
 #include "core/alloc.h"
 #include "core/file.h"
 #include "http/http.h"
@@ -418,23 +419,21 @@ static char *trim_space(const char *s) {
     return kz_xstrndup(s, n);
 }
 
+bool kz_chart_ref_is_remote(const char *ref) {
+    char *n = trim_space(ref);
+    struct stat st;
+    bool remote = stat(n, &st) != 0 && n[0] != '.' && n[0] != '/';
+    free(n);
+    return remote;
+}
+
 kz_value kz_chart_locate_or_fetch(const char *name, const kz_chart_fetch_opts *o, char **path) {
     *path = NULL;
-    char *n = trim_space(name);
-    struct stat st;
-    kz_value err = kz_null();
-    if (stat(n, &st) == 0) {
-        *path = kz_chart_path_abs(n);
-    } else if (n[0] == '/' || n[0] == '.') {
-        err = kz_error("path \"%s\" not found", n);
-    } else {
-        char *file = NULL;
-        err = kz_chart_fetch(n, o, o->repository_cache, &file);
-        if (file) {
-            *path = kz_chart_path_abs(file);
-            free(file);
-        }
-    }
+    if (!kz_chart_ref_is_remote(name)) return kz_chart_locate(name, path);
+    char *n = trim_space(name), *file = NULL;
+    kz_value err = kz_chart_fetch(n, o, o->repository_cache, &file);
+    if (file) *path = kz_chart_path_abs(file);
+    free(file);
     free(n);
     return err;
 }

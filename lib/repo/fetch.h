@@ -63,9 +63,12 @@ kz_value kz_chart_fetch(const char *ref, const kz_chart_fetch_opts *opts, const 
 kz_value kz_chart_fetch_url(const char *url, const kz_repo_entry *e, const char *digest, const char *dest_dir,
                             char **path);
 
-/* LocateChart: a local folder or archive (its absolute path), "path ... not
- * found" for a missing path that starts with '.' or '/', else kz_chart_fetch
- * into the repository cache. *path is the caller's. */
+/* Whether a chart argument names no local file and does not start with '.'
+ * or '/': it must then come from a repository (LocateChart's test). */
+bool kz_chart_ref_is_remote(const char *ref);
+
+/* LocateChart: a local chart as kz_chart_locate finds it (chart/show.h),
+ * else kz_chart_fetch into the repository cache. *path is the caller's. */
 kz_value kz_chart_locate_or_fetch(const char *name, const kz_chart_fetch_opts *opts, char **path);
 
 #endif

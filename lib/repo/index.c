@@ -419,7 +419,7 @@ static void decode_index(dec *d, const kz_value *doc, const char *source, kz_rep
     if (kz_is_null(doc)) return;
     if (!kz_is_map(doc)) {
         set_err(d, kz_error("json: cannot unmarshal %s into Go value of type repo.IndexFile",
-                            kz_repo_json_kind(doc)));
+                            kz_json_kind(doc)));
         return;
     }
     kz_value sorted = kz_copy(doc);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "core/unicode.h"
 #include "core/alloc.h"
 #include "core/utf8.h"
 #include "repo/pool.h"
@@ -388,16 +389,6 @@ static bool read_version(fp *p) {
 
 /* ---- validation (chart.Metadata.Validate on these fields) ---- */
 
-static bool go_is_space(uint32_t r) {
-    switch (r) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F:
-    case 0x205F: case 0x3000:
-        return true;
-    default:
-        return r >= 0x2000 && r <= 0x200A;
-    }
-}
 
 /* Helm's sanitizeString: spaces become ' ', non-printable runes go. */
 static span sanitize(fv *v, span s) {
@@ -410,7 +401,7 @@ static span sanitize(fv *v, span s) {
     while (n > 0) {
         uint32_t r;
         size_t k = kz_utf8_decode(b, n, &r);
-        if (go_is_space(r)) kz_buf_putc(&out, ' ');
+        if (kz_go_is_space(r)) kz_buf_putc(&out, ' ');
         else if (kz_fmt_isprint(r)) kz_utf8_append(&out, r);
         b += k;
         n -= k;

@@ -12,8 +12,6 @@
 /* encoding/json's field matching: the index in names[] of key (exact match
  * first, then ASCII case-insensitive), or -1. */
 ptrdiff_t kz_repo_field_index(const char *const *names, size_t n, const char *key, size_t klen);
-/* encoding/json's name for a value's JSON kind ("number", "array", ...). */
-const char *kz_repo_json_kind(const kz_value *v);
 /* "json: cannot unmarshal KIND into Go struct field STRUCT.PATH of type TYPE" */
 kz_value kz_repo_json_mismatch(const kz_value *v, const char *sname, const char *path, const char *type);
 /* A YAML value read into a Go string field (sigs.k8s.io/yaml): *out gets a

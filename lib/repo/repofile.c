@@ -135,7 +135,7 @@ kz_value kz_repofile_parse(const char *data, size_t len, kz_repofile *f) {
     }
     kz_value err = kz_null();
     if (!kz_is_null(&doc) && !kz_is_map(&doc)) {
-        err = kz_error("json: cannot unmarshal %s into Go value of type repo.File", kz_repo_json_kind(&doc));
+        err = kz_error("json: cannot unmarshal %s into Go value of type repo.File", kz_json_kind(&doc));
     } else if (kz_is_map(&doc)) {
         kz_map_sort(&doc, kz_key_cmp_bytes);
         for (size_t i = 0; i < kz_len(&doc) && kz_is_null(&err); i++) {

@@ -40,20 +40,9 @@ ptrdiff_t kz_repo_field_index(const char *const *names, size_t n, const char *ke
     return -1;
 }
 
-const char *kz_repo_json_kind(const kz_value *v) {
-    switch (kz_kind_of(v)) {
-    case KZ_STRING: return "string";
-    case KZ_INT:
-    case KZ_FLOAT: return "number";
-    case KZ_BOOL: return "bool";
-    case KZ_SEQ: return "array";
-    case KZ_MAP: return "object";
-    default: return "null";
-    }
-}
 
 kz_value kz_repo_json_mismatch(const kz_value *v, const char *sname, const char *path, const char *type) {
-    return kz_error("json: cannot unmarshal %s into Go struct field %s.%s of type %s", kz_repo_json_kind(v),
+    return kz_error("json: cannot unmarshal %s into Go struct field %s.%s of type %s", kz_json_kind(v),
                     sname, path, type);
 }
 

@@ -11,14 +11,8 @@
 # is missing or does not start.
 set -u
 
-# Whether PID runs (a zombie waiting for its new parent to reap it doesn't).
-alive() {
-  local st
-  st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
-  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
-
-die() { echo "nginx.sh: $*" >&2; exit 1; }
+SERVER=nginx.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 NGINX=${NGINX:-/usr/sbin/nginx}
 ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
@@ -145,28 +139,17 @@ start() {
   local scheme=http port tries
   [ "$opt_tls" = 1 ] && scheme=https
   for tries in $(seq 1 30); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    port=$(random_port)
     write_conf "$port"
     : > "$state/error.log"
     # nginx binds before it daemonizes: a taken port is a failed start
     if "$NGINX" -p "$state" -e "$state/error.log" -c "$state/nginx.conf" 2>>"$state/error.log"; then
-      echo "$port" > "$state/port"
-      echo "$scheme://127.0.0.1:$port" > "$state/url"
-      [ -n "$opt_watch" ] && watch_parent "$opt_watch"
-      echo "$scheme://127.0.0.1:$port"
+      announce "$port" "$scheme://127.0.0.1:$port" "$opt_watch" nginx.pid
       return 0
     fi
     grep -q "Address already in use" "$state/error.log" || break
   done
   die "nginx did not start: $(tail -n 3 "$state/error.log")"
-}
-
-# Stop the server when process PID ends (a test that crashed can't stop it).
-watch_parent() {
-  local parent=$1 self
-  self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-  setsid bash -c 'while kill -0 "$1" 2>/dev/null && [ -f "$3/nginx.pid" ]; do sleep 1; done; "$2" stop "$3"' \
-    watch "$parent" "$self" "$state" </dev/null >/dev/null 2>&1 &
 }
 
 stop() {

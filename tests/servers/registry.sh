@@ -11,14 +11,8 @@
 # registry is missing or does not start.
 set -u
 
-# Whether PID runs (a zombie waiting for its new parent to reap it doesn't).
-alive() {
-  local st
-  st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
-  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
-
-die() { echo "registry.sh: $*" >&2; exit 1; }
+SERVER=registry.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 REGISTRY=${REGISTRY:-/usr/bin/docker-registry}
 
@@ -75,7 +69,7 @@ start() {
   local port tries pid i code want=200
   [ -n "$opt_auth" ] && want=401
   for tries in $(seq 1 20); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    port=$(random_port)
     write_conf "$port"
     # its own session, so that stopping it never touches the caller's group
     setsid "$REGISTRY" serve "$state/config.yml" </dev/null >"$state/registry.log" 2>&1 &
@@ -88,24 +82,13 @@ start() {
       sleep 0.05
     done
     if alive "$pid" && [ "$code" = "$want" ]; then
-      echo "$port" > "$state/port"
-      echo "http://127.0.0.1:$port" > "$state/url"
-      [ -n "$opt_watch" ] && watch_parent "$opt_watch"
-      echo "http://127.0.0.1:$port"
+      announce "$port" "http://127.0.0.1:$port" "$opt_watch" registry.pid
       return 0
     fi
     stop
     grep -q "address already in use" "$state/registry.log" || break
   done
   die "docker-registry did not start (GET /v2/ gave ${code:-nothing}): $(tail -n 3 "$state/registry.log")"
-}
-
-# Stop the registry when process PID ends (a test that crashed can't stop it).
-watch_parent() {
-  local parent=$1 self
-  self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-  setsid bash -c 'while kill -0 "$1" 2>/dev/null && [ -f "$3/registry.pid" ]; do sleep 1; done; "$2" stop "$3"' \
-    watch "$parent" "$self" "$state" </dev/null >/dev/null 2>&1 &
 }
 
 stop() {

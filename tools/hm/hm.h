@@ -67,9 +67,6 @@ void hm_paths_free(hm_paths *p);
  * borrowed from ctx and paths (pull.c). */
 struct kz_chart_fetch_opts;
 void hm_fetch_opts(kz_cli_ctx *ctx, const hm_paths *paths, struct kz_chart_fetch_opts *o);
-/* Whether a chart argument names no local file and must be located in a
- * repository (the other cases keep their local "path not found" errors). */
-bool hm_chart_is_remote(const char *ref);
 
 extern const kz_cmd hm_root_cmd;
 extern const kz_cmd hm_version_cmd;

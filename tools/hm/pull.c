@@ -33,12 +33,6 @@ void hm_fetch_opts(kz_cli_ctx *ctx, const hm_paths *paths, kz_chart_fetch_opts *
     };
 }
 
-bool hm_chart_is_remote(const char *ref) {
-    struct stat st;
-    while (*ref == ' ' || *ref == '\t') ref++;
-    return stat(ref, &st) != 0 && ref[0] != '.' && ref[0] != '/';
-}
-
 static char *join(const char *a, const char *b) {
     kz_buf buf = KZ_BUF_INIT;
     kz_buf_printf(&buf, "%s/%s", a, b);

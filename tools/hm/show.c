@@ -14,8 +14,7 @@ static int run_show_part(kz_cli_ctx *ctx, kz_show_what what) {
     hm_paths_get(ctx, &paths);
     kz_chart_fetch_opts fo;
     hm_fetch_opts(ctx, &paths, &fo);
-    kz_value err = hm_chart_is_remote(ctx->argv[0]) ? kz_chart_locate_or_fetch(ctx->argv[0], &fo, &path)
-                                                    : kz_chart_locate(ctx->argv[0], &path);
+    kz_value err = kz_chart_locate_or_fetch(ctx->argv[0], &fo, &path);
     hm_paths_free(&paths);
     kz_chart *c = NULL;
     if (!kz_error_message(&err)) err = kz_chart_load(path, NULL, &c);

@@ -53,7 +53,7 @@ static int run_template(kz_cli_ctx *ctx) {
     }
     o.chart_path = chart;
     char *fetched = NULL;
-    if (hm_chart_is_remote(chart)) { /* REPO/CHART, --repo, a URL: download it first */
+    if (kz_chart_ref_is_remote(chart)) { /* REPO/CHART, --repo, a URL: download it first */
         hm_paths paths;
         hm_paths_get(ctx, &paths);
         kz_chart_fetch_opts fo;
