@@ -5,10 +5,13 @@
  */
 #include "repo/fetch.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,12 +112,33 @@ static void write_validators(const char *index_path, const kz_http_response *r) 
     free(p);
 }
 
-/* Load the served bytes (helm's validation), then write the cache files. */
-static kz_value store_index(const kz_repo_entry *e, const char *cache_dir, const char *path, const kz_buf *body,
-                            kz_buf *warnings) {
+/* The downloaded index (a temporary file in the cache folder, mapped rather
+ * than read: public indexes reach 30 MB) is loaded with helm's validation,
+ * then becomes NAME-index.yaml by a rename: its bytes are never copied. */
+static kz_value store_index(const kz_repo_entry *e, const char *cache_dir, const char *path,
+                            kz_http_response *resp, kz_buf *warnings) {
+    char why[128];
+    int fd = open(resp->body_file, O_RDONLY);
+    if (fd < 0) return kz_error("open %s: %s", resp->body_file, kz_errno_text(errno, why, sizeof why));
+    struct stat st;
+    void *map = NULL;
+    size_t len = 0;
+    kz_value err = kz_null();
+    if (fstat(fd, &st) != 0) {
+        err = kz_error("stat %s: %s", resp->body_file, kz_errno_text(errno, why, sizeof why));
+    } else if (st.st_size > 0) {
+        len = (size_t)st.st_size;
+        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) {
+            map = NULL;
+            err = kz_error("mmap %s: %s", resp->body_file, kz_errno_text(errno, why, sizeof why));
+        }
+    }
+    close(fd);
     kz_repo_index idx;
-    kz_value err = kz_repo_index_load(body->data ? body->data : "", body->len, e->url, &idx, warnings);
-    if (!kz_error_message(&err)) err = kz_repo_mkdir_all(cache_dir, 0755);
+    bool loaded = !kz_error_message(&err);
+    if (loaded) err = kz_repo_index_load(map ? map : "", len, e->url, &idx, warnings);
+    if (map) munmap(map, len);
     if (!kz_error_message(&err)) {
         kz_buf names = KZ_BUF_INIT;
         kz_repo_index_charts_txt(&idx, &names);
@@ -123,11 +147,11 @@ static kz_value store_index(const kz_repo_entry *e, const char *cache_dir, const
         free(charts);
         kz_buf_free(&names);
     }
-    if (!kz_error_message(&err)) err = kz_repo_write_atomic(path, body->data ? body->data : "", body->len, 0644);
+    if (!kz_error_message(&err)) err = kz_http_response_commit(resp, path);
     /* the sidecar search and pull load instead of the YAML: an optimisation,
      * so failing to write it is no error */
     if (!kz_error_message(&err)) kz_free(kz_repo_index_cache_write(&idx, path));
-    kz_repo_index_free(&idx);
+    if (loaded) kz_repo_index_free(&idx);
     return err;
 }
 
@@ -140,8 +164,10 @@ kz_value kz_repo_fetch_index(const kz_repo_entry *e, const char *cache_dir, kz_b
     kz_http_request req = request_for(url, &c);
     req.if_none_match = etag;
     req.if_modified_since = last_modified;
+    req.output_dir = cache_dir;
     kz_http_response resp = KZ_HTTP_RESPONSE_INIT;
-    kz_value err = kz_http_do(&req, &resp);
+    kz_value err = kz_repo_mkdir_all(cache_dir, 0755);
+    if (!kz_error_message(&err)) err = kz_http_do(&req, &resp);
     if (!kz_error_message(&err) && resp.status == 304) {
         /* unchanged: the cached copy stays, and so do its charts.txt */
     } else {
@@ -149,10 +175,10 @@ kz_value kz_repo_fetch_index(const kz_repo_entry *e, const char *cache_dir, kz_b
             kz_free(err);
             err = kz_error("failed to fetch %s : %s", url, resp.status_text ? resp.status_text : "");
         }
-        if (!kz_error_message(&err)) err = store_index(e, cache_dir, path, &resp.body, warnings);
+        if (!kz_error_message(&err)) err = store_index(e, cache_dir, path, &resp, warnings);
         if (!kz_error_message(&err)) write_validators(path, &resp);
     }
-    kz_http_response_free(&resp);
+    kz_http_response_free(&resp); /* removes the download unless it became the cache */
     free(etag);
     free(last_modified);
     free(path);

@@ -659,13 +659,14 @@ static void make_record(fp *p, kz_repo_chart *c, kz_semver *sv) {
         const char **a = kz_repo_pool_alloc(pool, (v->urls.n ? v->urls.n : 1) * sizeof *a);
         for (uint32_t i = 0; i < v->urls.n; i++) {
             span s = v->items[v->urls.first + i];
-            a[i] = kz_repo_pool_str(pool, sp(v, s), s.len);
+            a[i] = kz_repo_pool_copy(pool, sp(v, s), s.len);
         }
         r->urls = a;
         r->nurls = v->urls.n;
     }
-    if (v->has & (1u << RF_CREATED)) r->created = kz_repo_pool_str(pool, sp(v, v->str[RF_CREATED]), v->str[RF_CREATED].len);
-    if (v->has & (1u << RF_DIGEST)) r->digest = kz_repo_pool_str(pool, sp(v, v->str[RF_DIGEST]), v->str[RF_DIGEST].len);
+    /* unique per version: copied, not interned */
+    if (v->has & (1u << RF_CREATED)) r->created = kz_repo_pool_copy(pool, sp(v, v->str[RF_CREATED]), v->str[RF_CREATED].len);
+    if (v->has & (1u << RF_DIGEST)) r->digest = kz_repo_pool_copy(pool, sp(v, v->str[RF_DIGEST]), v->str[RF_DIGEST].len);
     r->removed = v->removed;
     enc_extra(p);
     r->extra = kz_repo_pool_blob(pool, (const unsigned char *)p->enc.data, p->enc.len);

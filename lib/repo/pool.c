@@ -111,6 +111,14 @@ const char *kz_repo_pool_str(kz_repo_pool *p, const char *s, size_t n) {
     return intern(p, s, n, true);
 }
 
+const char *kz_repo_pool_copy(kz_repo_pool *p, const char *s, size_t n) {
+    if (n == 0) return "";
+    char *d = kz_repo_pool_alloc(p, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
 const unsigned char *kz_repo_pool_blob(kz_repo_pool *p, const unsigned char *b, size_t len) {
     return (const unsigned char *)intern(p, b, len, false);
 }

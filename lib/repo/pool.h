@@ -37,6 +37,10 @@ static inline const char *kz_repo_pool_strz(kz_repo_pool *p, const char *s) {
 }
 /* An interned copy of an encoded blob (self-delimiting, len bytes). */
 const unsigned char *kz_repo_pool_blob(kz_repo_pool *p, const unsigned char *b, size_t len);
+/* s[0..n) copied into the pool and NUL-terminated, not interned: for strings
+ * that are unique anyway (digests, URLs, times), where hashing them into the
+ * table only costs. */
+const char *kz_repo_pool_copy(kz_repo_pool *p, const char *s, size_t n);
 /* Raw memory (8-byte aligned), freed with the pool. */
 void *kz_repo_pool_alloc(kz_repo_pool *p, size_t n);
 /* block (malloc'd) is freed with the pool. */
