@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -149,6 +150,9 @@ kz_value kz_repo_write_atomic(const char *path, const char *data, size_t len, un
     return err;
 }
 
+#define LOCK_TIMEOUT_MS 30000
+#define LOCK_POLL_MS 50
+
 kz_value kz_repo_lock(const char *path, int *fd) {
     char *lp = kz_repofile_lock_path(path);
     char *dir = dir_of(lp);
@@ -164,9 +168,21 @@ kz_value kz_repo_lock(const char *path, int *fd) {
         free(lp);
         return err;
     }
-    while (flock(*fd, LOCK_EX) != 0) {
-        if (errno == EINTR) continue;
-        err = errno_error("flock", lp, errno);
+    /* helm gives up after 30 s (a context deadline); so do we, rather than
+     * hang behind a stuck process */
+    for (int waited_ms = 0;; waited_ms += LOCK_POLL_MS) {
+        if (flock(*fd, LOCK_EX | LOCK_NB) == 0) break;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            err = errno_error("flock", lp, errno);
+        } else if (waited_ms >= LOCK_TIMEOUT_MS) {
+            err = kz_error("timed out after %d s waiting for the lock %s (is another hm changing the "
+                           "repositories?): context deadline exceeded",
+                           LOCK_TIMEOUT_MS / 1000, lp);
+        } else {
+            struct timespec pause = {0, LOCK_POLL_MS * 1000000L};
+            nanosleep(&pause, NULL);
+            continue;
+        }
         close(*fd);
         *fd = -1;
         break;
