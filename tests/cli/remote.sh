@@ -60,6 +60,12 @@ run add-unreachable repo add down http://127.0.0.1:1/
 run add-unknown-ca repo add tls "$tls"
 run add-with-ca repo add tls "$tls" --ca-file "$W/tls/ca.crt"
 
+# template and show values of edu/metallb 0.1.1 downloaded its archive once:
+# later uses found it in the cache with the index's digest
+total=$((total + 1))
+n=$(grep -c '^GET /metallb-0.1.1.tgz ' "$W/web/access.log")
+[ "$n" = 1 ] || { echo "FAIL: metallb-0.1.1.tgz downloaded $n times"; failed=$((failed + 1)); }
+
 # A second update of an unchanged index is answered 304 by the server.
 total=$((total + 1))
 "$hm" repo update edu > /dev/null
