@@ -152,10 +152,25 @@ enum { K_STR, K_NULL, K_BOOL, K_NUM, K_OTHER };
 static const char *sval(const fp *p) { return (const char *)p->ev.data.scalar.value; }
 static size_t slen(const fp *p) { return p->ev.data.scalar.length; }
 
+/* Whether a plain scalar is a string whatever else it holds: it starts with
+ * an ASCII letter that begins none of YAML 1.1's bools and nulls (y, n, t,
+ * f, o: yes, no, true, false, on, off, null), or is longer than any of them
+ * (5). Most scalars of an index (keys, names, URLs, descriptions) are, and
+ * the full resolver is a tenth of a big index's load. */
+static bool surely_string(const char *s, size_t n) {
+    char c = s[0];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+    return n > 5 || !strchr("yYnNtTfFoO", c);
+}
+
 /* The current scalar's class under Helm's reading (r for numbers, bools). */
 static int sclass(const fp *p, kz_scalar *r) {
     if (p->ev.type != YAML_SCALAR_EVENT) return K_OTHER;
     if (p->ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return K_STR;
+    if (slen(p) > 0 && surely_string(sval(p), slen(p))) {
+        if (r) *r = (kz_scalar){.cls = KZ_SC_STRING};
+        return K_STR;
+    }
     kz_scalar s = kz_yaml_resolve_plain(sval(p), slen(p), KZ_YAML_HELM);
     if (r) *r = s;
     switch (s.cls) {
