@@ -326,9 +326,12 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
     kz_value err = kz_null();
     subcharts subs = {0};
 
+    /* The files' buffers move into c->raw (the chart owns them from here,
+     * on errors too); templates, files and CRDs get copies below. */
+    for (size_t i = 0; i < n; i++) kz_chart_files_push(&c->raw, files[i].name, files[i].data, files[i].len);
+
     /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */
     for (size_t i = 0; i < n; i++) {
-        push_copy(&c->raw, &files[i]);
         if (strcmp(files[i].name, "Chart.yaml") != 0) continue;
         if (!have_md) have_md = true, c->metadata = kz_map();
         err = decode_metadata(&files[i], &c->metadata);
@@ -366,11 +369,7 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
     }
 done:
     subcharts_free(&subs);
-    for (size_t i = 0; i < n; i++) {
-        free(files[i].name);
-        free(files[i].data);
-        files[i].name = files[i].data = NULL;
-    }
+    for (size_t i = 0; i < n; i++) files[i].name = files[i].data = NULL; /* c->raw's now */
     if (!kz_is_null(&err)) {
         kz_chart_free(c);
         return err;

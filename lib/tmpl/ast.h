@@ -81,6 +81,16 @@ enum {
     KZ_TNUM_RUNE = 1 << 4,    /* written as a character constant ('a') */
 };
 
+/* A number constant's readings (Go's NumberNode): which of int64, uint64,
+ * float64 represent it exactly, and their values. */
+typedef struct kz_tmpl_number {
+    uint8_t flags; /* KZ_TNUM_* */
+    int64_t i64;
+    uint64_t u64;
+    double f64;
+    double re, im; /* KZ_TNUM_COMPLEX */
+} kz_tmpl_number;
+
 typedef struct kz_tmpl_const {
     /* The value the constant evaluates to where Go's exec takes it as an
      * interface{} (idealConstant): STRING, BOOL, NULL, FLOAT (1.5, 1e3, 0x1p3),
@@ -94,12 +104,9 @@ typedef struct kz_tmpl_const {
      * numbers (Go's Quoted / Text, printed back by kz_tmpl_tree_string). */
     const char *text;
     uint32_t text_len;
-    /* Numbers only. */
-    uint8_t num_flags;
-    int64_t i64;
-    uint64_t u64;
-    double f64;
-    double re, im; /* KZ_TNUM_COMPLEX */
+    /* Numbers only (NULL otherwise): kept apart because every node holds a
+     * kz_tmpl_const and few nodes are numbers. */
+    const struct kz_tmpl_number *num;
 } kz_tmpl_const;
 
 struct kz_tmpl_node {

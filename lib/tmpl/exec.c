@@ -160,7 +160,7 @@ static bool not_a_function(kz_exec_state *st, const kz_exec_args *args, const xv
 xval kz_exec_number(kz_exec_state *st, const kz_tmpl_node *n) {
     st->at = n;
     if (kz_is_valid(&n->u.con.value)) return (xval){.v = kz_copy(&n->u.con.value)};
-    if (n->u.con.num_flags & KZ_TNUM_COMPLEX) {
+    if (n->u.con.num && (n->u.con.num->flags & KZ_TNUM_COMPLEX)) {
         kz_exec_fail(st, "complex constants are not supported");
     } else {
         kz_exec_fail(st, "%.*s overflows int", (int)n->u.con.text_len, n->u.con.text);

@@ -289,12 +289,12 @@ static bool check_type(kz_exec_state *st, kz_value *v, char letter) {
 static kz_value typed_constant(kz_exec_state *st, const kz_tmpl_node *n, char letter) {
     if (letter == 's' && n->kind == KZ_TN_STRING) return kz_copy(&n->u.con.value);
     if (letter == 'b' && n->kind == KZ_TN_BOOL) return kz_copy(&n->u.con.value);
-    if (letter == 'i' && n->kind == KZ_TN_NUMBER && (n->u.con.num_flags & KZ_TNUM_INT)) return kz_int(n->u.con.i64);
-    if (letter == 'f' && n->kind == KZ_TN_NUMBER && (n->u.con.num_flags & KZ_TNUM_FLOAT)) {
-        return kz_float(n->u.con.f64);
+    if (letter == 'i' && n->kind == KZ_TN_NUMBER && (n->u.con.num->flags & KZ_TNUM_INT)) return kz_int(n->u.con.num->i64);
+    if (letter == 'f' && n->kind == KZ_TN_NUMBER && (n->u.con.num->flags & KZ_TNUM_FLOAT)) {
+        return kz_float(n->u.con.num->f64);
     }
-    if (letter == 'u' && n->kind == KZ_TN_NUMBER && (n->u.con.num_flags & KZ_TNUM_UINT)) {
-        return kz_int((int64_t)(uint32_t)n->u.con.u64); /* reflect's SetUint truncates to the type */
+    if (letter == 'u' && n->kind == KZ_TN_NUMBER && (n->u.con.num->flags & KZ_TNUM_UINT)) {
+        return kz_int((int64_t)(uint32_t)n->u.con.num->u64); /* reflect's SetUint truncates to the type */
     }
     kz_buf s = KZ_BUF_INIT;
     kz_tmpl_node_string(&s, n);

@@ -508,13 +508,13 @@ static bool contains_any(const char *s, size_t n, const char *set) {
 }
 
 /* Integral float flags of Go's NumberNode (float64(int64(f)) == f, for uint64 too). */
-static void integral_flags(kz_tmpl_const *c, double f) {
+static void integral_flags(kz_tmpl_number *c, double f) {
     if (f == floor(f) && f >= -9223372036854775808.0 && f < 9223372036854775808.0) {
-        c->num_flags |= KZ_TNUM_INT;
+        c->flags |= KZ_TNUM_INT;
         c->i64 = (int64_t)f;
     }
     if (f == floor(f) && f >= 0 && f < 18446744073709551616.0) {
-        c->num_flags |= KZ_TNUM_UINT;
+        c->flags |= KZ_TNUM_UINT;
         c->u64 = (uint64_t)f;
     }
 }
@@ -691,7 +691,9 @@ static const char *syntax_error = "invalid syntax";
 /* Go's newNumber, then the value Go's exec gives the constant (idealConstant). */
 static kz_tmpl_node *new_number(tree_parser *t, const kz_tok *tok) {
     kz_tmpl_node *node = new_node(t, KZ_TN_NUMBER, tok->pos);
-    kz_tmpl_const *c = &node->u.con;
+    kz_tmpl_const *con = &node->u.con;
+    kz_tmpl_number *c = arena_zalloc(t->p->arena, sizeof *c);
+    con->num = c;
     set_const_text(node, tok);
     const char *s = tok->val;
     size_t n = tok->len;
@@ -705,9 +707,9 @@ static kz_tmpl_node *new_number(tree_parser *t, const kz_tok *tok) {
         if (1 + used != n - 1 || s[n - 1] != '\'') {
             errorf(t, "malformed character constant: %.*s", (int)n, s);
         }
-        c->num_flags = KZ_TNUM_INT | KZ_TNUM_UINT | KZ_TNUM_FLOAT | KZ_TNUM_RUNE;
+        c->flags = KZ_TNUM_INT | KZ_TNUM_UINT | KZ_TNUM_FLOAT | KZ_TNUM_RUNE;
         c->i64 = r, c->u64 = (uint64_t)r, c->f64 = r;
-        c->value = kz_int(r); /* Go's exec: a rune constant is an int */
+        con->value = kz_int(r); /* Go's exec: a rune constant is an int */
         return node;
     }
     if (tok->type == KZ_TOK_COMPLEX || (n > 0 && s[n - 1] == 'i')) {
@@ -727,52 +729,52 @@ static kz_tmpl_node *new_number(tree_parser *t, const kz_tok *tok) {
             ok = parse_float(s, n - 1, &im);
         }
         if (ok) {
-            c->num_flags = KZ_TNUM_COMPLEX;
+            c->flags = KZ_TNUM_COMPLEX;
             c->re = re, c->im = im;
             if (im == 0) { /* simplifyComplex */
-                c->num_flags |= KZ_TNUM_FLOAT;
+                c->flags |= KZ_TNUM_FLOAT;
                 c->f64 = re;
                 integral_flags(c, re);
             }
-            c->value = kz_invalid();
+            con->value = kz_invalid();
             return node;
         }
     }
     uint64_t u;
     if (parse_uint(s, n, &u) == NUM_OK) {
-        c->num_flags |= KZ_TNUM_UINT;
+        c->flags |= KZ_TNUM_UINT;
         c->u64 = u;
     }
     int64_t i;
     if (parse_int(s, n, &i) == NUM_OK) {
-        c->num_flags |= KZ_TNUM_INT;
+        c->flags |= KZ_TNUM_INT;
         c->i64 = i;
-        if (i == 0) c->num_flags |= KZ_TNUM_UINT; /* "-0" */
+        if (i == 0) c->flags |= KZ_TNUM_UINT; /* "-0" */
     }
-    if (c->num_flags & KZ_TNUM_INT) {
-        c->num_flags |= KZ_TNUM_FLOAT;
+    if (c->flags & KZ_TNUM_INT) {
+        c->flags |= KZ_TNUM_FLOAT;
         c->f64 = (double)c->i64;
-    } else if (c->num_flags & KZ_TNUM_UINT) {
-        c->num_flags |= KZ_TNUM_FLOAT;
+    } else if (c->flags & KZ_TNUM_UINT) {
+        c->flags |= KZ_TNUM_FLOAT;
         c->f64 = (double)c->u64;
     } else {
         double f;
         if (parse_float(s, n, &f)) {
             if (!contains_any(s, n, ".eEpP")) errorf_quoted(t, "integer overflow: ", s, n, "");
-            c->num_flags |= KZ_TNUM_FLOAT;
+            c->flags |= KZ_TNUM_FLOAT;
             c->f64 = f;
             integral_flags(c, f);
         }
     }
-    if (!c->num_flags) errorf_quoted(t, "illegal number syntax: ", s, n, "");
+    if (!c->flags) errorf_quoted(t, "illegal number syntax: ", s, n, "");
     /* idealConstant: a float when written as one (hex integers excepted) */
     bool hex_int = n > 2 && s[0] == '0' && lower(s[1]) == 'x' && !contains_any(s, n, "pP");
-    if ((c->num_flags & KZ_TNUM_FLOAT) && !hex_int && contains_any(s, n, ".eEpP")) {
-        c->value = kz_float(c->f64);
-    } else if (c->num_flags & KZ_TNUM_INT) {
-        c->value = kz_int(c->i64);
+    if ((c->flags & KZ_TNUM_FLOAT) && !hex_int && contains_any(s, n, ".eEpP")) {
+        con->value = kz_float(c->f64);
+    } else if (c->flags & KZ_TNUM_INT) {
+        con->value = kz_int(c->i64);
     } else {
-        c->value = kz_invalid(); /* beyond int64: exec says "N overflows int" */
+        con->value = kz_invalid(); /* beyond int64: exec says "N overflows int" */
     }
     return node;
 }

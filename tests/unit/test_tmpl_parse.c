@@ -541,14 +541,16 @@ static void test_number_constants(void **state) {
         assert_non_null(f);
         const kz_tmpl_node *n = first_arg(f);
         assert_int_equal(n->kind, KZ_TN_NUMBER);
-        if (n->u.con.num_flags != c->flags) print_error("%s: flags %x want %x\n", c->text, n->u.con.num_flags, c->flags);
-        assert_int_equal(n->u.con.num_flags, c->flags);
+        const kz_tmpl_number *num = n->u.con.num;
+        assert_non_null(num);
+        if (num->flags != c->flags) print_error("%s: flags %x want %x\n", c->text, num->flags, c->flags);
+        assert_int_equal(num->flags, c->flags);
         assert_int_equal(kz_kind_of(&n->u.con.value), c->kind);
         assert_int_equal(kz_gotype_of(&n->u.con.value), KZ_GOTYPE_NATURAL);
         if (c->kind == KZ_INT) assert_int_equal(kz_int_get(&n->u.con.value), c->i);
         if (c->kind == KZ_FLOAT) assert_true(kz_float_get(&n->u.con.value) == c->f);
-        if (c->flags & F_I) assert_int_equal(n->u.con.i64, c->i);
-        if (c->flags & F_F) assert_true(n->u.con.f64 == c->f);
+        if (c->flags & F_I) assert_int_equal(num->i64, c->i);
+        if (c->flags & F_F) assert_true(num->f64 == c->f);
         kz_free(err);
         kz_tmpl_file_free(f);
     }
@@ -560,7 +562,7 @@ static void test_complex_parts(void **state) {
     kz_value err = kz_tmpl_parse("t", "{{ -1.5+2e1i }}", 15, NULL, &f);
     assert_non_null(f);
     const kz_tmpl_node *n = first_arg(f);
-    assert_true(n->u.con.re == -1.5 && n->u.con.im == 20);
+    assert_true(n->u.con.num->re == -1.5 && n->u.con.num->im == 20);
     kz_free(err);
     kz_tmpl_file_free(f);
 }
