@@ -59,7 +59,7 @@ size_t kz_tmpl_decode_rune(const char *s, size_t n, int32_t *r) {
 
 /* ---- cursor ---- */
 
-static int32_t next(kz_tmpl_lexer *l, size_t *width) {
+static inline int32_t next(kz_tmpl_lexer *l, size_t *width) {
     if (l->pos >= l->len) {
         *width = 0;
         return EOF_RUNE;
@@ -408,11 +408,28 @@ static const lex_state *bad_character(kz_tmpl_lexer *l, int32_t r) {
     return errorf(l, "bad character %s", u);
 }
 
+static inline bool is_ascii_ident(unsigned char c) {
+    unsigned lower = (unsigned)(c | 0x20);
+    return (lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Read past the identifier runes (letters, digits, '_'): ASCII ones a byte
+ * at a time, as templates are nearly all ASCII, the rest through next().
+ * Returns the first other rune, consumed (width in *w; 0 at the end). */
+static int32_t skip_alnum(kz_tmpl_lexer *l, size_t *w) {
+    const unsigned char *s = (const unsigned char *)l->input;
+    size_t i = l->pos;
+    while (i < l->len && is_ascii_ident(s[i])) i++;
+    l->pos = i;
+    int32_t r;
+    while (is_alnum(r = next(l, w))) {
+    }
+    return r;
+}
+
 static const lex_state *lex_identifier(kz_tmpl_lexer *l) {
     size_t w;
-    int32_t r;
-    while (is_alnum(r = next(l, &w))) {
-    }
+    int32_t r = skip_alnum(l, &w);
     if (w) backup(l, r, w);
     if (!at_terminator(l)) return bad_character(l, r);
     const char *word = l->input + l->start;
@@ -430,9 +447,7 @@ static const lex_state *lex_identifier(kz_tmpl_lexer *l) {
 static const lex_state *lex_field_or_variable(kz_tmpl_lexer *l, kz_tok_type t) {
     if (at_terminator(l)) return emit(l, t == KZ_TOK_VARIABLE ? KZ_TOK_VARIABLE : KZ_TOK_DOT);
     size_t w;
-    int32_t r;
-    while (is_alnum(r = next(l, &w))) {
-    }
+    int32_t r = skip_alnum(l, &w);
     if (w) backup(l, r, w);
     if (!at_terminator(l)) return bad_character(l, r);
     return emit(l, t);
