@@ -84,6 +84,28 @@ if [ $rc -eq 0 ] || ! grep -q "digest mismatch for $url/metallb-0.1.0.tgz" "$W/e
     failed=$((failed + 1))
 fi
 
+# an unreachable repository during update: reported, the others updated;
+# with --fail-on-repo-update-fail an error listing its URL (helm's words;
+# helm's line order varies, hm's follows repositories.yaml)
+"$servers/nginx.sh" stop "$W/web"
+"$hm" repo update --fail-on-repo-update-fail > "$W/out" 2> "$W/err"
+rc=$?
+port=${url##*:}
+{
+    echo "Hang tight while we grab the latest from your chart repositories..."
+    echo "...Unable to get an update from the \"edu\" chart repository ($url):"
+    printf '\tGet "%s/index.yaml": dial tcp 127.0.0.1:%s: connect: connection refused\n' "$url" "$port"
+    echo '...Successfully got an update from the "private" chart repository'
+    echo '...Successfully got an update from the "tls" chart repository'
+} > "$W/want"
+total=$((total + 1))
+if [ $rc -ne 1 ] || ! cmp -s "$W/want" "$W/out" ||
+    [ "$(cat "$W/err")" != "Error: Failed to update the following repositories: [$url]" ]; then
+    echo "FAIL: update with an unreachable repository (rc=$rc)"
+    diff "$W/want" "$W/out"; cat "$W/err"
+    failed=$((failed + 1))
+fi
+
 # repo remove takes the cache files with it, hm's sidecar and validators too
 total=$((total + 1))
 ls "$W/cache/repository/edu-index.kzc" "$W/cache/repository/edu-index.yaml.etag" > /dev/null ||

@@ -153,6 +153,7 @@ static int run_update(kz_cli_ctx *ctx) {
             err = kz_error("no repositories found matching '%s'.  Nothing will be updated", ctx->argv[i]);
     if (!kz_error_message(&err)) {
         kz_buf_puts(ctx->out, "Hang tight while we grab the latest from your chart repositories...\n");
+        kz_buf failed = KZ_BUF_INIT; /* Go's %v of the failed URLs: "[a b]" */
         size_t failures = 0;
         for (size_t i = 0; i < f.len; i++) {
             const kz_repo_entry *e = &f.entries[i];
@@ -163,16 +164,17 @@ static int run_update(kz_cli_ctx *ctx) {
             if (kz_error_message(&ferr)) {
                 kz_buf_printf(ctx->out, "...Unable to get an update from the \"%s\" chart repository (%s):\n\t%s\n",
                               e->name, e->url, kz_error_message(&ferr));
-                failures++;
+                kz_buf_printf(&failed, "%s%s", failures++ ? " " : "", e->url);
             } else {
                 kz_buf_printf(ctx->out, "...Successfully got an update from the \"%s\" chart repository\n", e->name);
             }
             kz_free(ferr);
         }
         if (failures && kz_cli_flag_bool(ctx, "fail-on-repo-update-fail"))
-            err = kz_error("Failed to update %zu of the repositories", failures);
+            err = kz_error("Failed to update the following repositories: [%s]", kz_buf_cstr(&failed));
         else
             kz_buf_puts(ctx->out, "Update Complete. \xe2\x8e\x88Happy Helming!\xe2\x8e\x88\n");
+        kz_buf_free(&failed);
     }
     kz_repofile_free(&f);
     hm_paths_free(&paths);
