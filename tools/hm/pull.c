@@ -41,9 +41,13 @@ static char *join(const char *a, const char *b) {
 
 /* helm's check before unpacking: DIR/CHART must not exist yet. */
 static kz_value untar(const char *archive, const char *ref, const char *dest, const char *untardir) {
-    char *ud = untardir[0] == '/' ? kz_xstrdup(untardir) : join(dest, untardir);
+    char *ud_raw = untardir[0] == '/' ? kz_xstrdup(untardir) : join(dest, untardir);
+    char *ud = kz_chart_path_clean(ud_raw); /* filepath.Join cleans */
+    free(ud_raw);
     const char *chart = strrchr(ref, '/') ? strrchr(ref, '/') + 1 : ref;
-    char *check = join(ud, chart);
+    char *check_raw = join(ud, chart);
+    char *check = kz_chart_path_clean(check_raw);
+    free(check_raw);
     struct stat st;
     kz_value err = kz_null();
     if (stat(check, &st) == 0)
