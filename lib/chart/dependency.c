@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "chart/chart.h"
+#include "core/digest.h"
 #include "core/alloc.h"
 #include "tmpl/fmt.h"
 #include "core/file.h"
@@ -185,15 +185,11 @@ static void deps_json(kz_buf *b, const kz_value *deps) {
 }
 
 static kz_value sha256_text(const kz_buf *data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(data->data ? data->data : "", data->len, md, &n, EVP_sha256(), NULL);
-    kz_buf h = KZ_BUF_INIT;
-    kz_buf_puts(&h, "sha256:");
-    for (unsigned i = 0; i < n; i++) kz_buf_printf(&h, "%02x", md[i]);
-    kz_value r = kz_string(kz_buf_cstr(&h));
-    kz_buf_free(&h);
-    return r;
+    unsigned char md[KZ_SHA256_LEN];
+    char text[sizeof "sha256:" + 2 * KZ_SHA256_LEN] = "sha256:";
+    kz_sha256(data->data ? data->data : "", data->len, md);
+    kz_hex_encode(md, sizeof md, text + strlen("sha256:"));
+    return kz_string(text);
 }
 
 kz_value kz_dependency_hash(const kz_value *req, const kz_value *lock) {
@@ -494,12 +490,11 @@ static void update_repositories(dep_ctx *x) {
 }
 
 static char *sha256_hex(const char *s) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
-    kz_buf h = KZ_BUF_INIT;
-    for (unsigned i = 0; i < n; i++) kz_buf_printf(&h, "%02x", md[i]);
-    return kz_buf_detach(&h, NULL);
+    unsigned char md[KZ_SHA256_LEN];
+    char *hex = kz_xmalloc(2 * KZ_SHA256_LEN + 1);
+    kz_sha256(s, strlen(s), md);
+    kz_hex_encode(md, sizeof md, hex);
+    return hex;
 }
 
 /* Manager.ensureMissingRepos: URLs no configured repository has become

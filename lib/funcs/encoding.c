@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <zlib.h>
 
+#include "core/digest.h"
 #include "core/base64.h"
 #include "funcs/funcs_internal.h"
 #include "json/json.h"
@@ -142,28 +142,29 @@ static kz_value fn_b32dec(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
 
 /* ---- digests ---- */
 
-static kz_value hex_digest(const EVP_MD *md, const kz_value *s) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!EVP_Digest(kz_str(s), kz_str_len(s), digest, &len, md, NULL)) return kz_error("digest failed");
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
-    for (unsigned int i = 0; i < len; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    return kz_string_n(hex, 2 * (size_t)len);
+typedef void (*digest_fn)(const void *data, size_t len, unsigned char *out);
+
+static kz_value hex_digest(digest_fn fn, size_t len, const kz_value *s) {
+    unsigned char digest[KZ_SHA512_LEN];
+    fn(kz_str(s), kz_str_len(s), digest);
+    char hex[2 * KZ_SHA512_LEN + 1];
+    kz_hex_encode(digest, len, hex);
+    return kz_string_n(hex, 2 * len);
 }
 
 static kz_value fn_sha1sum(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     UNUSED_CALL;
-    return hex_digest(EVP_sha1(), &argv[0]);
+    return hex_digest(kz_sha1, KZ_SHA1_LEN, &argv[0]);
 }
 
 static kz_value fn_sha256sum(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     UNUSED_CALL;
-    return hex_digest(EVP_sha256(), &argv[0]);
+    return hex_digest(kz_sha256, KZ_SHA256_LEN, &argv[0]);
 }
 
 static kz_value fn_sha512sum(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     UNUSED_CALL;
-    return hex_digest(EVP_sha512(), &argv[0]);
+    return hex_digest(kz_sha512, KZ_SHA512_LEN, &argv[0]);
 }
 
 static kz_value fn_adler32sum(kz_tmpl_call *c, size_t argc, const kz_value *argv) {

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
 
 #include "chart/chart.h"
+#include "core/digest.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/gotime.h"
@@ -17,11 +17,12 @@
 #include "oci/oci_internal.h"
 
 void kz_oci_digest(const void *data, size_t len, kz_buf *out) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+    unsigned char md[KZ_SHA256_LEN];
+    char hex[2 * KZ_SHA256_LEN + 1];
+    kz_sha256(data, len, md);
+    kz_hex_encode(md, sizeof md, hex);
     kz_buf_puts(out, "sha256:");
-    for (unsigned int i = 0; i < n; i++) kz_buf_printf(out, "%02x", md[i]);
+    kz_buf_puts(out, hex);
 }
 
 void kz_oci_created_time(int64_t sec, kz_buf *out) {

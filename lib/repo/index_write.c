@@ -2,12 +2,12 @@
  * (see index.h). */
 #include <dirent.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "chart/chart.h"
+#include "core/digest.h"
 #include "core/alloc.h"
 #include "core/file.h"
 #include "core/gotime.h"
@@ -18,15 +18,12 @@ kz_value kz_repo_digest_file(const char *path) {
     kz_buf b = KZ_BUF_INIT;
     kz_value err = kz_null();
     if (kz_file_read(path, &b, &err) != 0) return err;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(b.data ? b.data : "", b.len, md, &n, EVP_sha256(), NULL);
+    unsigned char md[KZ_SHA256_LEN];
+    char hex[2 * KZ_SHA256_LEN + 1];
+    kz_sha256(b.data ? b.data : "", b.len, md);
     kz_buf_free(&b);
-    kz_buf h = KZ_BUF_INIT;
-    for (unsigned int i = 0; i < n; i++) kz_buf_printf(&h, "%02x", md[i]);
-    kz_value r = kz_string_n(kz_buf_cstr(&h), h.len);
-    kz_buf_free(&h);
-    return r;
+    kz_hex_encode(md, sizeof md, hex);
+    return kz_string(hex);
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
