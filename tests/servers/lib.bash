@@ -31,3 +31,22 @@ watch_parent() { # parent pid-file
   setsid bash -c 'while kill -0 "$1" 2>/dev/null && [ -f "$3/$4" ]; do sleep 1; done; "$2" stop "$3"' \
     watch "$1" "$self" "$state" "$2" </dev/null >/dev/null 2>&1 &
 }
+
+# Stop the server whose pid is in the state folder's PIDFILE: TERM, up to
+# TRIES x 50 ms to go, then KILL for its whole process group (servers start
+# as group leaders). Safe when nothing runs.
+stop_pidfile() { # pid-file tries
+  [ -f "$state/$1" ] || return 0
+  local pid i
+  pid=$(cat "$state/$1" 2>/dev/null)
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null
+    for i in $(seq 1 "$2"); do
+      alive "$pid" || break
+      sleep 0.05
+    done
+    alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null
+  fi
+  rm -f "$state/$1"
+  return 0
+}

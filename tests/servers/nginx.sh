@@ -153,20 +153,9 @@ start() {
 }
 
 stop() {
-  [ -f "$state/nginx.pid" ] || return 0
-  local pid i
-  pid=$(cat "$state/nginx.pid" 2>/dev/null) || return 0
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null
   # a fast shutdown still waits for pending timers (a /slow request): give it
-  # a second, then kill the master and its workers (its own process group)
-  for i in $(seq 1 20); do
-    alive "$pid" || break
-    sleep 0.05
-  done
-  alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null
-  rm -f "$state/nginx.pid"
-  return 0
+  # a second, then kill the master and its workers
+  stop_pidfile nginx.pid 20
 }
 
 [ $# -ge 2 ] || die "usage: nginx.sh start|stop STATEDIR [options]"

@@ -92,20 +92,7 @@ start() {
 }
 
 stop() {
-  [ -f "$state/registry.pid" ] || return 0
-  local pid i
-  pid=$(cat "$state/registry.pid" 2>/dev/null)
-  if [ -n "$pid" ]; then
-    kill -TERM "$pid" 2>/dev/null
-    for i in $(seq 1 50); do
-      alive "$pid" || break
-      sleep 0.05
-    done
-    # setsid made it a process group leader
-    alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null
-  fi
-  rm -f "$state/registry.pid"
-  return 0
+  stop_pidfile registry.pid 50
 }
 
 [ $# -ge 2 ] || die "usage: registry.sh start|stop STATEDIR [options]"
