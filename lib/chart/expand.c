@@ -15,20 +15,6 @@
 #include "core/buf.h"
 #include "core/file.h"
 
-static kz_value mkdir_parents(char *path) {
-    for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
-        *p = '\0';
-        int rc = mkdir(path, 0755);
-        int e = errno;
-        *p = '/';
-        if (rc != 0 && e != EEXIST) {
-            char why[128];
-            return kz_error("mkdir %.*s: %s", (int)(p - path), path, kz_errno_text(e, why, sizeof why));
-        }
-    }
-    return kz_null();
-}
-
 static kz_value write_file(const char *path, const char *data, size_t len) {
     char why[128];
     FILE *f = fopen(path, "wb");
@@ -51,7 +37,9 @@ kz_value kz_chart_expand_file(const char *archive, const char *dir) {
         kz_buf b = KZ_BUF_INIT;
         kz_buf_printf(&b, "%s/%s/%s", dir, c->name, files.v[i].name);
         char *path = kz_buf_detach(&b, NULL);
-        err = mkdir_parents(path);
+        char *folder = kz_file_dir(path);
+        err = kz_file_mkdir_all(folder, 0755);
+        free(folder);
         if (!kz_error_message(&err)) err = write_file(path, files.v[i].data, files.v[i].len);
         free(path);
     }

@@ -2,7 +2,12 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
 
 int kz_file_read(const char *path, kz_buf *out, kz_value *err) {
     bool is_stdin = strcmp(path, "-") == 0;
@@ -36,4 +41,69 @@ const char *kz_errno_text(int e, char *buf, size_t n) {
     snprintf(buf, n, "%s", strerror(e));
     if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z') buf[0] = (char)(buf[0] - 'A' + 'a');
     return buf;
+}
+
+static kz_value errno_error(const char *op, const char *path, int e) {
+    char eb[128];
+    return kz_error("%s %s: %s", op, path, kz_errno_text(e, eb, sizeof eb));
+}
+
+kz_value kz_file_mkdir_all(const char *dir, unsigned mode) {
+    char *p = kz_xstrdup(dir);
+    size_t n = strlen(p);
+    for (size_t i = 1; i <= n; i++) {
+        if (p[i] != '/' && p[i] != '\0') continue;
+        char c = p[i];
+        p[i] = '\0';
+        if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+            kz_value e = errno_error("mkdir", p, errno);
+            free(p);
+            return e;
+        }
+        p[i] = c;
+    }
+    free(p);
+    return kz_null();
+}
+
+char *kz_file_dir(const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) return kz_xstrdup(".");
+    if (slash == path) return kz_xstrdup("/");
+    return kz_xstrndup(path, (size_t)(slash - path));
+}
+
+kz_value kz_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode, unsigned dir_mode) {
+    char *dir = kz_file_dir(path);
+    kz_value err = kz_file_mkdir_all(dir, dir_mode);
+    free(dir);
+    if (!kz_is_null(&err)) return err;
+    size_t plen = strlen(path);
+    char *tp = kz_xmalloc(plen + sizeof ".tmp-XXXXXX");
+    memcpy(tp, path, plen);
+    memcpy(tp + plen, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
+    int fd = mkstemp(tp);
+    if (fd < 0) {
+        err = errno_error("open", tp, errno);
+        free(tp);
+        return err;
+    }
+    const char *bytes = data;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, bytes + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            err = errno_error("write", tp, errno);
+            break;
+        }
+        off += (size_t)w;
+    }
+    if (kz_is_null(&err) && fchmod(fd, (mode_t)mode) != 0) err = errno_error("chmod", tp, errno);
+    if (kz_is_null(&err) && fsync(fd) != 0) err = errno_error("sync", tp, errno);
+    if (close(fd) != 0 && kz_is_null(&err)) err = errno_error("close", tp, errno);
+    if (kz_is_null(&err) && rename(tp, path) != 0) err = errno_error("rename", tp, errno);
+    if (!kz_is_null(&err)) unlink(tp);
+    free(tp);
+    return err;
 }

@@ -1,7 +1,9 @@
 /*
- * Whole-file input. Every tool reads its inputs (values files, manifests,
- * kustomizations) in one piece before parsing, so this is the one place that
- * turns a path into bytes and an I/O failure into an error value.
+ * Whole files in and out. Every tool reads its inputs (values files,
+ * manifests, kustomizations) in one piece before parsing, and replaces the
+ * files it keeps (repositories.yaml, caches, credentials) atomically, so this
+ * is the one place that turns a path into bytes (and back) and an I/O
+ * failure into an error value.
  */
 #ifndef KZ_CORE_FILE_H
 #define KZ_CORE_FILE_H
@@ -14,6 +16,21 @@
  * or "read PATH: reason" (err may be NULL). *out keeps what it had on failure
  * only up to its original length. */
 int kz_file_read(const char *path, kz_buf *out, kz_value *err);
+
+/* os.MkdirAll: dir and its missing parents, each created with `mode`.
+ * kz_null(), or "mkdir PATH: reason". */
+kz_value kz_file_mkdir_all(const char *dir, unsigned mode);
+
+/* The folder part of a path (filepath.Dir for the simple cases: "." when
+ * there is no '/', "/" for a file at the root). Caller frees. */
+char *kz_file_dir(const char *path);
+
+/* Replace `path` with data[0..len) so that readers see the old file or the
+ * new one, never a part: a temporary file in the same folder, written,
+ * given `mode`, fsynced, renamed over path. Missing folders are created
+ * with dir_mode. kz_null(), or "open|write|chmod|sync|close|rename PATH:
+ * reason" (the temporary file removed). */
+kz_value kz_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode, unsigned dir_mode);
 
 /* An errno as Go words it (syscall.Errno's text: C's, with a lower-case
  * first letter: "no such file or directory"), written into buf. Returns buf.

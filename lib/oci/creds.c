@@ -47,26 +47,9 @@ static kz_value config_read(const char *path, kz_value *doc) {
     return err;
 }
 
-/* Each missing parent directory, 0700 as helm makes them. */
-static int mkdir_parents(const char *path) {
-    char *p = kz_xstrdup(path);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    free(p);
-    return 0;
-}
-
 /* Written as docker's configfile.Save: MarshalIndent("", "\t"), no final
  * newline, mode 0600, through a temporary file renamed into place. */
 static kz_value config_write(const char *path, const kz_value *doc) {
-    char why[128];
     /* "auths" first, as docker's ConfigFile struct has it */
     kz_value ordered = kz_map();
     const kz_value *auths = kz_map_getz(doc, "auths");
@@ -96,36 +79,8 @@ static kz_value config_write(const char *path, const kz_value *doc) {
         kz_buf_free(&out);
         return err;
     }
-    if (mkdir_parents(path) != 0) {
-        err = kz_error("mkdir %s: %s", path, kz_errno_text(errno, why, sizeof why));
-        kz_buf_free(&out);
-        return err;
-    }
-    kz_buf tmp = KZ_BUF_INIT;
-    kz_buf_printf(&tmp, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp.data);
-    if (fd < 0) {
-        err = kz_error("open %s: %s", tmp.data, kz_errno_text(errno, why, sizeof why));
-    } else {
-        size_t off = 0;
-        while (off < out.len) {
-            ssize_t w = write(fd, out.data + off, out.len - off);
-            if (w < 0) {
-                if (errno == EINTR) continue;
-                break;
-            }
-            off += (size_t)w;
-        }
-        int werr = off == out.len ? 0 : errno;
-        if (fchmod(fd, 0600) != 0 && !werr) werr = errno;
-        if (close(fd) != 0 && !werr) werr = errno;
-        if (!werr && rename(tmp.data, path) != 0) werr = errno;
-        if (werr) {
-            err = kz_error("write %s: %s", path, kz_errno_text(werr, why, sizeof why));
-            unlink(tmp.data);
-        }
-    }
-    kz_buf_free(&tmp);
+    /* docker keeps its config folder private: 0700 */
+    err = kz_file_write_atomic(path, out.data ? out.data : "", out.len, 0600, 0700);
     kz_buf_free(&out);
     return err;
 }

@@ -106,7 +106,7 @@ static void write_validators(const char *index_path, const kz_http_response *r) 
     } else {
         kz_buf b = KZ_BUF_INIT;
         kz_buf_printf(&b, "%s\n%s\n", r->etag ? r->etag : "", r->last_modified ? r->last_modified : "");
-        kz_free(kz_repo_write_atomic(p, b.data, b.len, 0644)); /* only an optimisation */
+        kz_free(kz_file_write_atomic(p, b.data, b.len, 0644, 0755)); /* only an optimisation */
         kz_buf_free(&b);
     }
     free(p);
@@ -143,7 +143,7 @@ static kz_value store_index(const kz_repo_entry *e, const char *cache_dir, const
         kz_buf names = KZ_BUF_INIT;
         kz_repo_index_charts_txt(&idx, &names);
         char *charts = kz_repo_cache_charts_path(cache_dir, e->name);
-        err = kz_repo_write_atomic(charts, names.data ? names.data : "", names.len, 0644);
+        err = kz_file_write_atomic(charts, names.data ? names.data : "", names.len, 0644, 0755);
         free(charts);
         kz_buf_free(&names);
     }
@@ -166,7 +166,7 @@ kz_value kz_repo_fetch_index(const kz_repo_entry *e, const char *cache_dir, kz_b
     req.if_modified_since = last_modified;
     req.output_dir = cache_dir;
     kz_http_response resp = KZ_HTTP_RESPONSE_INIT;
-    kz_value err = kz_repo_mkdir_all(cache_dir, 0755);
+    kz_value err = kz_file_mkdir_all(cache_dir, 0755);
     if (!kz_error_message(&err)) err = kz_http_do(&req, &resp);
     if (!kz_error_message(&err) && resp.status == 304) {
         /* unchanged: the cached copy stays, and so do its charts.txt */
@@ -221,7 +221,7 @@ static kz_value download_archive(const char *url, const creds *c, const char *di
             return kz_null();
         }
     }
-    kz_value err = kz_repo_mkdir_all(dest_dir, 0755);
+    kz_value err = kz_file_mkdir_all(dest_dir, 0755);
     kz_http_request req = request_for(url, c);
     req.output_dir = dest_dir;
     kz_http_response resp = KZ_HTTP_RESPONSE_INIT;
@@ -384,12 +384,12 @@ static kz_value fetch_oci(const char *ref, const kz_chart_fetch_opts *o, const c
         err = kz_oci_pull(resolved, NULL, &oo, &res);
         pulled = true;
     }
-    if (!kz_error_message(&err)) err = kz_repo_mkdir_all(dest_dir, 0755);
+    if (!kz_error_message(&err)) err = kz_file_mkdir_all(dest_dir, 0755);
     if (!kz_error_message(&err)) {
         char *name = kz_oci_pull_filename(resolved);
         char *dest = str_printf("%s/%s", dest_dir, name);
         free(name);
-        err = kz_repo_write_atomic(dest, res.chart.data ? res.chart.data : "", res.chart.len, 0644);
+        err = kz_file_write_atomic(dest, res.chart.data ? res.chart.data : "", res.chart.len, 0644, 0755);
         if (kz_error_message(&err)) free(dest);
         else *path = dest;
         if (o->log) kz_buf_append(o->log, res.log.data ? res.log.data : "", res.log.len);

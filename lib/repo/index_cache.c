@@ -209,7 +209,7 @@ static kz_value cache_write(const kz_repo_index *idx, const char *yaml_path, sta
     kz_buf_append(&out, (const char *)&wl, 8);
     kz_buf_append(&out, w.words.data ? w.words.data : "", w.words.len);
     char *cp = kz_repo_index_cache_path(yaml_path);
-    kz_value err = kz_repo_write_atomic(cp, out.data, out.len, 0644);
+    kz_value err = kz_file_write_atomic(cp, out.data, out.len, 0644, 0755);
     free(cp);
     kz_buf_free(&out);
     kz_buf_free(&w.data);

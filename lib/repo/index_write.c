@@ -197,7 +197,7 @@ static kz_value index_directory(const char *dir, const kz_repo_index_dir_opts *o
 static kz_value write_index(const kz_repo_index *idx, const kz_value *generated, bool json, const char *path) {
     kz_buf b = KZ_BUF_INIT;
     kz_value err = kz_repo_index_write(idx, generated, json, &b);
-    if (kz_is_null(&err)) err = kz_repo_write_atomic(path, b.data ? b.data : "", b.len, 0644);
+    if (kz_is_null(&err)) err = kz_file_write_atomic(path, b.data ? b.data : "", b.len, 0644, 0755);
     kz_buf_free(&b);
     return err;
 }

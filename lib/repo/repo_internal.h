@@ -23,16 +23,12 @@ kz_value kz_repo_json_time(const kz_value *v);
 /* A time as encoding/json prints it (RFC 3339 with nanoseconds); INVALID is
  * Go's zero time. A STRING. */
 kz_value kz_repo_time_text(const kz_value *t);
-/* data into path via a temporary file in the same folder, fsync, rename. */
-kz_value kz_repo_write_atomic(const char *path, const char *data, size_t len, unsigned mode);
 /* An exclusive flock on kz_repofile_lock_path(path) (its folder made first). */
 kz_value kz_repo_lock(const char *path, int *fd);
 void kz_repo_unlock(int fd);
 /* helm's output.EncodeJSON (compact, HTML-escaped, "\n"; mappings are Go
  * structs: insertion order) or EncodeYAML (keys sorted). */
 kz_value kz_repo_encode(const kz_value *v, kz_repo_format format, kz_buf *out);
-/* os.MkdirAll(dir, mode) */
-kz_value kz_repo_mkdir_all(const char *dir, unsigned mode);
 
 /* The chart named name[0..n) in idx, added (empty) when missing. */
 kz_repo_chart *kz_repo_index_chart_slot(kz_repo_index *idx, const char *name, size_t n);

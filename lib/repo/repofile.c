@@ -279,7 +279,7 @@ void kz_repofile_write(const kz_repofile *f, kz_buf *out) {
 kz_value kz_repofile_save(const char *path, const kz_repofile *f) {
     kz_buf b = KZ_BUF_INIT;
     kz_repofile_write(f, &b);
-    kz_value r = kz_repo_write_atomic(path, b.data ? b.data : "", b.len, 0600);
+    kz_value r = kz_file_write_atomic(path, b.data ? b.data : "", b.len, 0600, 0755);
     kz_buf_free(&b);
     return r;
 }

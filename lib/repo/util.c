@@ -92,71 +92,14 @@ static kz_value errno_error(const char *op, const char *path, int e) {
     return kz_error("%s %s: %s", op, path, kz_errno_text(e, eb, sizeof eb));
 }
 
-kz_value kz_repo_mkdir_all(const char *dir, unsigned mode) {
-    char *p = kz_xstrdup(dir);
-    size_t n = strlen(p);
-    for (size_t i = 1; i <= n; i++) {
-        if (p[i] != '/' && p[i] != '\0') continue;
-        char c = p[i];
-        p[i] = '\0';
-        if (mkdir(p, mode) != 0 && errno != EEXIST) {
-            kz_value e = errno_error("mkdir", p, errno);
-            free(p);
-            return e;
-        }
-        p[i] = c;
-    }
-    free(p);
-    return kz_null();
-}
-
-static char *dir_of(const char *path) {
-    const char *slash = strrchr(path, '/');
-    if (!slash) return kz_xstrdup(".");
-    if (slash == path) return kz_xstrdup("/");
-    return kz_xstrndup(path, (size_t)(slash - path));
-}
-
-kz_value kz_repo_write_atomic(const char *path, const char *data, size_t len, unsigned mode) {
-    char *dir = dir_of(path);
-    kz_value err = kz_repo_mkdir_all(dir, 0755);
-    free(dir);
-    if (!kz_is_null(&err)) return err;
-    kz_buf tmp = KZ_BUF_INIT;
-    kz_buf_printf(&tmp, "%s.tmp-XXXXXX", path);
-    char *tp = kz_buf_detach(&tmp, NULL);
-    int fd = mkstemp(tp);
-    if (fd < 0) {
-        err = errno_error("open", tp, errno);
-        free(tp);
-        return err;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            err = errno_error("write", tp, errno);
-            break;
-        }
-        off += (size_t)w;
-    }
-    if (kz_is_null(&err) && fchmod(fd, (mode_t)mode) != 0) err = errno_error("chmod", tp, errno);
-    if (kz_is_null(&err) && fsync(fd) != 0) err = errno_error("sync", tp, errno);
-    if (close(fd) != 0 && kz_is_null(&err)) err = errno_error("close", tp, errno);
-    if (kz_is_null(&err) && rename(tp, path) != 0) err = errno_error("rename", tp, errno);
-    if (!kz_is_null(&err)) unlink(tp);
-    free(tp);
-    return err;
-}
 
 #define LOCK_TIMEOUT_MS 30000
 #define LOCK_POLL_MS 50
 
 kz_value kz_repo_lock(const char *path, int *fd) {
     char *lp = kz_repofile_lock_path(path);
-    char *dir = dir_of(lp);
-    kz_value err = kz_repo_mkdir_all(dir, 0755);
+    char *dir = kz_file_dir(lp);
+    kz_value err = kz_file_mkdir_all(dir, 0755);
     free(dir);
     if (!kz_is_null(&err)) {
         free(lp);
