@@ -279,6 +279,7 @@ kz_value kz_repo_search(const kz_repo_set *repos, const kz_repo_search_opts *o, 
         if (res.len) qsort(res.v, res.len, sizeof *res.v, result_cmp);
         err = apply_constraint(o, &res);
     }
+    if (kz_is_null(&err) && res.len == 0 && o->fail_on_no_result) err = kz_error("no results found");
     if (kz_is_null(&err)) write_output(o, &res, out);
     for (size_t i = 0; i < res.len; i++) free(res.v[i].name);
     free(res.v);

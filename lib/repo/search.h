@@ -67,6 +67,7 @@ typedef struct kz_repo_search_opts {
     const char *version; /* --version constraint; NULL or "" for the default */
     kz_repo_format format;
     size_t max_col_width; /* --max-col-width (helm's default: 50) */
+    bool fail_on_no_result; /* --fail-on-no-result: no rows is the error "no results found" */
 } kz_repo_search_opts;
 
 /* Search and print. Errors: a bad regexp (Go's "error parsing regexp: ..."),

@@ -2,17 +2,8 @@
  * hm search repo [KEYWORD...]: the charts of the added repositories, from
  * their cached indexes, as `helm search repo` lists them (lib/repo/search.h).
  */
-#include <stdbool.h>
-#include <string.h>
-
 #include "hm.h"
 #include "repo/search.h"
-
-/* What kz_repo_search prints for an empty result, in each format. */
-static bool no_results(const kz_buf *b) {
-    const char *s = b->data ? b->data : "";
-    return strcmp(s, "No results found\n") == 0 || strcmp(s, "[]\n") == 0;
-}
 
 static int run_search_repo(kz_cli_ctx *ctx) {
     kz_repo_search_opts o = {
@@ -22,6 +13,7 @@ static int run_search_repo(kz_cli_ctx *ctx) {
         .versions = kz_cli_flag_bool(ctx, "versions"),
         .devel = kz_cli_flag_bool(ctx, "devel"),
         .version = kz_cli_flag_string(ctx, "version"),
+        .fail_on_no_result = kz_cli_flag_bool(ctx, "fail-on-no-result"),
     };
     if (hm_output_format(ctx, &o.format)) return 1;
     int64_t width = kz_cli_flag_int(ctx, "max-col-width");
@@ -35,13 +27,7 @@ static int run_search_repo(kz_cli_ctx *ctx) {
     kz_value err = kz_repo_set_load(paths.repository_config, paths.repository_cache, &repos, &warnings);
     kz_buf_append(ctx->err, warnings.data ? warnings.data : "", warnings.len);
     kz_buf_free(&warnings);
-    kz_buf found = KZ_BUF_INIT;
-    if (!kz_error_message(&err)) err = kz_repo_search(&repos, &o, &found);
-    /* --fail-on-no-result: helm fails instead of printing an empty result */
-    if (!kz_error_message(&err) && kz_cli_flag_bool(ctx, "fail-on-no-result") && no_results(&found))
-        err = kz_error("no results found");
-    if (!kz_error_message(&err)) kz_buf_append(ctx->out, found.data ? found.data : "", found.len);
-    kz_buf_free(&found);
+    if (!kz_error_message(&err)) err = kz_repo_search(&repos, &o, ctx->out);
     kz_repo_set_free(&repos);
     hm_paths_free(&paths);
     return hm_fail_value(ctx, err);
