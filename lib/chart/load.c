@@ -2,8 +2,10 @@
  * Loading charts: Helm's loader.Load, LoadDir and LoadFiles (see chart.h).
  * Archives are read in archive.c; Chart.yaml is decoded in metadata.c.
  */
-/* realpath is XSI, not in _POSIX_C_SOURCE. */
+/* realpath is XSI, not in _POSIX_C_SOURCE; d_type and DT_* of struct
+ * dirent are BSD, in _DEFAULT_SOURCE. */
 #define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -397,13 +399,20 @@ typedef struct walker {
     kz_value warnings;
 } walker;
 
-static int name_cmp(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+/* A directory entry with the type readdir reports (DT_UNKNOWN if the file
+ * system doesn't say). */
+typedef struct dir_entry {
+    char *name;
+    unsigned char type;
+} dir_entry;
+
+static int entry_cmp(const void *a, const void *b) {
+    return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
 }
 
-/* Sorted names in a directory (Go's readDirNames). */
-static kz_value read_dir_names(const char *path, char ***names, size_t *n) {
-    *names = NULL;
+/* Sorted entries of a directory (Go's readDirNames). */
+static kz_value read_dir_entries(const char *path, dir_entry **entries, size_t *n) {
+    *entries = NULL;
     *n = 0;
     DIR *d = opendir(path);
     if (!d) return kz_error("open %s: %s", path, go_strerror(errno));
@@ -413,12 +422,12 @@ static kz_value read_dir_names(const char *path, char ***names, size_t *n) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         if (*n == cap) {
             cap = kz_grow_cap(cap, *n + 1);
-            *names = kz_xrealloc(*names, cap * sizeof **names);
+            *entries = kz_xrealloc(*entries, cap * sizeof **entries);
         }
-        (*names)[(*n)++] = kz_xstrdup(e->d_name);
+        (*entries)[(*n)++] = (dir_entry){kz_xstrdup(e->d_name), e->d_type};
     }
     closedir(d);
-    if (*n > 1) qsort(*names, *n, sizeof **names, name_cmp);
+    if (*n > 1) qsort(*entries, *n, sizeof **entries, entry_cmp);
     return kz_null();
 }
 
@@ -450,9 +459,17 @@ static kz_value symlink_error(const char *path, int e) {
     return err;
 }
 
-/* sympath.Walk's step: resolve a symlink, then visit. */
-static kz_value walk(walker *w, const char *path) {
+/* sympath.Walk's step: resolve a symlink, then visit. readdir's type spares
+ * the lstat(2) of plain files and folders (a chart is mostly those); their
+ * size is then checked when the file is opened (st_size -1: not known yet). */
+static kz_value walk(walker *w, const char *path, unsigned char type) {
     struct stat st;
+    if (type == DT_REG || type == DT_DIR) {
+        memset(&st, 0, sizeof st);
+        st.st_mode = type == DT_REG ? S_IFREG : S_IFDIR;
+        st.st_size = -1;
+        return visit(w, path, &st);
+    }
     if (lstat(path, &st) != 0) return kz_error("lstat %s: %s", path, go_strerror(errno));
     if (S_ISLNK(st.st_mode)) {
         char *resolved = realpath(path, NULL);
@@ -468,6 +485,10 @@ static kz_value walk(walker *w, const char *path) {
     return visit(w, path, &st);
 }
 
+static kz_value too_big(const walker *w, const char *path) {
+    return kz_error("chart file \"%s\" is larger than the maximum file size %zu", base_name(path), w->max_file);
+}
+
 static kz_value visit(walker *w, const char *path, const struct stat *st) {
     const char *rel = strlen(path) > w->top_len ? path + w->top_len : "";
     bool is_dir = S_ISDIR(st->st_mode);
@@ -478,13 +499,12 @@ static kz_value visit(walker *w, const char *path, const struct stat *st) {
                 return kz_error("cannot load irregular file %s as it has file mode type bits set",
                                 path);
             }
-            if ((size_t)st->st_size > w->max_file) {
-                return kz_error("chart file \"%s\" is larger than the maximum file size %zu",
-                                base_name(path), w->max_file);
-            }
+            if (st->st_size >= 0 && (size_t)st->st_size > w->max_file) return too_big(w, path);
             kz_buf b = KZ_BUF_INIT;
             kz_value err = kz_invalid();
-            if (kz_file_read(path, &b, &err) < 0) {
+            int rc = kz_file_read_max(path, w->max_file, &b, &err);
+            if (rc == -2) return too_big(w, path);
+            if (rc < 0) {
                 kz_value e = kz_error("error reading %s: %s", rel, kz_error_message(&err));
                 kz_free(err);
                 kz_buf_free(&b);
@@ -501,20 +521,20 @@ static kz_value visit(walker *w, const char *path, const struct stat *st) {
         }
     }
     if (!is_dir) return kz_null();
-    char **names;
+    dir_entry *entries;
     size_t n;
-    kz_value err = read_dir_names(path, &names, &n);
+    kz_value err = read_dir_entries(path, &entries, &n);
     for (size_t i = 0; i < n; i++) {
         if (kz_is_null(&err)) {
             kz_buf child = KZ_BUF_INIT;
             kz_buf_printf(&child, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
-                          names[i]);
-            err = walk(w, kz_buf_cstr(&child));
+                          entries[i].name);
+            err = walk(w, kz_buf_cstr(&child), entries[i].type);
             kz_buf_free(&child);
         }
-        free(names[i]);
+        free(entries[i].name);
     }
-    free(names);
+    free(entries);
     return err;
 }
 

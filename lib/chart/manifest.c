@@ -7,6 +7,7 @@
 
 #include "core/unicode.h"
 #include "core/alloc.h"
+#include "core/parallel.h"
 #include "core/utf8.h"
 #include "funcs/funcs_internal.h"
 #include "yaml/parse.h"
@@ -290,44 +291,71 @@ static void manifest_free(kz_manifest *m) {
     free(m->name);
 }
 
-/* One file's documents into the generic and hook lists. */
-static kz_value sort_file(const kz_rendered_file *f, list *generic, list *hooks,
-                          void (*on_warning)(void *, const char *), void *data) {
-    size_t *spans = NULL;
-    size_t count = kz_manifest_split(f->text, f->len, &spans);
-    kz_value err = kz_null();
-    for (size_t i = 0; i < count && kz_is_null(&err); i++) {
-        const char *doc = f->text + spans[2 * i];
-        size_t len = spans[2 * i + 1];
-        head h = {0};
-        kz_value herr = read_head(doc, len, &h);
-        if (kz_error_message(&herr)) {
-            err = kz_error("YAML parse error on %s: %s", f->path, kz_error_message(&herr));
-            kz_free(herr);
-        } else if (!h.has_annotations || !h.hook) {
-            list_push(generic, manifest_new(f->path, doc, len, &h));
-        } else {
-            bool is_test;
-            if (!hook_events_known(h.hook, &is_test)) {
-                if (on_warning) {
-                    kz_buf w = KZ_BUF_INIT;
-                    kz_buf_puts(&w, "info: skipping unknown hook: \"");
-                    kz_buf_puts(&w, h.hook);
-                    kz_buf_putc(&w, '"');
-                    on_warning(data, kz_buf_cstr(&w));
-                    kz_buf_free(&w);
-                }
-            } else {
-                kz_manifest m = manifest_new(f->path, doc, len, &h);
-                m.is_hook = true;
-                m.is_test_hook = is_test;
-                list_push(hooks, m);
+/* One document of a rendered file, with its head once read. */
+typedef struct doc {
+    const kz_rendered_file *file;
+    const char *text;
+    size_t len;
+    head head;
+    kz_value err;
+} doc;
+
+/* The documents of the files in order, skipping partials and blank files. */
+static doc *split_docs(const kz_rendered_file *const *order, size_t n, size_t *count, size_t *bytes) {
+    doc *docs = NULL;
+    size_t len = 0, cap = 0;
+    *bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const kz_rendered_file *f = order[i];
+        if (is_partial(f->path) || is_blank(f->text, f->len)) continue;
+        size_t *spans = NULL;
+        size_t k = kz_manifest_split(f->text, f->len, &spans);
+        for (size_t d = 0; d < k; d++) {
+            if (len == cap) {
+                cap = kz_grow_cap(cap, len + 1);
+                docs = kz_xrealloc(docs, cap * sizeof *docs);
             }
+            docs[len++] = (doc){f, f->text + spans[2 * d], spans[2 * d + 1], {0}, kz_null()};
+            *bytes += spans[2 * d + 1];
         }
-        head_free(&h);
+        free(spans);
     }
-    free(spans);
-    return err;
+    *count = len;
+    return docs;
+}
+
+static void read_head_job(void *ctx, size_t i) {
+    doc *d = (doc *)ctx + i;
+    d->err = read_head(d->text, d->len, &d->head);
+}
+
+/* Below this many bytes of documents a thread costs more than it saves. */
+#define PARALLEL_MIN_BYTES (16u * 1024)
+
+/* One document into the generic or the hook list (or dropped, with a
+ * warning, for a hook Helm does not know). */
+static void place_doc(doc *d, list *generic, list *hooks, void (*on_warning)(void *, const char *), void *data) {
+    head *h = &d->head;
+    if (!h->has_annotations || !h->hook) {
+        list_push(generic, manifest_new(d->file->path, d->text, d->len, h));
+        return;
+    }
+    bool is_test;
+    if (!hook_events_known(h->hook, &is_test)) {
+        if (on_warning) {
+            kz_buf w = KZ_BUF_INIT;
+            kz_buf_puts(&w, "info: skipping unknown hook: \"");
+            kz_buf_puts(&w, h->hook);
+            kz_buf_putc(&w, '"');
+            on_warning(data, kz_buf_cstr(&w));
+            kz_buf_free(&w);
+        }
+        return;
+    }
+    kz_manifest m = manifest_new(d->file->path, d->text, d->len, h);
+    m.is_hook = true;
+    m.is_test_hook = is_test;
+    list_push(hooks, m);
 }
 
 kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifests *out,
@@ -336,13 +364,25 @@ kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifests
     const kz_rendered_file **order = kz_xmalloc((n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++) order[i] = &files[i];
     qsort(order, n, sizeof *order, cmp_path);
+    size_t ndocs, bytes;
+    doc *docs = split_docs(order, n, &ndocs, &bytes);
+    free(order);
+    /* Reading a head is a whole YAML parse of the document (Helm unmarshals
+     * each one), independent of the others: spread them over the cores, then
+     * place them in order, stopping at the first that failed as Helm does. */
+    kz_parallel_for(ndocs, bytes < PARALLEL_MIN_BYTES ? 1 : 0, read_head_job, docs);
     list generic = {0}, hooks = {0};
     kz_value err = kz_null();
-    for (size_t i = 0; i < n && kz_is_null(&err); i++) {
-        if (is_partial(order[i]->path) || is_blank(order[i]->text, order[i]->len)) continue;
-        err = sort_file(order[i], &generic, &hooks, on_warning, data);
+    for (size_t i = 0; i < ndocs; i++) {
+        if (kz_is_null(&err) && kz_error_message(&docs[i].err)) {
+            err = kz_error("YAML parse error on %s: %s", docs[i].file->path, kz_error_message(&docs[i].err));
+        } else if (kz_is_null(&err)) {
+            place_doc(&docs[i], &generic, &hooks, on_warning, data);
+        }
+        kz_free(docs[i].err);
+        head_free(&docs[i].head);
     }
-    free(order);
+    free(docs);
     sort_stable(generic.items, generic.n);
     sort_stable(hooks.items, hooks.n);
     for (size_t i = 0; i < hooks.n; i++) list_push(&generic, hooks.items[i]);

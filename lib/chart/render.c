@@ -215,12 +215,16 @@ kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz
     kz_tmpl_funcs *funcs = opts->funcs ? opts->funcs : kz_funcs_new();
     kz_chart_register_methods(funcs);
     kz_tmpl_set *set = kz_tmpl_set_new(funcs);
-    kz_value err = kz_null();
-    for (size_t i = 0; i < col.n && kz_is_null(&err); i++) {
-        const renderable *r = &col.items[i];
-        kz_value e = kz_tmpl_set_add(set, r->name, r->file->data, r->file->len);
-        if (kz_error_message(&e)) err = parse_error(r->name, kz_error_message(&e));
-        kz_free(e);
+    kz_tmpl_source *src = kz_xmalloc((col.n ? col.n : 1) * sizeof *src);
+    for (size_t i = 0; i < col.n; i++)
+        src[i] = (kz_tmpl_source){col.items[i].name, col.items[i].file->data, col.items[i].file->len};
+    size_t failed;
+    kz_value err = kz_tmpl_set_add_all(set, src, col.n, 0, &failed);
+    free(src);
+    if (kz_error_message(&err)) {
+        kz_value e = parse_error(col.items[failed].name, kz_error_message(&err));
+        kz_free(err);
+        err = e;
     }
     if (kz_is_null(&err)) err = execute_all(&col, set, opts, out);
     if (kz_error_message(&err)) kz_rendered_free(out);

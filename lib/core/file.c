@@ -1,6 +1,9 @@
 #include "core/file.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +12,35 @@
 
 #include "core/alloc.h"
 
-int kz_file_read(const char *path, kz_buf *out, kz_value *err) {
+/* Read fd to its end into out. A regular file is read into a buffer one
+ * byte larger than its size, so the first read comes back short and that
+ * alone says the end is reached: one read(2) per file instead of stdio's
+ * fstat, reads through a 4 KB buffer and a final empty read. */
+static int read_fd(int fd, size_t size_hint, bool regular, kz_buf *out) {
+    size_t want = regular ? size_hint + 1 : 65536;
+    if (regular && out->cap < out->len + want + 1) {
+        /* exactly the file: chart files are kept for the whole render */
+        out->cap = out->len + want + 1;
+        out->data = kz_xrealloc(out->data, out->cap);
+    }
+    for (;;) {
+        kz_buf_reserve(out, want);
+        size_t room = out->cap - out->len - 1;
+        ssize_t n = read(fd, out->data + out->len, room);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno;
+        out->len += (size_t)n;
+        if (n == 0 || (regular && (size_t)n < room)) return 0;
+        want = out->len; /* grew while we read, or a pipe: double */
+    }
+}
+
+int kz_file_read(const char *path, kz_buf *out, kz_value *err) { return kz_file_read_max(path, SIZE_MAX, out, err); }
+
+int kz_file_read_max(const char *path, size_t max, kz_buf *out, kz_value *err) {
     bool is_stdin = strcmp(path, "-") == 0;
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp) {
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         if (err) {
             char why[128];
             *err = kz_error("open %s: %s", path, kz_errno_text(errno, why, sizeof why));
@@ -20,17 +48,21 @@ int kz_file_read(const char *path, kz_buf *out, kz_value *err) {
         return -1;
     }
     size_t start = out->len;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) kz_buf_append(out, chunk, n);
-    int failed = ferror(fp) ? errno : 0;
-    if (!is_stdin) fclose(fp);
+    struct stat st;
+    /* Size 0 may be a file the kernel makes up as it is read (/proc). */
+    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    if (regular && (uint64_t)st.st_size > max) {
+        if (!is_stdin) close(fd);
+        return -2;
+    }
+    int failed = read_fd(fd, regular ? (size_t)st.st_size : 0, regular, out);
+    if (!is_stdin) close(fd);
+    if (out->data) out->data[failed ? start : out->len] = '\0';
     if (failed) {
         out->len = start;
-        if (out->data) out->data[start] = '\0';
         if (err) {
             char why[128];
-            *err = kz_error("read %s: %s", path, kz_errno_text(failed ? failed : EIO, why, sizeof why));
+            *err = kz_error("read %s: %s", path, kz_errno_text(failed, why, sizeof why));
         }
         return -1;
     }

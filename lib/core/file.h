@@ -17,6 +17,11 @@
  * only up to its original length. */
 int kz_file_read(const char *path, kz_buf *out, kz_value *err);
 
+/* kz_file_read of a file that must not be larger than max bytes: a regular
+ * file over it is not read and -2 comes back (err untouched). Saves the
+ * caller a stat(2) before reading. */
+int kz_file_read_max(const char *path, size_t max, kz_buf *out, kz_value *err);
+
 /* os.MkdirAll: dir and its missing parents, each created with `mode`.
  * kz_null(), or "mkdir PATH: reason". */
 kz_value kz_file_mkdir_all(const char *dir, unsigned mode);

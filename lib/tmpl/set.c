@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/parallel.h"
 
 struct kz_tmpl_set {
     const kz_tmpl_funcs *funcs;
@@ -66,17 +67,17 @@ static void associate(kz_tmpl_set *s, const kz_tmpl_tree *t) {
     s->ntrees++;
 }
 
-kz_value kz_tmpl_set_add(kz_tmpl_set *s, const char *name, const char *text, size_t len) {
-    kz_tmpl_parse_opts opts = {
+static kz_tmpl_parse_opts parse_opts(const kz_tmpl_set *s) {
+    return (kz_tmpl_parse_opts){
         .left_delim = s->left,
         .right_delim = s->right,
         .func_exists = kz_tmpl_funcs_exists,
         .func_ctx = (void *)s->funcs,
     };
-    kz_tmpl_file *f = NULL;
-    kz_value err = kz_tmpl_parse(name, text, len, &opts, &f);
-    if (!f) return err;
-    kz_free(err);
+}
+
+/* Take a parsed file and register its templates. */
+static void adopt(kz_tmpl_set *s, kz_tmpl_file *f) {
     if (s->nfiles == s->cap_files) {
         s->cap_files = s->cap_files ? s->cap_files * 2 : 16;
         s->files = kz_xrealloc(s->files, s->cap_files * sizeof *s->files);
@@ -86,7 +87,61 @@ kz_value kz_tmpl_set_add(kz_tmpl_set *s, const char *name, const char *text, siz
      * matters only for the emptiness rule, which is per name). */
     if (f->main) associate(s, f->main);
     for (size_t i = 0; i < f->ndefs; i++) associate(s, f->defs[i]);
+}
+
+kz_value kz_tmpl_set_add(kz_tmpl_set *s, const char *name, const char *text, size_t len) {
+    kz_tmpl_parse_opts opts = parse_opts(s);
+    kz_tmpl_file *f = NULL;
+    kz_value err = kz_tmpl_parse(name, text, len, &opts, &f);
+    if (!f) return err;
+    kz_free(err);
+    adopt(s, f);
     return kz_null();
+}
+
+/* Parsing a file reads only its text and the function table, and builds its
+ * tree in its own arena, so files parse independently; only adding them to
+ * the set (the name rules above) must follow the order. */
+typedef struct {
+    const kz_tmpl_source *src;
+    const kz_tmpl_parse_opts *opts;
+    kz_tmpl_file **files;
+    kz_value *errors;
+} parse_jobs;
+
+static void parse_job(void *ctx, size_t i) {
+    parse_jobs *j = ctx;
+    j->errors[i] = kz_tmpl_parse(j->src[i].name, j->src[i].text, j->src[i].len, j->opts, &j->files[i]);
+}
+
+/* Below this many bytes of templates a thread costs more than it saves. */
+#define PARALLEL_MIN_BYTES (16u * 1024)
+
+kz_value kz_tmpl_set_add_all(kz_tmpl_set *s, const kz_tmpl_source *src, size_t n, unsigned max_threads,
+                             size_t *failed) {
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += src[i].len;
+    if (total < PARALLEL_MIN_BYTES) max_threads = 1;
+    kz_tmpl_parse_opts opts = parse_opts(s);
+    parse_jobs j = {src, &opts, kz_xcalloc(n ? n : 1, sizeof *j.files), kz_xcalloc(n ? n : 1, sizeof *j.errors)};
+    kz_parallel_for(n, max_threads, parse_job, &j);
+    kz_value err = kz_null();
+    *failed = n;
+    for (size_t i = 0; i < n; i++) {
+        if (*failed == n && j.files[i]) {
+            adopt(s, j.files[i]);
+        } else if (*failed == n) {
+            *failed = i;
+            err = j.errors[i];
+            j.errors[i] = kz_null();
+        } else if (j.files[i]) {
+            kz_tmpl_file_free(j.files[i]);
+        }
+        kz_free(j.errors[i]);
+    }
+    free(j.files);
+    free(j.errors);
+    return err;
 }
 
 const kz_tmpl_tree *kz_tmpl_set_lookup(const kz_tmpl_set *s, const char *name, size_t len) {

@@ -47,6 +47,22 @@ void kz_tmpl_set_delims(kz_tmpl_set *s, const char *left, const char *right);
  * or Go's parse error (the set is then unchanged). */
 kz_value kz_tmpl_set_add(kz_tmpl_set *s, const char *name, const char *text, size_t len);
 
+/* One file for kz_tmpl_set_add_all; name and text are borrowed for the call. */
+typedef struct kz_tmpl_source {
+    const char *name;
+    const char *text;
+    size_t len;
+} kz_tmpl_source;
+
+/* kz_tmpl_set_add for each of src[0..n) in order, with the parsing spread over
+ * up to max_threads threads (0: one per core; small inputs stay on this
+ * thread). The set ends as the one-by-one calls would leave it: on the first
+ * source (in order) that fails to parse, the sources before it are added,
+ * none after it, *failed is its index and its parse error comes back.
+ * Otherwise kz_null() and *failed is n. */
+kz_value kz_tmpl_set_add_all(kz_tmpl_set *s, const kz_tmpl_source *src, size_t n, unsigned max_threads,
+                             size_t *failed);
+
 /* The template named name[0..len) (a file or a definition), or NULL. */
 const kz_tmpl_tree *kz_tmpl_set_lookup(const kz_tmpl_set *s, const char *name, size_t len);
 

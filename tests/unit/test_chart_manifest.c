@@ -163,10 +163,62 @@ static void test_split(void **state) {
     }
 }
 
+/* Enough documents to be read on several threads: the result, the warnings
+ * and the first error still follow file order. */
+static void test_many_documents(void **state) {
+    (void)state;
+    enum { FILES = 40, DOCS = 10 };
+    kz_rendered_file f[FILES];
+    char *texts[FILES], paths[FILES][48];
+    for (int i = 0; i < FILES; i++) {
+        kz_buf t = KZ_BUF_INIT;
+        for (int d = 0; d < DOCS; d++) {
+            const char *kind = d % 2 ? "Service" : "ConfigMap";
+            kz_buf_printf(&t, "---\napiVersion: v1\nkind: %s\nmetadata:\n  name: f%d-d%d\n", kind, i, d);
+            if (d == 3) kz_buf_printf(&t, "  annotations:\n    helm.sh/hook: odd-%d\n", i);
+            kz_buf_puts(&t, "data:\n  padding: \"0123456789012345678901234567890123456789\"\n");
+        }
+        texts[i] = kz_buf_detach(&t, NULL);
+        snprintf(paths[i], sizeof paths[i], "c/templates/f%02d.yaml", i);
+        f[i] = (kz_rendered_file){paths[i], texts[i], strlen(texts[i])};
+    }
+    kz_manifests m;
+    kz_buf warnings = KZ_BUF_INIT;
+    kz_value err = kz_manifests_sort(f, FILES, &m, collect_warning, &warnings);
+    assert_null(kz_error_message(&err));
+    assert_int_equal(m.count, FILES * (DOCS - 1)); /* the unknown hooks are dropped */
+    /* ConfigMaps before Services, each kind in file then document order */
+    assert_string_equal(m.items[0].name, "f0-d0");
+    assert_string_equal(m.items[1].name, "f0-d2");
+    assert_string_equal(m.items[FILES * DOCS / 2].name, "f0-d1");
+    assert_string_equal(m.items[FILES * DOCS / 2 + 1].name, "f0-d5"); /* d3 was the hook */
+    const char *first_two = "manifest_sorter.go:190: info: skipping unknown hook: \"odd-0\"\n"
+                            "manifest_sorter.go:190: info: skipping unknown hook: \"odd-1\"\n";
+    assert_memory_equal(kz_buf_cstr(&warnings), first_two, strlen(first_two));
+    kz_manifests_free(&m);
+    kz_buf_clear(&warnings);
+    /* two broken files: the first is named, and nothing after it warns */
+    free(texts[7]);
+    texts[7] = strdup("a: [1");
+    f[7] = (kz_rendered_file){paths[7], texts[7], strlen(texts[7])};
+    free(texts[30]);
+    texts[30] = strdup("a: b: c");
+    f[30] = (kz_rendered_file){paths[30], texts[30], strlen(texts[30])};
+    err = kz_manifests_sort(f, FILES, &m, collect_warning, &warnings);
+    assert_string_equal(kz_error_message(&err), "YAML parse error on c/templates/f07.yaml: error converting YAML to "
+                                                "JSON: yaml: line 1: did not find expected ',' or ']'");
+    kz_free(err);
+    assert_int_equal(m.count, 0);
+    assert_null(strstr(kz_buf_cstr(&warnings), "odd-7"));
+    assert_non_null(strstr(kz_buf_cstr(&warnings), "odd-6"));
+    kz_buf_free(&warnings);
+    for (int i = 0; i < FILES; i++) free(texts[i]);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default),    cmocka_unit_test(test_skip_tests), cmocka_unit_test(test_no_hooks),
-        cmocka_unit_test(test_head_errors), cmocka_unit_test(test_split),
+        cmocka_unit_test(test_head_errors), cmocka_unit_test(test_split), cmocka_unit_test(test_many_documents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -369,6 +369,61 @@ static void test_set(void **state) {
     kz_tmpl_set_free(set);
 }
 
+/* kz_tmpl_set_add_all leaves the set as one-by-one adds would, on one thread
+ * or several: the redefinition rule follows the order of the sources, and
+ * on a parse error the sources before the first failing one are in, none
+ * after it, whichever thread parsed what. */
+static void test_set_add_all(void **state) {
+    (void)state;
+    enum { N = 65 };
+    kz_tmpl_source src[N];
+    char *texts[N], names[N][32];
+    for (int i = 0; i < N; i++) {
+        kz_buf t = KZ_BUF_INIT;
+        /* every file redefines "x" (the last non-empty one wins) and has
+         * enough text to put the whole set over the threading threshold */
+        if (i % 5 == 4) kz_buf_puts(&t, "{{ define \"x\" }} {{ end }}");
+        else kz_buf_printf(&t, "{{ define \"x\" }}file%d{{ end }}", i);
+        for (int k = 0; k < 40; k++) kz_buf_puts(&t, "{{ if true }}{{ template \"x\" }}{{ else }}no{{ end }}\n");
+        texts[i] = kz_buf_detach(&t, NULL);
+        snprintf(names[i], sizeof names[i], "c/templates/f%02d.yaml", i);
+        src[i] = (kz_tmpl_source){names[i], texts[i], strlen(texts[i])};
+    }
+    for (unsigned threads = 1; threads <= 4; threads++) {
+        kz_tmpl_set *set = kz_tmpl_set_new(NULL);
+        size_t failed;
+        kz_value err = kz_tmpl_set_add_all(set, src, N, threads, &failed);
+        assert_null(kz_error_message(&err));
+        assert_int_equal(failed, N);
+        char *r = exec_name(set, "x");
+        assert_string_equal(r, "file63"); /* 64 is empty: 63 stays */
+        free(r);
+        kz_tmpl_set_free(set);
+    }
+    /* two broken files: the first one in order is reported */
+    const char *ok_text = src[10].text;
+    src[10].text = "{{ nope1 }}";
+    src[10].len = strlen(src[10].text);
+    src[40].text = "{{ nope2 }}";
+    src[40].len = strlen(src[40].text);
+    for (unsigned threads = 1; threads <= 4; threads++) {
+        kz_tmpl_set *set = kz_tmpl_set_new(NULL);
+        size_t failed;
+        kz_value err = kz_tmpl_set_add_all(set, src, N, threads, &failed);
+        assert_string_equal(kz_error_message(&err), "template: c/templates/f10.yaml:1: function \"nope1\" not defined");
+        assert_int_equal(failed, 10);
+        kz_free(err);
+        assert_non_null(kz_tmpl_set_lookup(set, "c/templates/f09.yaml", 20));
+        assert_null(kz_tmpl_set_lookup(set, "c/templates/f11.yaml", 20));
+        char *r = exec_name(set, "x");
+        assert_string_equal(r, "file8"); /* 9 is empty */
+        free(r);
+        kz_tmpl_set_free(set);
+    }
+    src[10].text = ok_text;
+    for (int i = 0; i < N; i++) free(texts[i]);
+}
+
 static void test_strip_no_value(void **state) {
     (void)state;
     kz_buf b = KZ_BUF_INIT;
@@ -401,6 +456,7 @@ int main(void) {
         cmocka_unit_test(test_golden),        cmocka_unit_test(test_builtin_slice),
         cmocka_unit_test(test_missingkey_error), cmocka_unit_test(test_typed_format),
         cmocka_unit_test(test_func_table),    cmocka_unit_test(test_set),
+        cmocka_unit_test(test_set_add_all),
         cmocka_unit_test(test_strip_no_value), cmocka_unit_test(test_appends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

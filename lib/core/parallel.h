@@ -1,0 +1,33 @@
+/*
+ * Independent jobs spread over the machine's cores.
+ *
+ * Why: `hm template` of a big chart spends a quarter of its time parsing
+ * templates and another fifth re-reading the rendered documents; both are
+ * lists of independent pieces, and the reference tools use one core for them.
+ *
+ * The rule for jobs: refcounts in core/value.h are not atomic, so a job may
+ * read shared data that nobody changes while the jobs run (a function table,
+ * the input text) but must not share a kz_value with another job. Values a
+ * job creates may be handed back through the job's own slot and used by the
+ * caller after kz_parallel_for returns.
+ *
+ * MEMORY: nothing is allocated that outlives the call.
+ */
+#ifndef KZ_CORE_PARALLEL_H
+#define KZ_CORE_PARALLEL_H
+
+#include <stddef.h>
+
+/* Cores this process may run on (sched_getaffinity), at least 1; read once. */
+unsigned kz_cpu_count(void);
+
+/* Call job(ctx, i) once for every i in [0, n). The calling thread takes part;
+ * up to max_threads - 1 workers join it (max_threads 0: one per core; never
+ * more threads than jobs). Jobs are handed out in order of i from a shared counter, so
+ * put the big ones first if sizes vary. If a worker can't be started the
+ * calling thread runs its share: every job runs exactly once either way. */
+void kz_parallel_start(void);
+void kz_parallel_stop(void);
+void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size_t i), void *ctx);
+
+#endif
