@@ -69,6 +69,10 @@ typedef struct kz_chart_file {
     char *name; /* chart-relative, '/'-separated: "templates/deployment.yaml" */
     char *data; /* NUL-terminated (the NUL is not counted in len) */
     size_t len;
+    /* data belongs to the raw list of this chart or of a parent (templates,
+     * files and CRDs are views of the loaded files, not copies): not freed
+     * with this list. */
+    bool borrowed;
 } kz_chart_file;
 
 typedef struct kz_chart_files {

@@ -36,20 +36,19 @@ void kz_chart_files_push(kz_chart_files *fs, char *name, char *data, size_t len)
         fs->cap = kz_grow_cap(fs->cap, fs->len + 1);
         fs->v = kz_xrealloc(fs->v, fs->cap * sizeof *fs->v);
     }
-    fs->v[fs->len++] = (kz_chart_file){name, data, len};
+    fs->v[fs->len++] = (kz_chart_file){name, data, len, false};
 }
 
-static void push_copy(kz_chart_files *fs, const kz_chart_file *f) {
-    char *data = kz_xmalloc(f->len + 1);
-    memcpy(data, f->data, f->len);
-    data[f->len] = '\0';
-    kz_chart_files_push(fs, kz_xstrdup(f->name), data, f->len);
+/* f's data, seen from another list too: the raw list keeps owning it. */
+static void push_shared(kz_chart_files *fs, const kz_chart_file *f) {
+    kz_chart_files_push(fs, kz_xstrdup(f->name), f->data, f->len);
+    fs->v[fs->len - 1].borrowed = true;
 }
 
 void kz_chart_files_free(kz_chart_files *fs) {
     for (size_t i = 0; i < fs->len; i++) {
         free(fs->v[i].name);
-        free(fs->v[i].data);
+        if (!fs->v[i].borrowed) free(fs->v[i].data);
     }
     free(fs->v);
     *fs = (kz_chart_files){0};
@@ -213,6 +212,7 @@ static kz_value load_subchart(kz_chart *c, subchart *s, const kz_chart_load_opts
             const char *slash = strchr(f->name, '/');
             if (!slash) continue;
             kz_chart_files_push(&kept, kz_xstrdup(slash + 1), f->data, f->len);
+            kept.v[kept.len - 1].borrowed = f->borrowed;
             f->data = NULL;
         }
         err = load_files(kept.v, kept.len, opts, kz_seq(), sc);
@@ -242,7 +242,7 @@ static kz_value place_file(kz_chart *c, kz_chart_file *f, bool *have_md, subchar
         c->lock = lock;
         if (strcmp(name, "requirements.lock") == 0) {
             if (!*have_md) *have_md = true, c->metadata = kz_map();
-            if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") == 0) push_copy(&c->files, f);
+            if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") == 0) push_shared(&c->files, f);
         }
         return kz_null();
     }
@@ -292,27 +292,27 @@ static kz_value place_file(kz_chart *c, kz_chart_file *f, bool *have_md, subchar
         }
         kz_value e = decode_metadata(f, &c->metadata);
         if (!kz_is_null(&e)) return e;
-        if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") == 0) push_copy(&c->files, f);
+        if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") == 0) push_shared(&c->files, f);
         return kz_null();
     }
     if (has_prefix(name, "templates/")) {
-        push_copy(&c->templates, f);
+        push_shared(&c->templates, f);
         return kz_null();
     }
     if (has_prefix(name, "charts/")) {
         if (strcmp(path_ext(name), ".prov") == 0) {
-            push_copy(&c->files, f);
+            push_shared(&c->files, f);
             return kz_null();
         }
         const char *rest = name + strlen("charts/");
         const char *slash = strchr(rest, '/');
         size_t cn = slash ? (size_t)(slash - rest) : strlen(rest);
-        kz_chart_file copy = {(char *)rest, f->data, f->len};
-        push_copy(sub_files(subs, rest, cn), &copy);
+        kz_chart_file copy = {(char *)rest, f->data, f->len, f->borrowed};
+        push_shared(sub_files(subs, rest, cn), &copy);
         return kz_null();
     }
-    push_copy(&c->files, f);
-    if (has_prefix(name, "crds/") && is_manifest_ext(name)) push_copy(&c->crds, f);
+    push_shared(&c->files, f);
+    if (has_prefix(name, "crds/") && is_manifest_ext(name)) push_shared(&c->crds, f);
     return kz_null();
 }
 
@@ -329,8 +329,12 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
     subcharts subs = {0};
 
     /* The files' buffers move into c->raw (the chart owns them from here,
-     * on errors too); templates, files and CRDs get copies below. */
-    for (size_t i = 0; i < n; i++) kz_chart_files_push(&c->raw, files[i].name, files[i].data, files[i].len);
+     * on errors too, unless they are borrowed from a parent's raw list);
+     * templates, files and CRDs are views of them. */
+    for (size_t i = 0; i < n; i++) {
+        kz_chart_files_push(&c->raw, files[i].name, files[i].data, files[i].len);
+        c->raw.v[i].borrowed = files[i].borrowed;
+    }
 
     /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */
     for (size_t i = 0; i < n; i++) {

@@ -18,6 +18,7 @@ typedef struct renderable {
     char *base_path; /* "parent/charts/sub/templates" */
     const kz_chart_file *file;
     kz_value *objects; /* its chart's top-level map (shared by the chart's templates) */
+    size_t depth;      /* '/'s in name: deeper files parse first */
 } renderable;
 
 typedef struct collect {
@@ -87,6 +88,12 @@ static kz_value chart_values(const kz_chart *c, const kz_value *parent_objects, 
 
 /* Helm's recAllTpls: the chart's objects, its subcharts' first. Returns the
  * objects map (owned by `col`). */
+static size_t count_slashes(const char *s) {
+    size_t n = 0;
+    for (; *s; s++) n += *s == '/';
+    return n;
+}
+
 static kz_value *collect_chart(collect *col, const kz_chart *c, const kz_value *parent_objects,
                                const kz_value *top_values, const kz_value *release, const kz_value *caps) {
     kz_value objects = kz_with_gotype(kz_map_sized(8), KZ_GOTYPE_CHART_VALUES);
@@ -107,25 +114,19 @@ static kz_value *collect_chart(collect *col, const kz_chart *c, const kz_value *
     for (size_t i = 0; i < c->templates.len; i++) {
         const kz_chart_file *t = &c->templates.v[i];
         if (is_library(c) && !is_partial_name(t->name)) continue; /* a library gives its defines only */
-        push_renderable(col, (renderable){.name = join(full, t->name), .base_path = kz_xstrdup(base),
-                                          .file = t, .objects = mine});
+        char *name = join(full, t->name);
+        push_renderable(col, (renderable){.name = name, .base_path = kz_xstrdup(base), .file = t,
+                                          .objects = mine, .depth = count_slashes(name)});
     }
     free(base);
     free(full);
     return mine;
 }
 
-static size_t count_slashes(const char *s) {
-    size_t n = 0;
-    for (; *s; s++) n += *s == '/';
-    return n;
-}
-
 /* Helm's sortTemplates: more slashes first, then reverse byte order. */
 static int cmp_renderable(const void *a, const void *b) {
     const renderable *x = a, *y = b;
-    size_t cx = count_slashes(x->name), cy = count_slashes(y->name);
-    if (cx != cy) return cx > cy ? -1 : 1;
+    if (x->depth != y->depth) return x->depth > y->depth ? -1 : 1;
     return -strcmp(x->name, y->name);
 }
 

@@ -61,6 +61,19 @@ static void digits_shortest(double f, go_digits *out) {
         out->dp = 0;
         return;
     }
+    if (a < 9007199254740992.0 && a == floor(a)) {
+        /* An integer below 2^53 (ports, replica counts, sizes: most floats a
+         * chart prints): every other integer is another float64, and any
+         * shorter decimal near it is one, so its own digits are the answer. */
+        char tmp[24];
+        int n = 0;
+        for (unsigned long long m = (unsigned long long)a; m; m /= 10) tmp[n++] = (char)('0' + m % 10);
+        out->dp = n;
+        out->nd = 0;
+        for (int i = n - 1; i >= 0; i--) out->d[out->nd++] = tmp[i];
+        while (out->nd > 0 && out->d[out->nd - 1] == '0') out->nd--;
+        return;
+    }
     for (int n = 1; n <= 17; n++) {
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%.*e", n - 1, a);

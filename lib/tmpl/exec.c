@@ -630,17 +630,31 @@ kz_value kz_tmpl_call_execute_in(kz_tmpl_call *call, const kz_tmpl_set *set, con
     return execute_tree(set, tree, dot, call->opts, out, call->exec_state_);
 }
 
+#define NO_VALUE "<no value>"
+#define NO_VALUE_LEN (sizeof NO_VALUE - 1)
+
+/* The first "<no value>" in s[0..n), or NULL: memchr finds the candidates. */
+static char *find_no_value(char *s, size_t n) {
+    for (char *end = s + n; (s = memchr(s, '<', (size_t)(end - s))) != NULL; s++) {
+        if ((size_t)(end - s) < NO_VALUE_LEN) return NULL;
+        if (memcmp(s, NO_VALUE, NO_VALUE_LEN) == 0) return s;
+    }
+    return NULL;
+}
+
 void kz_tmpl_strip_no_value(kz_buf *buf) {
-    static const char marker[] = "<no value>";
-    const size_t mlen = sizeof marker - 1;
-    if (buf->len < mlen) return;
-    size_t w = 0, r = 0;
+    char *hit = buf->data ? find_no_value(buf->data, buf->len) : NULL;
+    if (!hit) return; /* the usual case: nothing moves */
+    /* Markers are cut where they stand in the text as rendered: a marker
+     * that only forms once another is cut out stays (Helm's strings.ReplaceAll). */
+    size_t w = (size_t)(hit - buf->data), r = w;
     while (r < buf->len) {
-        if (buf->data[r] == '<' && buf->len - r >= mlen && memcmp(buf->data + r, marker, mlen) == 0) {
-            r += mlen;
-            continue;
-        }
-        buf->data[w++] = buf->data[r++];
+        r += NO_VALUE_LEN;
+        char *next = find_no_value(buf->data + r, buf->len - r);
+        size_t end = next ? (size_t)(next - buf->data) : buf->len;
+        memmove(buf->data + w, buf->data + r, end - r);
+        w += end - r;
+        r = end;
     }
     buf->len = w;
     buf->data[w] = '\0';

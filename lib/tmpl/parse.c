@@ -656,6 +656,18 @@ static bool unquote_char(const char *s, size_t n, char quote, int32_t *value, bo
     return true;
 }
 
+/* The text of a quoted token that needs no decoding: ASCII without
+ * escapes, quotes or line breaks inside, nearly every string a chart has.
+ * Then its content is s[1..n-1) as it stands; false: take unquote(). */
+static bool unquote_is_verbatim(const char *s, size_t n) {
+    if (n < 2 || s[n - 1] != s[0] || (s[0] != '"' && s[0] != '`')) return false;
+    for (size_t i = 1; i + 1 < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80 || c == '\\' || c == '\n' || c == '\r' || c == '"' || c == '`') return false;
+    }
+    return true;
+}
+
 /* strconv.Unquote of a "..." or `...` token into *out. */
 static bool unquote(const char *s, size_t n, kz_buf *out) {
     if (n < 2 || s[n - 1] != s[0]) return false;
@@ -780,6 +792,12 @@ static kz_tmpl_node *new_number(tree_parser *t, const kz_tok *tok) {
 }
 
 static kz_tmpl_node *new_string(tree_parser *t, const kz_tok *tok) {
+    if (unquote_is_verbatim(tok->val, tok->len)) {
+        kz_tmpl_node *node = new_node(t, KZ_TN_STRING, tok->pos);
+        set_const_text(node, tok);
+        node->u.con.value = arena_keep(t->p->arena, kz_string_n(tok->val + 1, tok->len - 2));
+        return node;
+    }
     kz_buf b = KZ_BUF_INIT;
     if (!unquote(tok->val, tok->len, &b)) {
         kz_buf_free(&b);
@@ -795,6 +813,7 @@ static kz_tmpl_node *new_string(tree_parser *t, const kz_tok *tok) {
 /* The name of {{template "name"}}, {{block "name"}}, {{define "name"}}. */
 static const kz_tmpl_name *template_name(tree_parser *t, const kz_tok *tok, const char *context) {
     if (tok->type != KZ_TOK_STRING && tok->type != KZ_TOK_RAW_STRING) unexpected(t, tok, context);
+    if (unquote_is_verbatim(tok->val, tok->len)) return intern(t->p, tok->val + 1, tok->len - 2);
     kz_buf b = KZ_BUF_INIT;
     if (!unquote(tok->val, tok->len, &b)) {
         kz_buf_free(&b);
@@ -1296,7 +1315,8 @@ kz_value kz_tmpl_parse(const char *name, const char *text, size_t len, const kz_
     kz_tmpl_file *f = arena_zalloc(arena, sizeof *f);
     f->arena_ = arena;
     f->name = arena_strndup(arena, name ? name : "", name ? strlen(name) : 0);
-    f->text = arena_strndup(arena, text ? text : "", text ? len : 0);
+    bool borrow = opts && opts->borrow_text && text;
+    f->text = borrow ? text : arena_strndup(arena, text ? text : "", text ? len : 0);
     f->text_len = text ? len : 0;
 
     parser *p = kz_xcalloc(1, sizeof *p);

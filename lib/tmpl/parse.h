@@ -20,8 +20,8 @@
  *
  * MEMORY: the kz_tmpl_file and everything reachable from it (trees, nodes, names,
  * constants, a copy of the text) is one arena owned by the caller and released
- * by kz_tmpl_file_free. The input text, name and options are only borrowed
- * during the call.
+ * by kz_tmpl_file_free. The input text (unless opts->borrow_text), name and
+ * options are only borrowed during the call.
  */
 #ifndef KZ_TMPL_PARSE_H
 #define KZ_TMPL_PARSE_H
@@ -42,13 +42,17 @@ typedef struct kz_tmpl_parse_opts {
     /* NULL: no function check (Go's SkipFuncCheck mode). */
     kz_tmpl_func_exists func_exists;
     void *func_ctx;
+    /* The text outlives the parsed file and has a NUL at text[len]: nodes
+     * point into it in place instead of into a copy (a chart's templates
+     * stay loaded for the whole render; a copy would double them). */
+    bool borrow_text;
 } kz_tmpl_parse_opts;
 
 typedef struct kz_tmpl_arena kz_tmpl_arena; /* private */
 
 typedef struct kz_tmpl_file {
     const char *name;      /* the file's template name (arena copy) */
-    const char *text;      /* the parsed text (arena copy, NUL-terminated) */
+    const char *text;      /* the parsed text (arena copy, or borrowed: see opts; NUL-terminated) */
     size_t text_len;
     /* The tree named `name`: the file's own template, or, when that is empty and
      * the file {{define}}s a non-empty template of the same name, that one (as

@@ -123,6 +123,7 @@ kz_value kz_tmpl_set_add_all(kz_tmpl_set *s, const kz_tmpl_source *src, size_t n
     for (size_t i = 0; i < n; i++) total += src[i].len;
     if (total < PARALLEL_MIN_BYTES) max_threads = 1;
     kz_tmpl_parse_opts opts = parse_opts(s);
+    opts.borrow_text = true;
     parse_jobs j = {src, &opts, kz_xcalloc(n ? n : 1, sizeof *j.files), kz_xcalloc(n ? n : 1, sizeof *j.errors)};
     kz_parallel_for(n, max_threads, parse_job, &j);
     kz_value err = kz_null();

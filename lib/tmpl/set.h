@@ -47,7 +47,8 @@ void kz_tmpl_set_delims(kz_tmpl_set *s, const char *left, const char *right);
  * or Go's parse error (the set is then unchanged). */
 kz_value kz_tmpl_set_add(kz_tmpl_set *s, const char *name, const char *text, size_t len);
 
-/* One file for kz_tmpl_set_add_all; name and text are borrowed for the call. */
+/* One file for kz_tmpl_set_add_all. The name is borrowed for the call; the
+ * text, NUL-terminated at len, must outlive the set (it is not copied). */
 typedef struct kz_tmpl_source {
     const char *name;
     const char *text;

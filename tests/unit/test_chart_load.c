@@ -796,7 +796,7 @@ static void t_dir_links(void **state) {
 /* ---- Chart.yaml reading ---- */
 
 static kz_chart *from_chart_yaml(const char *yaml, kz_value *err) {
-    kz_chart_file f = {strdup("Chart.yaml"), strdup(yaml), strlen(yaml)};
+    kz_chart_file f = {strdup("Chart.yaml"), strdup(yaml), strlen(yaml), false};
     kz_chart *c = NULL;
     *err = kz_chart_load_files(&f, 1, NULL, &c);
     return c;
@@ -845,7 +845,7 @@ static void t_metadata(void **state) {
     kz_free(err);
 
     /* no Chart.yaml, but requirements.yaml: no apiVersion to default */
-    kz_chart_file f = {strdup("requirements.yaml"), strdup("dependencies: []\n"), 17};
+    kz_chart_file f = {strdup("requirements.yaml"), strdup("dependencies: []\n"), 17, false};
     err = kz_chart_load_files(&f, 1, NULL, &c);
     assert_string_equal(kz_error_message(&err),
                         "validation: chart.metadata.apiVersion is required");

@@ -6,6 +6,8 @@
  *   up as they are read (/proc, size 0), folders and missing files with Go's
  *   wording, appending to a buffer that has text, and the size limit.
  * - kz_parallel_for: every job runs exactly once, whatever the thread count.
+ * - kz_format_float's shortcut for integral floats below 2^53, next to the
+ *   general path just above it (Go's strconv.FormatFloat(f, 'g', -1, 64)).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/gofloat.h"
 #include "core/parallel.h"
 
 static char *temp_file(const char *data, size_t len) {
@@ -111,11 +114,39 @@ static void test_parallel_for(void **state) {
     }
 }
 
+static void test_float_integers(void **state) {
+    (void)state;
+    static const struct {
+        double f;
+        const char *want;
+    } cases[] = {
+        {0, "0"},
+        {-5, "-5"},
+        {9090, "9090"},
+        {100000, "100000"},
+        {1000000, "1e+06"},
+        {123456789, "1.23456789e+08"},
+        {120000000, "1.2e+08"},
+        {9007199254740991.0, "9.007199254740991e+15"},
+        {9007199254740992.0, "9.007199254740992e+15"},
+        {9007199254740994.0, "9.007199254740994e+15"},
+        {1e21, "1e+21"},
+        {0.5, "0.5"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_format_float(&b, cases[i].f, 'g', -1);
+        assert_string_equal(kz_buf_cstr(&b), cases[i].want);
+        kz_buf_free(&b);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_regular),
         cmocka_unit_test(test_read_special),
         cmocka_unit_test(test_parallel_for),
+        cmocka_unit_test(test_float_integers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

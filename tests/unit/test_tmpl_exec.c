@@ -430,6 +430,15 @@ static void test_strip_no_value(void **state) {
     kz_buf_puts(&b, "a: <no value>\nb: <no value><no value>x<no valu");
     kz_tmpl_strip_no_value(&b);
     assert_string_equal(kz_buf_cstr(&b), "a: \nb: x<no valu");
+    /* a marker that forms only once another is cut out stays (ReplaceAll) */
+    kz_buf_clear(&b);
+    kz_buf_puts(&b, "<<no value><no <no value>value>>");
+    kz_tmpl_strip_no_value(&b);
+    assert_string_equal(kz_buf_cstr(&b), "<<no value>>");
+    kz_buf_clear(&b);
+    kz_buf_puts(&b, "nothing to cut <no");
+    kz_tmpl_strip_no_value(&b);
+    assert_string_equal(kz_buf_cstr(&b), "nothing to cut <no");
     kz_buf_free(&b);
 }
 
