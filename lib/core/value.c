@@ -785,7 +785,12 @@ static kz_value deep_copy_container(const kz_value *v) {
         meta(n)->source = src ? str_heap_new(src->data, src->len, KZ_STRING) : NULL;
         memcpy(pos_area(n), pos_area(c), c->len * pos_size(c->h.pos_mode));
     }
-    if (c->h.kind == KZ_MAP) index_rebuild(n);
+    if (c->h.kind == KZ_MAP && c->index) {
+        /* same keys at the same entry numbers: the hash index is the same */
+        size_t bytes = index_cap(c) * sizeof *c->index;
+        n->index = kz_xmalloc(bytes);
+        memcpy(n->index, c->index, bytes);
+    }
     return out;
 }
 
@@ -793,7 +798,7 @@ kz_value kz_deep_copy(const kz_value *v) {
     switch (v->x.kind) {
     case KZ_SEQ:
     case KZ_MAP: return deep_copy_container(v);
-    case KZ_STRING: return kz_string_n(kz_str(v), kz_str_len(v));
+    case KZ_STRING: return kz_copy(v); /* strings never change in place: sharing one is copying it */
     case KZ_INVALID: {
         const char *msg = kz_error_message(v);
         return msg ? kz_error("%s", msg) : kz_invalid();

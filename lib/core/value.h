@@ -209,7 +209,9 @@ const char *kz_error_message(const kz_value *v);
 /* ---- lifetime ---- */
 kz_value kz_copy(const kz_value *v); /* another reference: O(1) */
 void kz_free(kz_value v);            /* consumes; freeing INVALID/NULL is a no-op */
-/* Fully independent deep copy (no shared blocks). Positions are kept. */
+/* Deep copy: every map and list block is new, so that kz_map_set_shared on
+ * the copy never reaches the original (Go's copystructure). Strings, which
+ * never change in place, are shared by reference. Positions are kept. */
 kz_value kz_deep_copy(const kz_value *v);
 
 /* ---- inspection (borrowing) ---- */

@@ -13,6 +13,11 @@ struct kz_tmpl_funcs {
     size_t len, cap;
     struct kz_tmpl_funcs *methods; /* method_key -> method; NULL until one is added */
     uint32_t method_types;         /* bit g: some method has receiver type g */
+    /* Per receiver type, bit (c & 63) for the first byte c of each method
+     * name: every field of .Values is looked up as a method first (Go's
+     * order), and "server" can't be a method of a type whose methods
+     * start with A, E, P, T and Y. */
+    uint64_t method_initials[32];
 };
 
 kz_tmpl_funcs *kz_tmpl_funcs_new(void) {
@@ -124,10 +129,12 @@ void kz_tmpl_funcs_add_method(kz_tmpl_funcs *t, kz_gotype recv, const char *name
     method_key(key, recv, name, len);
     kz_tmpl_funcs_add_typed(t->methods, key, fn, params ? params : "", data);
     t->method_types |= UINT32_C(1) << recv;
+    if (recv < 32 && len) t->method_initials[recv] |= UINT64_C(1) << ((unsigned char)name[0] & 63);
 }
 
 const kz_tmpl_func *kz_tmpl_funcs_find_method(const kz_tmpl_funcs *t, kz_gotype recv, const char *name, size_t len) {
-    if (!t || !(t->method_types & (UINT32_C(1) << recv)) || len > METHOD_NAME_MAX) return NULL;
+    if (!t || !(t->method_types & (UINT32_C(1) << recv)) || len > METHOD_NAME_MAX || !len) return NULL;
+    if (!(t->method_initials[recv] & (UINT64_C(1) << ((unsigned char)name[0] & 63)))) return NULL;
     char key[METHOD_NAME_MAX + 3];
     size_t n = method_key(key, recv, name, len);
     return kz_tmpl_funcs_find(t->methods, key, n);
