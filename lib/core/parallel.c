@@ -1,10 +1,13 @@
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT, pthread_tryjoin_np */
 #include "core/parallel.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdlib.h>
+
+#include "core/alloc.h"
 
 #define MAX_WORKERS 7
 
@@ -22,18 +25,39 @@ unsigned kz_cpu_count(void) {
     return n;
 }
 
-typedef struct {
-    _Atomic size_t next;
+/* One kz_parallel_for call. It lives on the heap, not on the caller's stack:
+ * a worker may get its first time slice only after the caller has run every
+ * job itself and returned (on a virtual machine the other CPU can take
+ * milliseconds to wake), and it then still reads `next` to find nothing
+ * left. Waiting for such a worker to exit (pthread_join) would put that
+ * wake-up on the caller's path; the caller waits for the jobs instead, and
+ * the threads are reaped later. */
+typedef struct work {
+    _Atomic size_t next; /* the next job to hand out */
+    _Atomic size_t done; /* jobs finished */
     size_t n;
     void (*job)(void *, size_t);
     void *ctx;
+    pthread_mutex_t lock;
+    pthread_cond_t all_done;
+    size_t nthreads;
+    pthread_t tids[MAX_WORKERS];
+    struct work *older; /* calls whose threads are not reaped yet */
 } work;
+
+static pthread_mutex_t unreaped_lock = PTHREAD_MUTEX_INITIALIZER;
+static work *unreaped;
 
 static void drain(work *w) {
     for (;;) {
-        size_t i = atomic_fetch_add_explicit(&w->next, 1, memory_order_relaxed);
+        size_t i = atomic_fetch_add(&w->next, 1);
         if (i >= w->n) return;
         w->job(w->ctx, i);
+        if (atomic_fetch_add(&w->done, 1) + 1 == w->n) {
+            pthread_mutex_lock(&w->lock);
+            pthread_cond_broadcast(&w->all_done);
+            pthread_mutex_unlock(&w->lock);
+        }
     }
 }
 
@@ -42,19 +66,63 @@ static void *worker(void *arg) {
     return NULL;
 }
 
+static void work_free(work *w) {
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->all_done);
+    free(w);
+}
+
+/* Free the calls whose workers have all exited; the others stay listed. */
+static void reap(bool wait) {
+    pthread_mutex_lock(&unreaped_lock);
+    work **link = &unreaped;
+    while (*link) {
+        work *w = *link;
+        while (w->nthreads > 0) {
+            pthread_t t = w->tids[w->nthreads - 1];
+            if ((wait ? pthread_join(t, NULL) : pthread_tryjoin_np(t, NULL)) != 0) break;
+            w->nthreads--;
+        }
+        if (w->nthreads == 0) {
+            *link = w->older;
+            work_free(w);
+        } else {
+            link = &w->older;
+        }
+    }
+    pthread_mutex_unlock(&unreaped_lock);
+}
+
+void kz_parallel_reap(void) { reap(true); }
+
 void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size_t i), void *ctx) {
     unsigned threads = max_threads ? max_threads : kz_cpu_count();
     if (threads > n) threads = (unsigned)n;
     size_t workers = threads > 1 ? threads - 1 : 0;
     if (workers > MAX_WORKERS) workers = MAX_WORKERS;
-    work w = {.n = n, .job = job, .ctx = ctx};
-    atomic_init(&w.next, 0);
-    pthread_t tids[MAX_WORKERS];
-    bool started[MAX_WORKERS] = {false};
-    for (size_t k = 0; k < workers; k++) started[k] = pthread_create(&tids[k], NULL, worker, &w) == 0;
-    drain(&w);
-    /* pthread_join is the barrier: the workers' writes to their job slots
-     * are visible to the caller once it returns. */
+    if (workers == 0) {
+        for (size_t i = 0; i < n; i++) job(ctx, i);
+        return;
+    }
+    reap(false);
+    work *w = kz_xcalloc(1, sizeof *w);
+    atomic_init(&w->next, 0);
+    atomic_init(&w->done, 0);
+    w->n = n;
+    w->job = job;
+    w->ctx = ctx;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->all_done, NULL);
     for (size_t k = 0; k < workers; k++)
-        if (started[k]) pthread_join(tids[k], NULL);
+        if (pthread_create(&w->tids[w->nthreads], NULL, worker, w) == 0) w->nthreads++;
+    drain(w);
+    /* Every job handed out is finished once `done` reaches n; the lock and
+     * condition make the workers' writes to their job slots visible here. */
+    pthread_mutex_lock(&w->lock);
+    while (atomic_load(&w->done) < n) pthread_cond_wait(&w->all_done, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    pthread_mutex_lock(&unreaped_lock);
+    w->older = unreaped;
+    unreaped = w;
+    pthread_mutex_unlock(&unreaped_lock);
 }

@@ -11,7 +11,8 @@
  * job creates may be handed back through the job's own slot and used by the
  * caller after kz_parallel_for returns.
  *
- * MEMORY: nothing is allocated that outlives the call.
+ * MEMORY: what a call uses is freed when its threads are reaped (by a later
+ * call or kz_parallel_reap).
  */
 #ifndef KZ_CORE_PARALLEL_H
 #define KZ_CORE_PARALLEL_H
@@ -23,11 +24,16 @@ unsigned kz_cpu_count(void);
 
 /* Call job(ctx, i) once for every i in [0, n). The calling thread takes part;
  * up to max_threads - 1 workers join it (max_threads 0: one per core; never
- * more threads than jobs). Jobs are handed out in order of i from a shared counter, so
- * put the big ones first if sizes vary. If a worker can't be started the
- * calling thread runs its share: every job runs exactly once either way. */
-void kz_parallel_start(void);
-void kz_parallel_stop(void);
+ * more threads than jobs). Jobs are handed out in order of i from a shared
+ * counter, so put the big ones first if sizes vary. If a worker can't be
+ * started the calling thread runs its share: every job runs exactly once
+ * either way. It returns once every job has finished; a worker that found
+ * nothing left may still be exiting, and is reaped by a later call or by
+ * kz_parallel_reap. */
 void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size_t i), void *ctx);
+
+/* Wait for the worker threads still exiting and free what their calls used.
+ * A program about to end needn't: its threads end with it. */
+void kz_parallel_reap(void);
 
 #endif

@@ -112,6 +112,8 @@ static void test_parallel_for(void **state) {
             free(hits);
         }
     }
+    kz_parallel_reap(); /* the workers of every call above are gone after it */
+    kz_parallel_reap();
 }
 
 static void test_float_integers(void **state) {
