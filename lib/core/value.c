@@ -304,12 +304,25 @@ bool kz_str_eqz(const kz_value *v, const char *s) { return kz_str_eq(v, s, strle
 
 /* ---------------------------------------------------------------- hashing */
 
+/* Eight bytes per step, then splitmix64's finalizer so that the low bits,
+ * which pick the slot, depend on every byte. (FNV-1a a byte at a time was
+ * a tenth of every .Values lookup.) In-process only: never stored. */
 uint64_t kz_hash_bytes(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t k;
+        memcpy(&k, s, 8);
+        h = (h ^ k) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
     }
+    uint64_t tail = 0;
+    for (size_t i = 0; i < n; i++) tail |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    h ^= tail;
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBULL;
+    h ^= h >> 31;
     return h;
 }
 

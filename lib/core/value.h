@@ -327,7 +327,8 @@ bool kz_identical(const kz_value *a, const kz_value *b);
  * Non-mapping dst or src: *dst becomes src when src_wins. src is borrowed. */
 void kz_merge(kz_value *dst, const kz_value *src, bool src_wins);
 
-/* ---- hashing (FNV-1a 64; used by map indexes, exposed for other tables) ---- */
+/* ---- hashing (64-bit, in-process only: never stored; used by map indexes,
+ * exposed for other tables) ---- */
 uint64_t kz_hash_bytes(const char *s, size_t n);
 
 #endif

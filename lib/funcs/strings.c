@@ -788,12 +788,18 @@ static kz_value fn_cat(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     return buf_value(&b);
 }
 
+/* Sprig's indent: the pad, then each line of s with the pad after its
+ * newline; whole lines are copied at once. */
 static void indent_into(kz_buf *b, int64_t spaces, const char *s, size_t n) {
     size_t pad = spaces > 0 ? (size_t)spaces : 0;
+    kz_buf_reserve(b, n + pad);
     kz_buf_repeat(b, ' ', pad);
-    for (size_t i = 0; i < n; i++) {
-        kz_buf_putc(b, s[i]);
-        if (s[i] == '\n') kz_buf_repeat(b, ' ', pad);
+    for (const char *end = s + n; s < end;) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
+        kz_buf_append(b, s, len);
+        if (nl) kz_buf_repeat(b, ' ', pad);
+        s += len;
     }
 }
 

@@ -15,6 +15,35 @@
 
 /* ---- scalar analysis and style ---- */
 
+/* Whether the first character makes an indicator (libyaml's rule for i == 0). */
+static bool first_is_indicator(unsigned char c, bool followed_by_whitespace) {
+    switch (c) {
+    case '#': case ',': case '[': case ']': case '{': case '}': case '&': case '*':
+    case '!': case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
+        return true;
+    case '?': case ':': case '-':
+        return followed_by_whitespace;
+    default:
+        return false;
+    }
+}
+
+/* The common case, a word of printable ASCII without blanks (names, images,
+ * paths, URLs): no breaks, spaces or tabs, so only the first character, a
+ * ':' at the very end and the "---"/"..." prefixes can be indicators ('#'
+ * needs white space before it, ':' white space after it). false: not such
+ * a word, take the full scan. */
+static bool analyze_word(const unsigned char *v, size_t n, kz_yaml_scalar_info *sc) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned)(v[i] - 0x21) > 0x7E - 0x21) return false;
+    bool indicators = (n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
+                                  (v[0] == '.' && v[1] == '.' && v[2] == '.'))) ||
+                      first_is_indicator(v[0], n == 1) || (n >= 2 && v[n - 1] == ':');
+    sc->chars = n;
+    sc->plain_allowed = !indicators;
+    return true;
+}
+
 void kz_yaml_analyze_scalar(const char *s, size_t n, bool tab_in_block, kz_yaml_scalar_info *sc) {
     const unsigned char *v = (const unsigned char *)s;
     sc->chars = 0;
@@ -27,6 +56,7 @@ void kz_yaml_analyze_scalar(const char *s, size_t n, bool tab_in_block, kz_yaml_
         sc->block_allowed = false;
         return;
     }
+    if (analyze_word(v, n, sc)) return;
     bool indicators = n >= 3 && ((v[0] == '-' && v[1] == '-' && v[2] == '-') ||
                                  (v[0] == '.' && v[1] == '.' && v[2] == '.'));
     bool line_breaks = false, special = false, tabs = false;
@@ -41,17 +71,7 @@ void kz_yaml_analyze_scalar(const char *s, size_t n, bool tab_in_block, kz_yaml_
         sc->chars++;
         bool followed_by_whitespace = i + w >= n || kz_yaml_is_blank_at(v, n, i + w);
         if (i == 0) {
-            switch (c) {
-            case '#': case ',': case '[': case ']': case '{': case '}': case '&': case '*':
-            case '!': case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
-                indicators = true;
-                break;
-            case '?': case ':': case '-':
-                if (followed_by_whitespace) indicators = true;
-                break;
-            default:
-                break;
-            }
+            if (first_is_indicator(c, followed_by_whitespace)) indicators = true;
         } else if (c == ':') {
             if (followed_by_whitespace) indicators = true;
         } else if (c == '#') {
