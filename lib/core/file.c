@@ -105,7 +105,24 @@ char *kz_file_dir(const char *path) {
     return kz_xstrndup(path, (size_t)(slash - path));
 }
 
-kz_value kz_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode, unsigned dir_mode) {
+
+/* All of data[0..len) to fd at off: 0, or an errno. */
+static int pwrite_all(int fd, const char *data, size_t len, off_t off) {
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = pwrite(fd, data + done, len - done, off + (off_t)done);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+kz_value kz_file_atomic_begin(const char *path, unsigned dir_mode, kz_file_atomic *f) {
+    f->tmp = NULL;
+    f->fd = -1;
     char *dir = kz_file_dir(path);
     kz_value err = kz_file_mkdir_all(dir, dir_mode);
     free(dir);
@@ -120,22 +137,40 @@ kz_value kz_file_write_atomic(const char *path, const void *data, size_t len, un
         free(tp);
         return err;
     }
-    const char *bytes = data;
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, bytes + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            err = errno_error("write", tp, errno);
-            break;
-        }
-        off += (size_t)w;
-    }
-    if (kz_is_null(&err) && fchmod(fd, (mode_t)mode) != 0) err = errno_error("chmod", tp, errno);
-    if (kz_is_null(&err) && fsync(fd) != 0) err = errno_error("sync", tp, errno);
-    if (close(fd) != 0 && kz_is_null(&err)) err = errno_error("close", tp, errno);
-    if (kz_is_null(&err) && rename(tp, path) != 0) err = errno_error("rename", tp, errno);
-    if (!kz_is_null(&err)) unlink(tp);
-    free(tp);
+    f->tmp = tp;
+    f->fd = fd;
+    return kz_null();
+}
+
+int kz_file_atomic_pwrite(const kz_file_atomic *f, const void *data, size_t len, unsigned long long off) {
+    return pwrite_all(f->fd, data, len, (off_t)off);
+}
+
+kz_value kz_file_atomic_commit(kz_file_atomic *f, const char *path, unsigned mode, int write_errno) {
+    kz_value err = kz_null();
+    if (write_errno) err = errno_error("write", f->tmp, write_errno);
+    if (kz_is_null(&err) && fchmod(f->fd, (mode_t)mode) != 0) err = errno_error("chmod", f->tmp, errno);
+    if (kz_is_null(&err) && fsync(f->fd) != 0) err = errno_error("sync", f->tmp, errno);
+    if (close(f->fd) != 0 && kz_is_null(&err)) err = errno_error("close", f->tmp, errno);
+    f->fd = -1;
+    if (kz_is_null(&err) && rename(f->tmp, path) != 0) err = errno_error("rename", f->tmp, errno);
+    if (!kz_is_null(&err)) unlink(f->tmp);
+    free(f->tmp);
+    f->tmp = NULL;
     return err;
+}
+
+void kz_file_atomic_abort(kz_file_atomic *f) {
+    if (f->fd >= 0) close(f->fd);
+    if (f->tmp) unlink(f->tmp);
+    free(f->tmp);
+    f->tmp = NULL;
+    f->fd = -1;
+}
+
+kz_value kz_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode, unsigned dir_mode) {
+    kz_file_atomic f;
+    kz_value err = kz_file_atomic_begin(path, dir_mode, &f);
+    if (!kz_is_null(&err)) return err;
+    return kz_file_atomic_commit(&f, path, mode, kz_file_atomic_pwrite(&f, data, len, 0));
 }

@@ -37,6 +37,21 @@ char *kz_file_dir(const char *path);
  * reason" (the temporary file removed). */
 kz_value kz_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode, unsigned dir_mode);
 
+/* The same in steps, for a file whose parts are written at their offsets,
+ * from more than one thread at a time (the caller synchronises them):
+ * begin makes the temporary file; pwrite writes into it, safely from
+ * several threads on distinct ranges, and returns 0 or its errno, which
+ * the caller hands to commit ("write TMP: reason"); commit finishes as
+ * kz_file_write_atomic and releases *f; abort drops the temporary file. */
+typedef struct kz_file_atomic {
+    char *tmp;
+    int fd;
+} kz_file_atomic;
+kz_value kz_file_atomic_begin(const char *path, unsigned dir_mode, kz_file_atomic *f);
+int kz_file_atomic_pwrite(const kz_file_atomic *f, const void *data, size_t len, unsigned long long off);
+kz_value kz_file_atomic_commit(kz_file_atomic *f, const char *path, unsigned mode, int write_errno);
+void kz_file_atomic_abort(kz_file_atomic *f);
+
 /* An errno as Go words it (syscall.Errno's text: C's, with a lower-case
  * first letter: "no such file or directory"), written into buf. Returns buf.
  * File errors of the whole project read this way, as the references'. */

@@ -29,6 +29,7 @@ typedef struct transfer {
     curl_off_t src_size;
     /* response body sink */
     FILE *out_fp;
+    char *out_buf; /* out_fp's buffer */
     size_t received;
     bool too_large;
     int write_errno;
@@ -417,6 +418,9 @@ static void set_options(transfer *t, CURL *h, struct curl_slist *headers, char *
     SETOPT(t, h, CURLOPT_USERAGENT, req->user_agent ? req->user_agent : KZ_HTTP_DEFAULT_USER_AGENT);
     /* Go's transport asks for gzip and decodes it transparently */
     SETOPT(t, h, CURLOPT_ACCEPT_ENCODING, "gzip");
+    /* downloads into a file are the big ones (indexes of 50 MB): read them
+     * in bigger pieces than curl's 16 KB, a tenth of the system calls */
+    if (req->output_dir) SETOPT(t, h, CURLOPT_BUFFERSIZE, 512L * 1024);
     if (!req->no_follow_redirects) {
         SETOPT(t, h, CURLOPT_FOLLOWLOCATION, 1L);
         SETOPT(t, h, CURLOPT_MAXREDIRS, (long)KZ_HTTP_MAX_REDIRECTS);
@@ -492,6 +496,8 @@ static kz_value reset_attempt(transfer *t) {
     return kz_null();
 }
 
+#define OUT_BUF_SIZE (256u * 1024)
+
 static kz_value open_output(transfer *t) {
     kz_buf path = KZ_BUF_INIT;
     kz_buf_printf(&path, "%s/.hm-download-XXXXXX", t->req->output_dir);
@@ -510,6 +516,10 @@ static kz_value open_output(transfer *t) {
         close(fd);
         return kz_error("open %s: %s", t->resp->body_file, kz_errno_text(errno, why, sizeof why));
     }
+    /* curl hands the body over 16 KB at a time: written through stdio's
+     * 4 KB buffer, that was two system calls each */
+    t->out_buf = kz_xmalloc(OUT_BUF_SIZE);
+    (void)setvbuf(t->out_fp, t->out_buf, _IOFBF, OUT_BUF_SIZE);
     return kz_null();
 }
 
@@ -605,6 +615,7 @@ kz_value kz_http_do(const kz_http_request *req, kz_http_response *resp) {
         char why[128];
         err = kz_error("write %s: %s", resp->body_file, kz_errno_text(errno, why, sizeof why));
     }
+    free(t.out_buf); /* (after fclose: the stream flushes from it) */
     if (!kz_is_valid(&err) && resp->body_file) {
         unlink(resp->body_file);
         free(resp->body_file);

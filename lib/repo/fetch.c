@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,13 +113,29 @@ static void write_validators(const char *index_path, const kz_http_response *r) 
     free(p);
 }
 
+/* The sidecar of a downloaded index (search and pull load it instead of the
+ * YAML), written from the download (fd) while it is renamed to `path`: an
+ * optimisation, so failing to write it is no error. */
+typedef struct sidecar_job {
+    kz_repo_index idx;
+    const char *path;
+    int fd;
+    pthread_t thread;
+} sidecar_job;
+
+static void *sidecar_run(void *arg) {
+    sidecar_job *j = arg;
+    kz_free(kz_repo_index_cache_write_fd(&j->idx, j->path, j->fd));
+    return NULL;
+}
+
 /* The downloaded index (a temporary file in the cache folder, mapped rather
  * than read: public indexes reach 30 MB) is loaded with helm's validation,
  * then becomes NAME-index.yaml by a rename: its bytes are never copied. */
 static kz_value store_index(const kz_repo_entry *e, const char *cache_dir, const char *path,
                             kz_http_response *resp, kz_buf *warnings) {
     char why[128];
-    int fd = open(resp->body_file, O_RDONLY);
+    int fd = open(resp->body_file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return kz_error("open %s: %s", resp->body_file, kz_errno_text(errno, why, sizeof why));
     struct stat st;
     void *map = NULL;
@@ -134,24 +151,36 @@ static kz_value store_index(const kz_repo_entry *e, const char *cache_dir, const
             err = kz_error("mmap %s: %s", resp->body_file, kz_errno_text(errno, why, sizeof why));
         }
     }
-    close(fd);
-    kz_repo_index idx;
+    sidecar_job job = {.path = path, .fd = fd};
     bool loaded = !kz_error_message(&err);
-    if (loaded) err = kz_repo_index_load(map ? map : "", len, e->url, &idx, warnings);
+    if (loaded) err = kz_repo_index_load(map ? map : "", len, e->url, &job.idx, warnings);
     if (map) munmap(map, len);
+    /* the sidecar (27 MB for a 55 MB index: writing it takes as long as all
+     * the rest here) goes on a thread of its own meanwhile. The old one,
+     * stale from now on, is unlinked but kept open: its blocks are freed
+     * when it is closed, here, rather than by the new one's rename, there. */
+    int old_sidecar = -1;
+    if (!kz_error_message(&err)) {
+        char *kzc = kz_repo_index_cache_path(path);
+        old_sidecar = open(kzc, O_RDONLY | O_CLOEXEC);
+        if (old_sidecar >= 0) unlink(kzc);
+        free(kzc);
+    }
+    bool threaded = !kz_error_message(&err) && pthread_create(&job.thread, NULL, sidecar_run, &job) == 0;
     if (!kz_error_message(&err)) {
         kz_buf names = KZ_BUF_INIT;
-        kz_repo_index_charts_txt(&idx, &names);
+        kz_repo_index_charts_txt(&job.idx, &names);
         char *charts = kz_repo_cache_charts_path(cache_dir, e->name);
         err = kz_file_write_atomic(charts, names.data ? names.data : "", names.len, 0644, 0755);
         free(charts);
         kz_buf_free(&names);
     }
     if (!kz_error_message(&err)) err = kz_http_response_commit(resp, path);
-    /* the sidecar search and pull load instead of the YAML: an optimisation,
-     * so failing to write it is no error */
-    if (!kz_error_message(&err)) kz_free(kz_repo_index_cache_write(&idx, path));
-    if (loaded) kz_repo_index_free(&idx);
+    if (old_sidecar >= 0) close(old_sidecar);
+    if (threaded) pthread_join(job.thread, NULL);
+    else if (!kz_error_message(&err)) sidecar_run(&job);
+    close(fd);
+    if (loaded) kz_repo_index_free(&job.idx);
     return err;
 }
 

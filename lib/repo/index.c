@@ -601,10 +601,18 @@ static void merge_sort(kz_repo_chart_version *v, kz_repo_chart_version *tmp, siz
     memcpy(v, tmp, n * sizeof *v);
 }
 
+/* Whether c's versions are in order already (a parallel load sorts each
+ * piece on its own thread, and many indexes list the newest first). */
+static bool in_order(const kz_repo_chart *c) {
+    for (size_t i = 1; i < c->len; i++)
+        if (newer_first(&c->v[i], &c->v[i - 1]) < 0) return false;
+    return true;
+}
+
 void kz_repo_index_sort(kz_repo_index *idx) {
     for (size_t i = 0; i < idx->len; i++) {
         kz_repo_chart *c = &idx->charts[i];
-        if (c->len < 2) continue;
+        if (c->len < 2 || in_order(c)) continue;
         kz_repo_chart_version *tmp = kz_xmalloc(c->len * sizeof *tmp);
         merge_sort(c->v, tmp, c->len);
         free(tmp);

@@ -85,8 +85,8 @@ typedef struct kz_repo_index {
     kz_repo_pool *pool; /* the strings (internal) */
     char *load_warnings; /* the warnings the load printed (NULL: none) */
     /* Where the last load came from (for tests and benchmarks): 0 the fast
-     * path, 1 the fast path on two threads, 2 the sidecar, 3 the kz_value
-     * tree (JSON, or YAML the fast path gave up on). */
+     * path, 1 the fast path in parallel, 2 the sidecar, 3 the kz_value tree
+     * (JSON, or YAML the fast path gave up on). */
     int loaded_from;
 } kz_repo_index;
 
@@ -98,10 +98,10 @@ void kz_repo_index_free(kz_repo_index *idx);
  * *idx is still initialised (free it). */
 kz_value kz_repo_index_load(const char *data, size_t len, const char *source, kz_repo_index *idx,
                             kz_buf *warnings);
-/* The same, on at most max_threads threads: 0 picks (2 for a YAML file of
- * 4 MB or more on 2+ cores), 1 never in parallel, 2 in parallel whenever
- * the layout allows (tests), KZ_REPO_LOAD_SLOW only the kz_value-tree
- * decoding (tests). The result is the same either way. */
+/* The same, on at most max_threads threads: 0 picks (one per core, up to 8,
+ * for a YAML file of 4 MB or more), 1 never in parallel, 2 or more in
+ * parallel whenever the layout allows (tests), KZ_REPO_LOAD_SLOW only the
+ * kz_value-tree decoding (tests). The result is the same either way. */
 #define KZ_REPO_LOAD_SLOW 0xffffu
 kz_value kz_repo_index_load_ex(const char *data, size_t len, const char *source, kz_repo_index *idx,
                                kz_buf *warnings, unsigned max_threads);
@@ -182,6 +182,11 @@ char *kz_repo_index_cache_path(const char *yaml_path);
 /* Write idx (loaded from yaml_path, as it is now) to its sidecar,
  * atomically. `repo add` and `repo update` call it after writing the YAML. */
 kz_value kz_repo_index_cache_write(const kz_repo_index *idx, const char *yaml_path);
+/* The same with the YAML file given open (yaml_fd, borrowed), wherever it
+ * is: it may still be renamed to yaml_path meanwhile (a rename keeps what
+ * the sidecar checks), so that the sidecar is written while the YAML is put
+ * in place. */
+kz_value kz_repo_index_cache_write_fd(const kz_repo_index *idx, const char *yaml_path, int yaml_fd);
 /* 1: idx was read from a sidecar matching yaml_path (its warnings
  * appended); 0: none, stale or unreadable (idx initialised, empty). */
 int kz_repo_index_cache_read(const char *yaml_path, kz_repo_index *idx, kz_buf *warnings);

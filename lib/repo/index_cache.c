@@ -5,7 +5,9 @@
  *   "KZIDXC\0\0"  u32 KZC_VERSION  u32 0x01020304
  *   u64 yaml size, i64 yaml mtime seconds, i64 nanoseconds, u64 head/tail hash
  *   u64 DATA size, DATA: NUL-terminated strings and encoded blobs (pool.h),
- *     offset 0 holding "" (a reference is a u32 offset; NONE = 0xffffffff)
+ *     offset 0 holding "" (a reference is a u32 offset; NONE = 0xffffffff):
+ *     the writer puts there the index pool's string chunks as they are, then
+ *     the strings from elsewhere
  *   u64 record words, then the u32 words:
  *     api_version generated server_info public_keys annotations warnings ncharts
  *     per chart: name nversions, per version:
@@ -18,6 +20,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +35,7 @@
 #define KZC_VERSION 1u
 #define NONE 0xffffffffu
 #define EDGE 4096
+#define HEAD 56 /* bytes before DATA */
 
 typedef struct stamp {
     uint64_t size;
@@ -80,34 +84,99 @@ char *kz_repo_index_cache_path(const char *yaml_path) {
     return kz_buf_detach(&b, NULL);
 }
 
-/* ---- writing ---- */
+/* ---- writing ----
+ *
+ * DATA is the pool's string chunks, whole, in a row: a string of the pool
+ * is referenced by its chunk's place plus its offset in the chunk, found by
+ * a binary search over the chunks (no table of every string, no copy of
+ * them but the file's). Strings outside the pool (api_version, hand-built
+ * ones) are appended after the chunks, each once per address. */
+
+typedef struct wchunk {
+    const char *base;
+    size_t len;
+    uint64_t off; /* in DATA */
+} wchunk;
 
 typedef struct wslot {
     const void *p;
     uint32_t off;
 } wslot;
 
+/* Kinds of references (a version's name, its version, ...): consecutive
+ * references of one kind mostly fall in the same chunk (a chart's name is
+ * one string, a few strings such as "v2" serve the whole index). */
+enum { W_SLOTS = 12 };
+
 typedef struct writer {
-    kz_buf data, words;
-    wslot *tab;
+    wchunk *chunks; /* sorted by address */
+    size_t nchunks;
+    size_t last[W_SLOTS]; /* per kind of reference, the chunk of the last one */
+    uint64_t extra_at; /* where `extra` starts in DATA */
+    kz_buf extra;
+    uint32_t *words;
+    size_t nwords, capwords;
+    wslot *tab; /* the strings appended to extra, by address */
     size_t tcap, tlen;
+    bool too_big;
 } writer;
 
-static void w_word(writer *w, uint32_t v) { kz_buf_append(&w->words, (const char *)&v, 4); }
-
-static uint32_t w_bytes(writer *w, const void *p, size_t n, bool nul) {
-    uint32_t off = (uint32_t)w->data.len;
-    kz_buf_append(&w->data, p, n);
-    if (nul) kz_buf_putc(&w->data, '\0');
-    return off;
+static int wchunk_cmp(const void *a, const void *b) {
+    const wchunk *x = a, *y = b;
+    uintptr_t a1 = (uintptr_t)x->base, b1 = (uintptr_t)y->base;
+    return a1 < b1 ? -1 : a1 > b1;
 }
 
-/* A pool string or blob, written once per address. */
-static uint32_t w_ref(writer *w, const void *p, bool blob) {
-    if (!p) return NONE;
-    if (!blob && !*(const char *)p) return 0;
+static void w_word(writer *w, uint32_t v) {
+    if (w->nwords == w->capwords) {
+        w->capwords = kz_grow_cap(w->capwords, w->nwords + 1);
+        w->words = kz_xrealloc(w->words, w->capwords * sizeof *w->words);
+    }
+    w->words[w->nwords++] = v;
+}
+
+/* DATA offset as a reference word (the format's offsets are u32). */
+static uint32_t w_off(writer *w, uint64_t off) {
+    if (off >= NONE) {
+        w->too_big = true;
+        return 0;
+    }
+    return (uint32_t)off;
+}
+
+static uint32_t w_bytes(writer *w, const void *p, size_t n, bool nul) {
+    uint64_t off = w->extra_at + w->extra.len;
+    kz_buf_append(&w->extra, p, n);
+    if (nul) kz_buf_putc(&w->extra, '\0');
+    return w_off(w, off);
+}
+
+/* Addresses are compared as integers: they belong to different blocks. */
+static bool w_in(const wchunk *c, uintptr_t p) { return p >= (uintptr_t)c->base && p - (uintptr_t)c->base < c->len; }
+
+/* The chunk holding s, or NULL. The last chunk of this kind of reference
+ * is tried first, else a binary search. */
+static const wchunk *w_chunk_of(writer *w, const char *s, size_t slot) {
+    uintptr_t p = (uintptr_t)s;
+    const wchunk *c = w->nchunks ? &w->chunks[w->last[slot]] : NULL;
+    if (c && w_in(c, p)) return c;
+    size_t lo = 0, hi = w->nchunks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p < (uintptr_t)w->chunks[mid].base) hi = mid;
+        else lo = mid + 1;
+    }
+    if (lo == 0) return NULL;
+    c = &w->chunks[lo - 1];
+    if (!w_in(c, p)) return NULL; /* between chunks: not the pool's */
+    w->last[slot] = lo - 1;
+    return c;
+}
+
+/* A string or blob outside the pool, appended once per address. */
+static uint32_t w_extra_ref(writer *w, const void *p, bool blob) {
     if ((w->tlen + 1) * 2 > w->tcap) {
-        size_t ncap = w->tcap ? w->tcap * 2 : 4096;
+        size_t ncap = w->tcap ? w->tcap * 2 : 64;
         wslot *nt = kz_xcalloc(ncap, sizeof *nt);
         for (size_t i = 0; i < w->tcap; i++) {
             if (!w->tab[i].p) continue;
@@ -128,6 +197,14 @@ static uint32_t w_ref(writer *w, const void *p, bool blob) {
     w->tab[j] = (wslot){p, off};
     w->tlen++;
     return off;
+}
+
+static uint32_t w_ref(writer *w, const void *p, bool blob, size_t slot) {
+    if (!p) return NONE;
+    if (!blob && !*(const char *)p) return 0;
+    const wchunk *c = w_chunk_of(w, p, slot);
+    if (c) return w_off(w, c->off + (uint64_t)((const char *)p - c->base));
+    return w_extra_ref(w, p, blob);
 }
 
 static uint32_t w_value(writer *w, const kz_value *v) {
@@ -164,58 +241,125 @@ static uint32_t w_warnings(writer *w, const char *text, const char *path) {
     return off;
 }
 
-static kz_value cache_write(const kz_repo_index *idx, const char *yaml_path, stamp st) {
-    writer w;
-    memset(&w, 0, sizeof w);
-    kz_buf_putc(&w.data, '\0');
-    w_word(&w, w_ref(&w, idx->api_version, false));
-    w_word(&w, kz_is_string(&idx->generated) ? w_bytes(&w, kz_str(&idx->generated), kz_str_len(&idx->generated), true)
+/* The words of the record, sized up front: the index's versions are many. */
+static void w_records(writer *w, const kz_repo_index *idx, const char *yaml_path) {
+    size_t n = 7;
+    for (size_t i = 0; i < idx->len; i++) {
+        n += 2;
+        for (size_t j = 0; j < idx->charts[i].len; j++) n += 19 + idx->charts[i].v[j].nurls;
+    }
+    w->capwords = n;
+    w->words = kz_xmalloc(n * sizeof *w->words);
+    w_word(w, w_ref(w, idx->api_version, false, 0));
+    w_word(w, kz_is_string(&idx->generated) ? w_bytes(w, kz_str(&idx->generated), kz_str_len(&idx->generated), true)
                                              : NONE);
-    w_word(&w, w_value(&w, &idx->server_info));
-    w_word(&w, w_value(&w, &idx->public_keys));
-    w_word(&w, w_value(&w, &idx->annotations));
-    w_word(&w, w_warnings(&w, idx->load_warnings, yaml_path));
-    w_word(&w, (uint32_t)idx->len);
+    w_word(w, w_value(w, &idx->server_info));
+    w_word(w, w_value(w, &idx->public_keys));
+    w_word(w, w_value(w, &idx->annotations));
+    w_word(w, w_warnings(w, idx->load_warnings, yaml_path));
+    w_word(w, (uint32_t)idx->len);
     for (size_t i = 0; i < idx->len; i++) {
         const kz_repo_chart *c = &idx->charts[i];
-        w_word(&w, w_ref(&w, c->name, false));
-        w_word(&w, (uint32_t)c->len);
+        w_word(w, w_ref(w, c->name, false, 0));
+        w_word(w, (uint32_t)c->len);
         for (size_t j = 0; j < c->len; j++) {
             const kz_repo_chart_version *v = &c->v[j];
             const char *s[] = {v->name, v->version, v->app_version, v->description, v->api_version,
                                v->created, v->digest};
-            for (size_t k = 0; k < 7; k++) w_word(&w, w_ref(&w, s[k], false));
-            w_word(&w, w_ref(&w, v->extra, true));
-            w_word(&w, (v->removed ? 1u : 0u) | (v->semver.original ? 2u : 0u));
-            w_u64(&w, v->semver.major);
-            w_u64(&w, v->semver.minor);
-            w_u64(&w, v->semver.patch);
-            w_word(&w, w_ref(&w, v->semver.prerelease, false));
-            w_word(&w, w_ref(&w, v->semver.metadata, false));
-            w_word(&w, v->urls ? (uint32_t)v->nurls : NONE);
-            for (size_t k = 0; v->urls && k < v->nurls; k++) w_word(&w, w_ref(&w, v->urls[k], false));
+            for (size_t k = 0; k < 7; k++) w_word(w, w_ref(w, s[k], false, 1 + k));
+            w_word(w, w_ref(w, v->extra, true, 8));
+            w_word(w, (v->removed ? 1u : 0u) | (v->semver.original ? 2u : 0u));
+            w_u64(w, v->semver.major);
+            w_u64(w, v->semver.minor);
+            w_u64(w, v->semver.patch);
+            w_word(w, w_ref(w, v->semver.prerelease, false, 9));
+            w_word(w, w_ref(w, v->semver.metadata, false, 10));
+            w_word(w, v->urls ? (uint32_t)v->nurls : NONE);
+            for (size_t k = 0; v->urls && k < v->nurls; k++) w_word(w, w_ref(w, v->urls[k], false, 11));
         }
     }
-    kz_buf_putc(&w.data, '\0'); /* whatever comes last, a NUL ends the area */
-    kz_buf out = KZ_BUF_INIT;
-    kz_buf_append(&out, "KZIDXC\0\0", 8);
-    uint32_t hdr[2] = {KZC_VERSION, 0x01020304u};
-    kz_buf_append(&out, (const char *)hdr, 8);
-    uint64_t st64[4] = {st.size, (uint64_t)st.sec, (uint64_t)st.nsec, st.hash};
-    kz_buf_append(&out, (const char *)st64, sizeof st64);
-    uint64_t dl = w.data.len, wl = w.words.len / 4;
-    kz_buf_append(&out, (const char *)&dl, 8);
-    kz_buf_append(&out, w.data.data, w.data.len);
-    kz_buf_append(&out, (const char *)&wl, 8);
-    kz_buf_append(&out, w.words.data ? w.words.data : "", w.words.len);
+}
+
+/* "\0" and the pool's chunks: the start of DATA, known before the records
+ * are, written by a thread of its own while they are built. */
+typedef struct chunk_writer {
+    const kz_file_atomic *f;
+    const wchunk *chunks;
+    size_t n;
+    int err; /* an errno */
+} chunk_writer;
+
+static void *write_chunks(void *arg) {
+    chunk_writer *cw = arg;
+    cw->err = kz_file_atomic_pwrite(cw->f, "", 1, HEAD);
+    for (size_t i = 0; i < cw->n && !cw->err; i++)
+        cw->err = kz_file_atomic_pwrite(cw->f, cw->chunks[i].base, cw->chunks[i].len, HEAD + cw->chunks[i].off);
+    return NULL;
+}
+
+static kz_value cache_write(const kz_repo_index *idx, const char *yaml_path, stamp st) {
+    writer w;
+    memset(&w, 0, sizeof w);
+    size_t n;
+    const kz_repo_pool_chunk *pc = kz_repo_pool_chunks(idx->pool, &n);
+    w.chunks = kz_xmalloc((n ? n : 1) * sizeof *w.chunks);
+    for (size_t i = 0; i < n; i++) w.chunks[w.nchunks++] = (wchunk){pc[i].base, pc[i].len, 0};
+    qsort(w.chunks, w.nchunks, sizeof *w.chunks, wchunk_cmp);
+    uint64_t at = 1; /* offset 0 holds "" */
+    for (size_t i = 0; i < w.nchunks; i++) {
+        w.chunks[i].off = at;
+        at += w.chunks[i].len;
+    }
+    w.extra_at = at;
     char *cp = kz_repo_index_cache_path(yaml_path);
-    kz_value err = kz_file_write_atomic(cp, out.data, out.len, 0644, 0755);
+    kz_file_atomic f;
+    kz_value err = kz_file_atomic_begin(cp, 0755, &f);
+    if (kz_is_null(&err)) {
+        chunk_writer cw = {&f, w.chunks, w.nchunks, 0};
+        pthread_t t;
+        bool threaded = at >= (1u << 20) && pthread_create(&t, NULL, write_chunks, &cw) == 0;
+        w_records(&w, idx, yaml_path);
+        kz_buf_putc(&w.extra, '\0'); /* whatever comes last, a NUL ends the area */
+        uint64_t dl = at + w.extra.len, wl = w.nwords;
+        int e = 0;
+        if (!w.too_big && dl < NONE) {
+            char head[HEAD];
+            memcpy(head, "KZIDXC\0\0", 8);
+            uint32_t hdr[2] = {KZC_VERSION, 0x01020304u};
+            memcpy(head + 8, hdr, 8);
+            uint64_t st64[4] = {st.size, (uint64_t)st.sec, (uint64_t)st.nsec, st.hash};
+            memcpy(head + 16, st64, sizeof st64);
+            memcpy(head + 48, &dl, 8);
+            e = kz_file_atomic_pwrite(&f, head, HEAD, 0);
+            if (!e) e = kz_file_atomic_pwrite(&f, w.extra.data, w.extra.len, HEAD + w.extra_at);
+            if (!e) e = kz_file_atomic_pwrite(&f, &wl, 8, HEAD + dl);
+            if (!e) e = kz_file_atomic_pwrite(&f, w.words, w.nwords * sizeof *w.words, HEAD + dl + 8);
+        }
+        if (threaded) pthread_join(t, NULL);
+        else write_chunks(&cw);
+        if (!e) e = cw.err;
+        if (w.too_big || dl >= NONE) {
+            kz_file_atomic_abort(&f);
+            err = kz_error("%s: too big for a sidecar", yaml_path);
+        } else {
+            err = kz_file_atomic_commit(&f, cp, 0644, e);
+        }
+    }
     free(cp);
-    kz_buf_free(&out);
-    kz_buf_free(&w.data);
-    kz_buf_free(&w.words);
+    free(w.chunks);
+    kz_buf_free(&w.extra);
+    free(w.words);
     free(w.tab);
     return err;
+}
+
+kz_value kz_repo_index_cache_write_fd(const kz_repo_index *idx, const char *yaml_path, int yaml_fd) {
+    stamp st;
+    if (!stamp_fd(yaml_fd, &st)) {
+        char eb[128];
+        return kz_error("stat %s: %s", yaml_path, kz_errno_text(errno, eb, sizeof eb));
+    }
+    return cache_write(idx, yaml_path, st);
 }
 
 kz_value kz_repo_index_cache_write(const kz_repo_index *idx, const char *yaml_path) {
@@ -347,6 +491,10 @@ int kz_repo_index_cache_read(const char *yaml_path, kz_repo_index *idx, kz_buf *
             break;
         }
         kz_repo_chart *c = kz_repo_index_chart_slot(idx, name, strlen(name));
+        if (c->v) { /* a chart twice: a damaged file */
+            r.bad = true;
+            break;
+        }
         c->v = kz_xmalloc((nv ? nv : 1) * sizeof *c->v);
         c->cap = nv ? nv : 1;
         for (uint32_t j = 0; j < nv && !r.bad; j++) {

@@ -1,6 +1,6 @@
 /*
  * index.yaml straight from libyaml's events into the compact index (the fast
- * path of kz_repo_index_load), and the same on two threads.
+ * path of kz_repo_index_load), and the same on several threads.
  *
  * The fast path reads the common shape of an index only: block or flow YAML
  * without anchors, aliases, tags or merge keys; field names spelled exactly;
@@ -11,18 +11,23 @@
  * So the fast path never reports an error; what it builds is what the slow
  * path builds from the same input, warnings included.
  *
- * PARALLEL. A big block-style index is cut in two at a chart key under
- * `entries:` (a line of the keys' indentation, past the middle; nothing at
- * column 0 between `entries:` and the cut); the second piece is parsed as
- * "entries:\n" + its text. A cut inside a quoted or flow scalar leaves the
- * first piece unterminated (a syntax error); a chart or top-level key in
- * both pieces is a duplicate: either way the whole file is parsed again
- * sequentially. Errors are never reported from a piece, so line numbers are
- * always those of the whole file.
+ * PARALLEL. A big block-style index is cut into pieces of about the same
+ * size at chart keys under `entries:` (lines of the keys' indentation;
+ * nothing at column 0 between `entries:` and the last cut); every piece but
+ * the first is parsed as "entries:\n" + its text. A crew of threads (one
+ * per core) takes the pieces in turn, several per thread (16), so that a
+ * thread done early takes another piece rather than waiting for the
+ * slowest; each thread interns into a pool of its own, and sorts the
+ * versions of its pieces. The pieces are then joined in file order. A cut
+ * inside a quoted or flow scalar leaves a piece unterminated (a syntax
+ * error); a chart or top-level key in two pieces is a duplicate: either way
+ * the whole file is parsed again sequentially. Errors are never reported
+ * from a piece, so line numbers are always those of the whole file.
  */
 #define _DEFAULT_SOURCE
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -246,11 +251,15 @@ static int read_bool(fp *p, bool *set) {
     return r.b ? 1 : 0;
 }
 
-/* The current key (a string scalar): its exact index in names, or -1. */
+/* The current key (a string scalar): its exact index in names, or -1.
+ * Every key of every version comes here: the first byte sorts most names
+ * out before they are measured. */
 static int key_index(fp *p, const char *const *names, int n) {
     if (sclass(p, NULL) != K_STR) return -1;
+    const char *s = sval(p);
+    size_t len = slen(p);
     for (int i = 0; i < n; i++)
-        if (strlen(names[i]) == slen(p) && memcmp(names[i], sval(p), slen(p)) == 0) return i;
+        if (names[i][0] == s[0] && strlen(names[i]) == len && memcmp(names[i], s, len) == 0) return i;
     return -1;
 }
 
@@ -352,6 +361,43 @@ static bool read_annotations(fp *p) {
     }
 }
 
+/* n digits at s, as a number; -1 when one is not a digit. */
+static int digits(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Whether Go's Time.UnmarshalJSON surely accepts s: the usual form of
+ * `created` (2006-01-02T15:04:05[.999999999](Z|-07:00), every field in
+ * range), checked without building a time. false means "ask
+ * kz_repo_json_time", which knows every other case (and the errors). */
+static bool rfc3339_surely_valid(const char *s, size_t n) {
+    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
+    int year = digits(s, 4), mon = digits(s + 5, 2), day = digits(s + 8, 2);
+    int hour = digits(s + 11, 2), min = digits(s + 14, 2), sec = digits(s + 17, 2);
+    if (year < 0 || mon < 1 || mon > 12 || day < 1 || hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 ||
+        sec > 59)
+        return false;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    if (day > mdays[mon - 1] || (mon == 2 && day == 29 && !leap)) return false;
+    size_t i = 19;
+    if (s[i] == '.') {
+        size_t k = i + 1;
+        while (k < n && s[k] >= '0' && s[k] <= '9') k++;
+        if (k == i + 1 || k - i - 1 > 9) return false;
+        i = k;
+    }
+    if (i + 1 == n && s[i] == 'Z') return true;
+    if (i + 6 != n || (s[i] != '+' && s[i] != '-') || s[i + 3] != ':') return false;
+    int zh = digits(s + i + 1, 2), zm = digits(s + i + 4, 2);
+    return zh >= 0 && zh <= 23 && zm >= 0 && zm <= 59;
+}
+
 /* One version's mapping (the current event is its start). */
 static bool read_version(fp *p) {
     fv *v = &p->v;
@@ -381,7 +427,7 @@ static bool read_version(fp *p) {
         }
         case RF_CREATED: {
             r = read_str(p, &v->str[f]);
-            if (r == 1) {
+            if (r == 1 && !rfc3339_surely_valid(sp(v, v->str[f]), v->str[f].len)) {
                 kz_value s = kz_string_n(sp(v, v->str[f]), v->str[f].len);
                 kz_value t = kz_repo_json_time(&s);
                 if (!kz_is_map(&t)) r = -1;
@@ -406,9 +452,20 @@ static bool read_version(fp *p) {
 
 
 /* Helm's sanitizeString: spaces become ' ', non-printable runes go. */
+/* Whether the 8 bytes of w are all printable ASCII (0x20 to 0x7e): none
+ * has its high bit, none is below 0x20, none is 0x7f (the classic
+ * "has a byte less than n" and "has a zero byte" tricks). */
+static bool word_printable(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t del = w ^ (0x7f * ones);
+    return !(w & high) && !((w - 0x20 * ones) & ~w & high) && !((del - ones) & ~del & high);
+}
+
 static span sanitize(fv *v, span s) {
     const unsigned char *b = (const unsigned char *)sp(v, s);
     size_t i = 0;
+    /* every string of every version comes here, nearly all printable ASCII */
+    for (uint64_t w; i + 8 <= s.len && (memcpy(&w, b + i, 8), word_printable(w));) i += 8;
     while (i < s.len && b[i] >= 0x20 && b[i] < 0x7f) i++;
     if (i == s.len) return s;
     kz_buf out = KZ_BUF_INIT;
@@ -883,11 +940,11 @@ static bool parse_piece(fp *p, const char *prefix, const char *data, size_t len,
     return ok;
 }
 
-/* ---- the cut ---- */
+/* ---- the cuts ---- */
 
-/* Where to cut data for two pieces (0: don't), and the entries' line. */
-static size_t find_cut(const char *d, size_t len) {
-    /* `entries:` at column 0, with only simple lines before it */
+/* The line after `entries:` at column 0, with only simple lines before it;
+ * 0 when the layout is another. */
+static size_t entries_body(const char *d, size_t len) {
     size_t at = 0;
     for (;;) {
         if (at >= len) return 0;
@@ -896,24 +953,19 @@ static size_t find_cut(const char *d, size_t len) {
         if (end - at >= 8 && memcmp(d + at, "entries:", 8) == 0) {
             size_t k = at + 8;
             while (k < end && d[k] == ' ') k++;
-            if (k != end) return 0;
-            at = end + 1;
-            break;
+            return k == end ? end + 1 : 0;
         }
         for (size_t k = at; k < end; k++)
             if (strchr("\"'|>&*!{}[]#%@`\t\r", d[k])) return 0;
         if (!nl) return 0;
         at = end + 1;
     }
-    size_t entries_end = at;
-    /* the charts' indentation */
-    size_t n = 0;
-    while (at + n < len && d[at + n] == ' ') n++;
-    if (n == 0 || at + n >= len || strchr("-#\n\r", d[at + n])) return 0;
-    /* a chart key line past the middle */
-    size_t mid = len / 2;
-    const char *nl = memchr(d + mid, '\n', len - mid);
-    size_t cut = 0;
+}
+
+/* The start of the first chart key line (n spaces, then a name) after
+ * `from`; 0 when none, or when entries end first (a line at column 0). */
+static size_t next_chart_line(const char *d, size_t len, size_t from, size_t n) {
+    const char *nl = memchr(d + from, '\n', len - from);
     while (nl) {
         size_t ls = (size_t)(nl - d) + 1;
         if (ls + n >= len) return 0;
@@ -921,42 +973,110 @@ static size_t find_cut(const char *d, size_t len) {
         for (size_t k = 0; k < n; k++)
             if (d[ls + k] != ' ') ind = false;
         unsigned char c = (unsigned char)d[ls + n];
-        if (ind && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
-            cut = ls;
-            break;
-        }
+        if (ind && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+            return ls;
         if (d[ls] != ' ' && d[ls] != '\n') return 0; /* entries ended before */
         nl = memchr(d + ls, '\n', len - ls);
     }
-    if (!cut) return 0;
-    /* nothing at column 0 between entries: and the cut */
-    for (const char *q = memchr(d + entries_end, '\n', cut - entries_end); q && (size_t)(q - d) + 1 < cut;
-         q = memchr(q + 1, '\n', cut - (size_t)(q - d) - 1)) {
-        char c = q[1];
-        if (c != ' ' && c != '\n') return 0;
-    }
-    if (d[entries_end] != ' ') return 0;
-    return cut;
+    return 0;
 }
 
-typedef struct job {
+/* Where to cut data into at most k pieces of about the same size: cuts[]
+ * (increasing) at chart keys under `entries:`, each past len * i / k, and
+ * *body where the charts begin. Returns their number (0: don't cut). What
+ * lies between *body and the last cut must still be checked (all_indented:
+ * the pieces do it, in parallel). */
+static size_t find_cuts(const char *d, size_t len, size_t k, size_t *cuts, size_t *body) {
+    size_t entries_end = entries_body(d, len);
+    if (!entries_end || entries_end >= len || d[entries_end] != ' ') return 0;
+    /* the charts' indentation */
+    size_t n = 0;
+    while (entries_end + n < len && d[entries_end + n] == ' ') n++;
+    if (entries_end + n >= len || strchr("-#\n\r", d[entries_end + n])) return 0;
+    size_t ncuts = 0;
+    for (size_t i = 1; i < k; i++) {
+        size_t from = len / k * i;
+        if (ncuts && from <= cuts[ncuts - 1]) from = cuts[ncuts - 1];
+        size_t cut = next_chart_line(d, len, from, n);
+        if (!cut) break;
+        cuts[ncuts++] = cut;
+    }
+    *body = entries_end;
+    return ncuts;
+}
+
+/* Whether no line that starts in d[from..to) (but at from) starts at
+ * column 0: the text before a cut is all under `entries:`. */
+static bool all_indented(const char *d, size_t from, size_t to) {
+    for (const char *q = memchr(d + from, '\n', to - from); q && (size_t)(q - d) + 1 < to;
+         q = memchr(q + 1, '\n', to - (size_t)(q - d) - 1)) {
+        char c = q[1];
+        if (c != ' ' && c != '\n') return false;
+    }
+    return true;
+}
+
+/* ---- the pieces, on a crew of threads ---- */
+
+typedef struct piece {
     fp p;
     const char *data;
     size_t len;
-    const char *source;
-    kz_repo_index idx;
-    bool ok;
-} job;
+    size_t check_from; /* data[check_from..len) must be all_indented (SIZE_MAX: no check) */
+    kz_repo_index idx; /* initialised when taken */
+    bool taken, ok;
+} piece;
 
-static void *run_job(void *arg) {
-    job *j = arg;
-    j->ok = parse_piece(&j->p, "entries:\n", j->data, j->len, j->source, &j->idx);
-    return NULL;
+typedef struct crew {
+    piece *pieces;
+    size_t n;
+    const char *source;
+    atomic_size_t next; /* the next piece to take */
+    atomic_bool failed; /* a piece gave up: the others are not worth parsing */
+} crew;
+
+/* One thread of the crew. Its pieces share its pool: one intern table and
+ * one string chunk being filled per thread, not per piece.
+ *
+ * Whatever a thread allocates while parsing, it allocates itself (its
+ * pool, its pieces' indexes): glibc gives each thread an arena of its own,
+ * but a block freed or grown by another thread than the one that made it
+ * takes the lock of the maker's arena. Blocks of the main thread's arena
+ * in a worker's hands made both threads fight over that lock for every
+ * scalar (a third more CPU time on two threads). */
+typedef struct worker {
+    crew *crew;
+    kz_repo_pool *pool;
+} worker;
+
+/* Take pieces until none is left. Each piece's versions are sorted here,
+ * on the crew, rather than after the join on one thread. */
+static void *crew_work(void *arg) {
+    worker *w = arg;
+    crew *c = w->crew;
+    w->pool = kz_repo_pool_new();
+    for (;;) {
+        size_t i = atomic_fetch_add(&c->next, 1);
+        if (i >= c->n || atomic_load(&c->failed)) return NULL;
+        piece *pc = &c->pieces[i];
+        kz_repo_index_init(&pc->idx);
+        pc->taken = true;
+        kz_repo_pool *own = pc->idx.pool;
+        pc->idx.pool = w->pool;
+        /* the first piece starts the document; the others are charts under
+         * an `entries:` of their own */
+        pc->ok = (pc->check_from == SIZE_MAX || all_indented(pc->data, pc->check_from, pc->len)) &&
+                 parse_piece(&pc->p, i ? "entries:\n" : NULL, pc->data, pc->len, c->source, &pc->idx);
+        if (pc->ok) kz_repo_index_sort(&pc->idx);
+        else atomic_store(&c->failed, true);
+        pc->idx.pool = own; /* the worker's pool is joined once, at the end */
+    }
 }
 
-/* Move b's charts after a's; false on a chart or top key in both. */
-static bool join(kz_repo_index *a, uint32_t a_top, kz_repo_index *b, uint32_t b_top) {
-    if (a_top & b_top & ~2u) return false;
+/* Move b's charts after a's (their strings live in the workers' pools);
+ * false on a chart or top key in both. *a_top gains b's top keys. */
+static bool join(kz_repo_index *a, uint32_t *a_top, kz_repo_index *b, uint32_t b_top) {
+    if (*a_top & b_top & ~2u) return false;
     for (size_t i = 0; i < b->len; i++)
         if (kz_map_getz(&a->lookup, b->charts[i].name)) return false;
     for (size_t i = 0; i < b->len; i++) {
@@ -977,40 +1097,86 @@ static bool join(kz_repo_index *a, uint32_t a_top, kz_repo_index *b, uint32_t b_
         a->generated = b->generated;
         b->generated = kz_invalid();
     }
-    kz_repo_pool_absorb(a->pool, b->pool);
-    b->pool = kz_repo_pool_new();
+    *a_top |= b_top;
     return true;
 }
 
-int kz_repo_index_parse_fast(const char *data, size_t len, const char *source, kz_repo_index *idx,
-                             kz_buf *warnings, unsigned max_threads) {
-    size_t cut = 0;
+/* data cut before each of cuts[0..ncuts), parsed on up to `threads`
+ * threads (this one included) and joined in order into idx. */
+static bool parse_pieces(const char *data, size_t len, const size_t *cuts, size_t ncuts, size_t body,
+                         unsigned threads, const char *source, kz_repo_index *idx, kz_buf *warnings) {
+    crew c = {.n = ncuts + 1, .source = source};
+    atomic_init(&c.next, 0);
+    atomic_init(&c.failed, false);
+    c.pieces = kz_xcalloc(c.n, sizeof *c.pieces);
+    for (size_t i = 0; i < c.n; i++) {
+        size_t from = i ? cuts[i - 1] : 0, to = i < ncuts ? cuts[i] : len;
+        c.pieces[i].data = data + from;
+        c.pieces[i].len = to - from;
+        c.pieces[i].check_from = i == ncuts ? SIZE_MAX : i ? 0 : body;
+    }
+    if (threads > c.n) threads = (unsigned)c.n;
+    pthread_t *tids = kz_xcalloc(threads, sizeof *tids);
+    worker *w = kz_xcalloc(threads, sizeof *w);
+    for (unsigned i = 0; i < threads; i++) w[i] = (worker){&c, NULL};
+    unsigned started = 0;
+    while (started + 1 < threads && pthread_create(&tids[started], NULL, crew_work, &w[started + 1]) == 0)
+        started++;
+    crew_work(&w[0]);
+    for (unsigned i = 0; i < started; i++) pthread_join(tids[i], NULL);
+    free(tids);
+    bool ok = !atomic_load(&c.failed);
+    for (size_t i = 0; i < c.n; i++) ok = ok && c.pieces[i].taken;
+    uint32_t top = c.pieces[0].p.top_seen;
+    for (size_t i = 1; ok && i < c.n; i++) ok = join(&c.pieces[0].idx, &top, &c.pieces[i].idx, c.pieces[i].p.top_seen);
+    if (ok) {
+        kz_repo_index_free(idx);
+        *idx = c.pieces[0].idx;
+        kz_repo_index_init(&c.pieces[0].idx);
+        for (unsigned i = 0; i < threads; i++) {
+            if (w[i].pool) kz_repo_pool_absorb(idx->pool, w[i].pool); /* (NULL: never started) */
+            w[i].pool = NULL;
+        }
+        for (size_t i = 0; warnings && i < c.n; i++)
+            kz_buf_append(warnings, c.pieces[i].p.warnings.data ? c.pieces[i].p.warnings.data : "",
+                          c.pieces[i].p.warnings.len);
+    }
+    for (size_t i = 0; i < c.n; i++) {
+        if (!c.pieces[i].taken) continue;
+        kz_buf_free(&c.pieces[i].p.warnings);
+        kz_repo_index_free(&c.pieces[i].idx);
+    }
+    for (unsigned i = 0; i < threads; i++) kz_repo_pool_free(w[i].pool);
+    free(w);
+    free(c.pieces);
+    return ok;
+}
+
+/* Pieces per thread: more pieces than threads, so that a thread that is
+ * done early takes another one instead of waiting for the slowest. */
+#define PIECES_PER_THREAD 16
+/* No piece smaller than this: a piece costs a parser and a pool. */
+#define MIN_PIECE (1u << 20)
+#define MAX_THREADS 8
+
+int kz_repo_index_parse_fast_ex(const char *data, size_t len, const char *source, kz_repo_index *idx,
+                                kz_buf *warnings, unsigned max_threads, unsigned pieces) {
+    unsigned threads = 1;
     if (max_threads != 1) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        bool want = max_threads >= 2 || (cores >= 2 && len >= 4u * 1024 * 1024);
-        if (want) cut = find_cut(data, len);
+        if (max_threads >= 2) threads = max_threads;
+        else if (cores >= 2 && len >= 4u * 1024 * 1024) threads = (unsigned)cores;
+        if (threads > MAX_THREADS) threads = MAX_THREADS;
     }
-    if (cut) {
-        job *j = kz_xcalloc(1, sizeof *j);
-        j->data = data + cut;
-        j->len = len - cut;
-        j->source = source;
-        kz_repo_index_init(&j->idx);
-        pthread_t t;
-        bool threaded = pthread_create(&t, NULL, run_job, j) == 0;
-        if (!threaded) run_job(j);
-        fp p1;
-        bool ok1 = parse_piece(&p1, NULL, data, cut, source, idx);
-        if (threaded) pthread_join(t, NULL);
-        bool ok = ok1 && j->ok && join(idx, p1.top_seen, &j->idx, j->p.top_seen);
-        if (ok && warnings) {
-            kz_buf_append(warnings, p1.warnings.data ? p1.warnings.data : "", p1.warnings.len);
-            kz_buf_append(warnings, j->p.warnings.data ? j->p.warnings.data : "", j->p.warnings.len);
-        }
-        kz_buf_free(&p1.warnings);
-        kz_buf_free(&j->p.warnings);
-        kz_repo_index_free(&j->idx);
-        free(j);
+    if (threads > 1) {
+        size_t k = pieces ? pieces : threads * PIECES_PER_THREAD;
+        if (!pieces && max_threads == 0 && k > len / MIN_PIECE) k = len / MIN_PIECE;
+        if (k < 2) k = 2;
+        size_t *cuts = kz_xmalloc((k - 1) * sizeof *cuts);
+        size_t body = 0;
+        size_t ncuts = find_cuts(data, len, k, cuts, &body);
+        bool ok = ncuts && parse_pieces(data, len, cuts, ncuts, body, threads, source, idx, warnings);
+        free(cuts);
         if (ok) {
             idx->loaded_from = 1;
             return 1;
@@ -1029,6 +1195,11 @@ int kz_repo_index_parse_fast(const char *data, size_t len, const char *source, k
     }
     idx->loaded_from = 0;
     return 1;
+}
+
+int kz_repo_index_parse_fast(const char *data, size_t len, const char *source, kz_repo_index *idx,
+                             kz_buf *warnings, unsigned max_threads) {
+    return kz_repo_index_parse_fast_ex(data, len, source, idx, warnings, max_threads, 0);
 }
 
 /* ---- duplicate keys, as go-yaml v2's strict decoding finds them ---- */

@@ -19,10 +19,16 @@ typedef struct ient {
     uint32_t len, hash;
 } ient;
 
+/* Strings and blobs are bumped, unaligned, into string chunks, which hold
+ * nothing else: the sidecar writes them out whole (kz_repo_pool_chunks).
+ * Raw memory (pointer arrays) comes from chunks of its own. */
 struct kz_repo_pool {
-    void **blocks; /* chunks and adopted blocks */
+    void **blocks; /* every block, freed with the pool */
     size_t nblocks, cap;
-    char *cur;
+    kz_repo_pool_chunk *chunks; /* the string chunks, bytes used */
+    size_t nchunks, capchunks;
+    size_t scur; /* the string chunk being filled: its index + 1 (0: none) */
+    char *cur; /* the raw chunk being filled */
     size_t used, avail;
     size_t bytes;
     ient *tab;
@@ -35,6 +41,7 @@ void kz_repo_pool_free(kz_repo_pool *p) {
     if (!p) return;
     for (size_t i = 0; i < p->nblocks; i++) free(p->blocks[i]);
     free(p->blocks);
+    free(p->chunks);
     free(p->tab);
     free(p);
 }
@@ -67,12 +74,59 @@ void *kz_repo_pool_alloc(kz_repo_pool *p, size_t n) {
     return r;
 }
 
-/* FNV-1a */
+static kz_repo_pool_chunk *chunk_push(kz_repo_pool *p, char *base) {
+    kz_repo_pool_adopt(p, base);
+    if (p->nchunks == p->capchunks) {
+        p->capchunks = kz_grow_cap(p->capchunks, p->nchunks + 1);
+        p->chunks = kz_xrealloc(p->chunks, p->capchunks * sizeof *p->chunks);
+    }
+    kz_repo_pool_chunk *c = &p->chunks[p->nchunks++];
+    c->base = base;
+    c->len = 0;
+    return c;
+}
+
+/* n bytes for a string or blob: written by the caller right away (a
+ * chunk's bytes up to its len are always initialised). */
+static char *str_alloc(kz_repo_pool *p, size_t n) {
+    if (n > CHUNK / 4) { /* big: a chunk of its own, the current one stays */
+        kz_repo_pool_chunk *c = chunk_push(p, kz_xmalloc(n));
+        c->len = n;
+        p->bytes += n;
+        return (char *)c->base;
+    }
+    kz_repo_pool_chunk *c = p->scur ? &p->chunks[p->scur - 1] : NULL;
+    if (!c || CHUNK - c->len < n) {
+        c = chunk_push(p, kz_xmalloc(CHUNK));
+        p->scur = p->nchunks;
+        p->bytes += CHUNK;
+    }
+    char *r = (char *)c->base + c->len;
+    c->len += n;
+    return r;
+}
+
+const kz_repo_pool_chunk *kz_repo_pool_chunks(const kz_repo_pool *p, size_t *n) {
+    *n = p->nchunks;
+    return p->chunks;
+}
+
+/* Eight bytes at a time (most strings are 10 to 100 bytes long: a byte-wise
+ * hash was a tenth of interning), folded to 32 bits. */
 static uint32_t hash_bytes(const void *s, size_t n) {
     const unsigned char *b = s;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
-    return h;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (; n >= 8; b += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, b, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, b, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 29;
+    return (uint32_t)h;
 }
 
 static void tab_grow(kz_repo_pool *p) {
@@ -98,7 +152,7 @@ static const char *intern(kz_repo_pool *p, const void *s, size_t n, bool nul) {
         if (p->tab[j].hash == h && p->tab[j].len == n && memcmp(p->tab[j].s, s, n) == 0) return p->tab[j].s;
         j = (j + 1) & (p->tcap - 1);
     }
-    char *d = kz_repo_pool_alloc(p, n + 1);
+    char *d = str_alloc(p, n + 1);
     memcpy(d, s, n);
     d[n] = '\0';
     p->tab[j] = (ient){d, (uint32_t)n, h};
@@ -113,7 +167,7 @@ const char *kz_repo_pool_str(kz_repo_pool *p, const char *s, size_t n) {
 
 const char *kz_repo_pool_copy(kz_repo_pool *p, const char *s, size_t n) {
     if (n == 0) return "";
-    char *d = kz_repo_pool_alloc(p, n + 1);
+    char *d = str_alloc(p, n + 1);
     memcpy(d, s, n);
     d[n] = '\0';
     return d;
@@ -125,6 +179,14 @@ const unsigned char *kz_repo_pool_blob(kz_repo_pool *p, const unsigned char *b, 
 
 void kz_repo_pool_absorb(kz_repo_pool *dst, kz_repo_pool *src) {
     for (size_t i = 0; i < src->nblocks; i++) kz_repo_pool_adopt(dst, src->blocks[i]);
+    for (size_t i = 0; i < src->nchunks; i++) {
+        if (dst->nchunks == dst->capchunks) {
+            dst->capchunks = kz_grow_cap(dst->capchunks, dst->nchunks + 1);
+            dst->chunks = kz_xrealloc(dst->chunks, dst->capchunks * sizeof *dst->chunks);
+        }
+        dst->chunks[dst->nchunks++] = src->chunks[i];
+    }
+    src->nchunks = 0;
     dst->bytes += src->bytes;
     src->nblocks = 0;
     kz_repo_pool_free(src);

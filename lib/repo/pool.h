@@ -3,9 +3,11 @@
  *
  * POOL. One arena per index (or per parsing thread, merged afterwards):
  * strings are copied in NUL-terminated and interned (one copy of "v2", of a
- * chart's name, of each maintainer...), blobs likewise. Nothing in a pool is
- * freed before the pool; other blocks (a sidecar file's bytes) can be handed
- * to it to live as long.
+ * chart's name, of each maintainer...), blobs likewise. Strings and blobs
+ * fill chunks of their own (kz_repo_pool_chunks), which the sidecar writes
+ * out whole; raw memory comes from other chunks. Nothing in a pool is freed
+ * before the pool; other blocks (a sidecar file's bytes) can be handed to it
+ * to live as long.
  *
  * ENCODED VALUES. A version's `extra` is a list of fields
  *   [u8 field id + 1][value] ... [0]
@@ -47,6 +49,16 @@ void *kz_repo_pool_alloc(kz_repo_pool *p, size_t n);
 void kz_repo_pool_adopt(kz_repo_pool *p, void *block);
 /* Everything src holds now lives (and dies) with dst; src is freed. */
 void kz_repo_pool_absorb(kz_repo_pool *dst, kz_repo_pool *src);
+/* The string chunks: every string and blob of the pool (NUL-terminated,
+ * unaligned, nothing else in between) lies in one of them, within its first
+ * len bytes, all initialised. The sidecar writes them whole, so that a
+ * string's place in the file is its chunk's place plus its offset in it.
+ * Borrowed; valid until the pool next changes. */
+typedef struct kz_repo_pool_chunk {
+    const char *base;
+    size_t len;
+} kz_repo_pool_chunk;
+const kz_repo_pool_chunk *kz_repo_pool_chunks(const kz_repo_pool *p, size_t *n);
 /* Bytes held (for the benchmark). */
 size_t kz_repo_pool_bytes(const kz_repo_pool *p);
 

@@ -39,6 +39,10 @@ kz_repo_chart_version *kz_repo_index_version_push(kz_repo_chart *c);
  * appended). max_threads as kz_repo_index_load_ex. */
 int kz_repo_index_parse_fast(const char *data, size_t len, const char *source, kz_repo_index *idx,
                              kz_buf *warnings, unsigned max_threads);
+/* The same cut into `pieces` pieces when parsed in parallel (0: as many as
+ * suits the threads and the size; tests vary it: the result is the same). */
+int kz_repo_index_parse_fast_ex(const char *data, size_t len, const char *source, kz_repo_index *idx,
+                                kz_buf *warnings, unsigned max_threads, unsigned pieces);
 /* go-yaml v2's strict duplicate-key errors in the first document of data
  * (none when it does not parse: its syntax errors come first): "yaml: unmarshal errors:\n  line N: key \"x\"
  * already set in map..." or NULL. */

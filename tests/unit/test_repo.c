@@ -16,6 +16,8 @@
 #include "core/file.h"
 #include "core/gotime.h"
 #include "repo/index.h"
+#include "repo/pool.h"
+#include "repo/repo_internal.h"
 #include "repo/repofile.h"
 #include "repo/search.h"
 
@@ -715,6 +717,186 @@ static void test_fast_paths(void **state) {
     }
 }
 
+/* The reference for an input: the slow path's index written back (or its
+ * error) and its warnings. */
+static void slow_reference(const kz_buf *in, kz_buf *ref, kz_buf *refw) {
+    kz_repo_index idx;
+    kz_value e = kz_repo_index_load_ex(in->data, in->len, "SRC", &idx, refw, KZ_REPO_LOAD_SLOW);
+    if (kz_is_null(&e)) written(&idx, ref);
+    else kz_buf_puts(ref, kz_error_message(&e));
+    kz_repo_index_free(&idx);
+    kz_free(e);
+}
+
+/* idx (loaded from in) written to a sidecar and read back: the same index
+ * (its strings come from the pools of several threads). */
+static void sidecar_round_trip(kz_repo_index *idx, const kz_buf *in, const kz_buf *ref) {
+    char dir[] = "/tmp/kz-test-pieces-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char yp[300];
+    snprintf(yp, sizeof yp, "%s/x-index.yaml", dir);
+    FILE *f = fopen(yp, "w");
+    assert_non_null(f);
+    fwrite(in->data, 1, in->len, f);
+    fclose(f);
+    kz_value e = kz_repo_index_cache_write(idx, yp);
+    assert_true(kz_is_null(&e));
+    kz_repo_index back;
+    kz_buf w = KZ_BUF_INIT, got = KZ_BUF_INIT;
+    assert_int_equal(kz_repo_index_cache_read(yp, &back, &w), 1);
+    written(&back, &got);
+    assert_string_equal(kz_buf_cstr(ref), kz_buf_cstr(&got));
+    kz_repo_index_free(&back);
+    kz_buf_free(&w);
+    kz_buf_free(&got);
+    sh("rm -rf %s%s", dir, "");
+}
+
+/* A parallel load cut into any number of pieces, on 2 or 3 threads, gives
+ * what the slow path gives (or gives up, on input the fast path leaves to
+ * it): the pieces are joined in order whatever thread parsed them. */
+static void test_fast_pieces(void **state) {
+    (void)state;
+    for (int input = 0; input < 3; input++) {
+        kz_buf in = KZ_BUF_INIT;
+        make_varied(&in, 30, input == 1);
+        if (input == 2) /* a quoted scalar over lines that look like chart keys */
+            kz_buf_puts(&in, "  zz:\n  - name: zz\n    version: 1.0.0\n    description: \"one\n  two: x\n  three: y\"\n");
+        kz_buf ref = KZ_BUF_INIT, refw = KZ_BUF_INIT;
+        slow_reference(&in, &ref, &refw);
+        for (unsigned threads = 2; threads <= 3; threads++) {
+            for (unsigned pieces = 2; pieces <= 40; pieces += 1 + pieces / 8) {
+                kz_repo_index idx;
+                kz_repo_index_init(&idx);
+                kz_buf got = KZ_BUF_INIT, gotw = KZ_BUF_INIT;
+                int ok = kz_repo_index_parse_fast_ex(in.data, in.len, "SRC", &idx, &gotw, threads, pieces);
+                if (input == 0) {
+                    assert_int_equal(ok, 1);
+                    assert_int_equal(idx.loaded_from, 1);
+                }
+                if (ok) {
+                    kz_repo_index_sort(&idx);
+                    written(&idx, &got);
+                    assert_string_equal(kz_buf_cstr(&ref), kz_buf_cstr(&got));
+                    assert_string_equal(kz_buf_cstr(&refw), kz_buf_cstr(&gotw));
+                    if (input == 0 && pieces == 7) sidecar_round_trip(&idx, &in, &ref);
+                } else {
+                    assert_int_equal(gotw.len, 0);
+                    assert_int_equal(idx.len, 0);
+                }
+                kz_repo_index_free(&idx);
+                kz_buf_free(&got);
+                kz_buf_free(&gotw);
+            }
+        }
+        kz_buf_free(&ref);
+        kz_buf_free(&refw);
+        kz_buf_free(&in);
+    }
+}
+
+static void same_str(const char *a, const char *b) {
+    if (!a || !b) assert_ptr_equal(a, b);
+    else assert_string_equal(a, b);
+}
+
+/* a and b hold the same charts and versions, field by field. */
+static void same_index(const kz_repo_index *a, const kz_repo_index *b) {
+    assert_int_equal(a->len, b->len);
+    for (size_t i = 0; i < a->len; i++) {
+        const kz_repo_chart *x = &a->charts[i], *y = &b->charts[i];
+        assert_string_equal(x->name, y->name);
+        assert_int_equal(x->len, y->len);
+        for (size_t j = 0; j < x->len; j++) {
+            const kz_repo_chart_version *u = &x->v[j], *v = &y->v[j];
+            const char *su[] = {u->name, u->version, u->app_version, u->description, u->api_version, u->created,
+                                u->digest, u->semver.prerelease, u->semver.metadata};
+            const char *sv[] = {v->name, v->version, v->app_version, v->description, v->api_version, v->created,
+                                v->digest, v->semver.prerelease, v->semver.metadata};
+            for (size_t k = 0; k < sizeof su / sizeof su[0]; k++) same_str(su[k], sv[k]);
+            assert_int_equal(u->nurls, v->nurls);
+            for (size_t k = 0; k < u->nurls; k++) assert_string_equal(u->urls[k], v->urls[k]);
+            size_t el = kz_repo_extra_len(u->extra);
+            assert_int_equal(el, kz_repo_extra_len(v->extra));
+            assert_memory_equal(u->extra, v->extra, el);
+            assert_true(u->removed == v->removed && u->semver.major == v->semver.major &&
+                        u->semver.minor == v->semver.minor && u->semver.patch == v->semver.patch);
+        }
+    }
+}
+
+/* A sidecar big enough for its string chunks to be written by a thread of
+ * their own while the records are built reads back the same. */
+static void test_sidecar_big(void **state) {
+    (void)state;
+    kz_buf in = KZ_BUF_INIT;
+    make_varied(&in, 3000, false);
+    kz_repo_index idx, back;
+    kz_buf w = KZ_BUF_INIT, w2 = KZ_BUF_INIT;
+    kz_value e = kz_repo_index_load_ex(in.data, in.len, "SRC", &idx, &w, 2);
+    assert_true(kz_is_null(&e));
+    size_t nchunks, bytes = 0;
+    const kz_repo_pool_chunk *chunks = kz_repo_pool_chunks(idx.pool, &nchunks);
+    for (size_t i = 0; i < nchunks; i++) bytes += chunks[i].len;
+    assert_true(bytes > (1u << 20)); /* index_cache.c: a thread from 1 MB on */
+    char dir[] = "/tmp/kz-test-big-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char yp[300];
+    snprintf(yp, sizeof yp, "%s/x-index.yaml", dir);
+    FILE *f = fopen(yp, "w");
+    assert_non_null(f);
+    fwrite(in.data, 1, in.len, f);
+    fclose(f);
+    e = kz_repo_index_cache_write(&idx, yp);
+    assert_true(kz_is_null(&e));
+    assert_int_equal(kz_repo_index_cache_read(yp, &back, &w2), 1);
+    same_index(&idx, &back);
+    assert_string_equal(kz_buf_cstr(&w), kz_buf_cstr(&w2));
+    kz_repo_index_free(&back);
+    kz_repo_index_free(&idx);
+    kz_buf_free(&w);
+    kz_buf_free(&w2);
+    kz_buf_free(&in);
+    sh("rm -rf %s%s", dir, "");
+}
+
+/* `created` is checked without building a time when it has the usual form:
+ * every time, valid or not, loads as on the slow path. */
+static void test_fast_created(void **state) {
+    (void)state;
+    static const char *const times[] = {
+        "2024-01-02T03:04:05Z", "2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
+        "2000-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-04-30T23:59:59Z", "2024-01-02T24:00:00Z",
+        "2024-01-02T03:60:00Z", "2024-01-02T03:04:60Z", "2024-01-02T03:04:05.123456789Z",
+        "2024-01-02T03:04:05.1234567891Z", "2024-01-02T03:04:05.Z", "2024-01-02T03:04:05,5Z",
+        "2024-01-02T03:04:05+02:00", "2024-01-02T03:04:05-23:59", "2024-01-02T03:04:05+24:00",
+        "2024-01-02T03:04:05+02:60", "2024-01-02T03:04:05+0200", "2024-01-02T3:04:05Z", "2024-01-02t03:04:05Z",
+        "2024-01-02T03:04:05z", "2024-01-02 03:04:05Z", "0000-01-01T00:00:00Z", "2024-13-01T00:00:00Z",
+        "2024-00-01T00:00:00Z", "2024-01-00T00:00:00Z", "2024-1-02T03:04:05Z", "2024-01-02T03:04:05.5+01:00",
+        "2024-01-02T03:04:05Z ", "2024-01-02T03:04:05ZZ", "x024-01-02T03:04:05Z", "",
+    };
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        kz_buf in = KZ_BUF_INIT;
+        kz_buf_printf(&in, "apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    created: \"%s\"\n",
+                      times[i]);
+        kz_buf ref = KZ_BUF_INIT, refw = KZ_BUF_INIT, got = KZ_BUF_INIT, gotw = KZ_BUF_INIT;
+        slow_reference(&in, &ref, &refw);
+        kz_repo_index idx;
+        kz_value e = kz_repo_index_load_ex(in.data, in.len, "SRC", &idx, &gotw, 1);
+        if (kz_is_null(&e)) written(&idx, &got);
+        else kz_buf_puts(&got, kz_error_message(&e));
+        assert_string_equal(kz_buf_cstr(&ref), kz_buf_cstr(&got));
+        assert_string_equal(kz_buf_cstr(&refw), kz_buf_cstr(&gotw));
+        kz_repo_index_free(&idx);
+        kz_free(e);
+        kz_buf_free(&in);
+        kz_buf_free(&ref);
+        kz_buf_free(&refw);
+        kz_buf_free(&got);
+        kz_buf_free(&gotw);
+    }
+}
+
 /* `repo index --json`: Go's struct order, two-space indent, no final newline. */
 static char *mask_json_times(const char *s) {
     kz_buf b = KZ_BUF_INIT;
@@ -826,6 +1008,8 @@ int main(void) {
         cmocka_unit_test(test_repofile),     cmocka_unit_test(test_concurrent_update),
         cmocka_unit_test(test_get),          cmocka_unit_test(test_resolve_url),
         cmocka_unit_test(test_search_sidecar), cmocka_unit_test(test_fast_paths),
+        cmocka_unit_test(test_fast_pieces), cmocka_unit_test(test_fast_created),
+        cmocka_unit_test(test_sidecar_big),
         cmocka_unit_test(test_index_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
