@@ -35,6 +35,7 @@
 
 #include "core/unicode.h"
 #include "core/alloc.h"
+#include "core/parallel.h"
 #include "core/utf8.h"
 #include "repo/pool.h"
 #include "repo/repo_internal.h"
@@ -1163,9 +1164,9 @@ int kz_repo_index_parse_fast_ex(const char *data, size_t len, const char *source
                                 kz_buf *warnings, unsigned max_threads, unsigned pieces) {
     unsigned threads = 1;
     if (max_threads != 1) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        unsigned cores = kz_cpu_count();
         if (max_threads >= 2) threads = max_threads;
-        else if (cores >= 2 && len >= 4u * 1024 * 1024) threads = (unsigned)cores;
+        else if (cores >= 2 && len >= 4u * 1024 * 1024) threads = cores;
         if (threads > MAX_THREADS) threads = MAX_THREADS;
     }
     if (threads > 1) {

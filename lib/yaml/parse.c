@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "core/alloc.h"
+#include "core/parallel.h"
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/file.h"
@@ -778,8 +779,7 @@ static kz_value join_chunks(stream_chunk *chunks, size_t n) {
 }
 
 static size_t worker_count(size_t len, const kz_yaml_parse_opts *opts) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t n = cpus > 0 ? (size_t)cpus : 1;
+    size_t n = kz_cpu_count();
     if (opts && opts->max_threads) n = opts->max_threads;
     if (n > PARALLEL_MAX_THREADS) n = PARALLEL_MAX_THREADS;
     if (n > len / PARALLEL_MIN_CHUNK) n = len / PARALLEL_MIN_CHUNK;

@@ -9,7 +9,9 @@ hm=$(cd "$KZ_BIN" && pwd)/hm
 golden=$(cd "$(dirname "${BASH_SOURCE[0]}")/../golden/repo" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export HM_REPOSITORY_CONFIG=$golden/home/repositories.yaml HM_REPOSITORY_CACHE=$golden/home/cache
+# a copy: hm writes its sidecars (NAME-index.kzc) beside the cached indexes
+cp -r "$golden/home" "$work/home"
+export HM_REPOSITORY_CONFIG=$work/home/repositories.yaml HM_REPOSITORY_CACHE=$work/home/cache
 failed=0 total=0
 
 check() { # name expected-file actual-file
@@ -28,7 +30,7 @@ for args_file in "$golden"/search/*.args; do
     mapfile -t args < "$args_file"
     "$hm" search repo "${args[@]}" > "$work/out" 2> "$work/err"
     echo $? > "$work/rc"
-    sed -i "s#$golden#@HOME@#g" "$work/err"
+    sed -i "s#$work#@HOME@#g" "$work/err"
     check "search/$name.out" "$golden/search/$name.out" "$work/out"
     check "search/$name.err" "$golden/search/$name.err" "$work/err"
     check "search/$name.rc" "$golden/search/$name.rc" "$work/rc"
