@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/value.h"
 #include "repo/pool.h"
 
 const char *const kz_repo_version_fields[RF_COUNT] = {
@@ -111,23 +112,9 @@ const kz_repo_pool_chunk *kz_repo_pool_chunks(const kz_repo_pool *p, size_t *n) 
     return p->chunks;
 }
 
-/* Eight bytes at a time (most strings are 10 to 100 bytes long: a byte-wise
- * hash was a tenth of interning), folded to 32 bits. */
-static uint32_t hash_bytes(const void *s, size_t n) {
-    const unsigned char *b = s;
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-    for (; n >= 8; b += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, b, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    memcpy(&w, b, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 29;
-    return (uint32_t)h;
-}
+/* kz_hash_bytes reads eight bytes at a step (most strings are 10 to 100
+ * bytes long: a byte-wise hash was a tenth of interning). */
+static uint32_t hash_bytes(const void *s, size_t n) { return (uint32_t)kz_hash_bytes(s, n); }
 
 static void tab_grow(kz_repo_pool *p) {
     size_t ncap = p->tcap ? p->tcap * 2 : 1024;
