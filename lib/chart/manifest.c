@@ -46,19 +46,22 @@ static bool next_separator(const char *s, size_t n, size_t from, size_t *ms, siz
         while (*me < n && re_space(s[*me])) (*me)++;
         return true;
     }
-    for (size_t i = from; i < n; i++) {
-        if (!re_space(s[i])) continue;
-        /* a run of white space from i: it matches \s*\n--- when its last
-         * character is a newline and "---" follows */
-        size_t k = i;
-        while (k < n && re_space(s[k])) k++;
-        if (s[k - 1] == '\n' && n - k >= 3 && memcmp(s + k, "---", 3) == 0) {
+    /* Every other match ends in "\n---", and starts where the white space
+     * before that newline starts (not before `from`): the first "\n---"
+     * gives the leftmost match. memchr finds the newlines. */
+    for (size_t p = from; p < n;) {
+        const char *nl = memchr(s + p, '\n', n - p);
+        if (!nl) return false;
+        size_t q = (size_t)(nl - s);
+        if (n - q - 1 >= 3 && memcmp(s + q + 1, "---", 3) == 0) {
+            size_t i = q;
+            while (i > from && re_space(s[i - 1])) i--;
             *ms = i;
-            *me = k + 3;
+            *me = q + 4;
             while (*me < n && re_space(s[*me])) (*me)++;
             return true;
         }
-        i = k - 1; /* no later start inside this run can match either */
+        p = q + 1;
     }
     return false;
 }

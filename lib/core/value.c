@@ -315,8 +315,16 @@ uint64_t kz_hash_bytes(const char *s, size_t n) {
         h = (h ^ k) * 0xBF58476D1CE4E5B9ULL;
         h ^= h >> 31;
     }
+    /* the last 0-7 bytes in at most two loads (overlapping when n > 4) */
     uint64_t tail = 0;
-    for (size_t i = 0; i < n; i++) tail |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        tail = (uint64_t)a << 32 | b;
+    } else if (n > 0) {
+        tail = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 | (unsigned char)s[n - 1];
+    }
     h ^= tail;
     h ^= h >> 30;
     h *= 0xBF58476D1CE4E5B9ULL;

@@ -97,12 +97,14 @@ static void accept_run(kz_tmpl_lexer *l, const char *valid) {
 }
 
 static bool has_prefix_at(const kz_tmpl_lexer *l, size_t at, const char *p, size_t n) {
-    return at <= l->len && l->len - at >= n && memcmp(l->input + at, p, n) == 0;
+    /* the first byte rules out nearly every position without a call */
+    return at <= l->len && l->len - at >= n && (n == 0 || l->input[at] == p[0]) &&
+           memcmp(l->input + at, p, n) == 0;
 }
 
 static size_t count_newlines(const char *s, size_t n) {
     size_t c = 0;
-    for (size_t i = 0; i < n; i++) c += s[i] == '\n';
+    for (const char *end = s + n; (s = memchr(s, '\n', (size_t)(end - s))) != NULL; s++) c++;
     return c;
 }
 
