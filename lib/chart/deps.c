@@ -657,7 +657,13 @@ static kz_value process_imports(const ctx *x, node *n, bool merge) {
     kz_value b = kz_map();
     kz_value err = kz_null();
     for (size_t i = 0; i < n->nmd && kz_is_null(&err); i++) err = import_req(x, node_req(n, i), &cvals, &b, merge);
-    if (kz_is_null(&err)) {
+    if (kz_is_null(&err) && kz_len(&b) == 0) {
+        /* nothing imported (the usual case): merging an empty table changes
+         * nothing, and cvals' blocks are already nobody else's */
+        kz_free(n->chart->values);
+        n->chart->values = merge ? cvals : trim_nils(&cvals);
+        if (merge) cvals = kz_null();
+    } else if (kz_is_null(&err)) {
         kz_value base = merge ? kz_deep_copy(&cvals) : trim_nils(&cvals);
         merge_tables(x, &base, &b, merge);
         kz_free(n->chart->values);
