@@ -4,6 +4,8 @@
  * Why: `hm template` of a big chart spends a quarter of its time parsing
  * templates and another fifth re-reading the rendered documents; both are
  * lists of independent pieces, and the reference tools use one core for them.
+ * (On the 2-vCPU benchmark machine it gains nothing measurable: both vCPUs
+ * running at once each run at about half speed there.)
  *
  * The rule for jobs: refcounts in core/value.h are not atomic, so a job may
  * read shared data that nobody changes while the jobs run (a function table,
