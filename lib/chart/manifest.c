@@ -332,9 +332,6 @@ static void read_head_job(void *ctx, size_t i) {
     d->err = read_head(d->text, d->len, &d->head);
 }
 
-/* Below this many bytes of documents a thread costs more than it saves. */
-#define PARALLEL_MIN_BYTES (16u * 1024)
-
 /* One document into the generic or the hook list (or dropped, with a
  * warning, for a hook Helm does not know). */
 static void place_doc(doc *d, list *generic, list *hooks, void (*on_warning)(void *, const char *), void *data) {
@@ -373,7 +370,7 @@ kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifests
     /* Reading a head is a whole YAML parse of the document (Helm unmarshals
      * each one), independent of the others: spread them over the cores, then
      * place them in order, stopping at the first that failed as Helm does. */
-    kz_parallel_for(ndocs, bytes < PARALLEL_MIN_BYTES ? 1 : 0, read_head_job, docs);
+    kz_parallel_for(ndocs, bytes < KZ_PARALLEL_MIN_BYTES ? 1 : 0, read_head_job, docs);
     list generic = {0}, hooks = {0};
     kz_value err = kz_null();
     for (size_t i = 0; i < ndocs; i++) {

@@ -21,6 +21,10 @@
 
 #include <stddef.h>
 
+/* Below this much input (template text, YAML documents) starting a thread
+ * costs more than the work it would take over: callers pass max_threads 1. */
+#define KZ_PARALLEL_MIN_BYTES (16u * 1024)
+
 /* Cores this process may run on (sched_getaffinity), at least 1; read once. */
 unsigned kz_cpu_count(void);
 

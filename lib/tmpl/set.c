@@ -114,14 +114,11 @@ static void parse_job(void *ctx, size_t i) {
     j->errors[i] = kz_tmpl_parse(j->src[i].name, j->src[i].text, j->src[i].len, j->opts, &j->files[i]);
 }
 
-/* Below this many bytes of templates a thread costs more than it saves. */
-#define PARALLEL_MIN_BYTES (16u * 1024)
-
 kz_value kz_tmpl_set_add_all(kz_tmpl_set *s, const kz_tmpl_source *src, size_t n, unsigned max_threads,
                              size_t *failed) {
     size_t total = 0;
     for (size_t i = 0; i < n; i++) total += src[i].len;
-    if (total < PARALLEL_MIN_BYTES) max_threads = 1;
+    if (total < KZ_PARALLEL_MIN_BYTES) max_threads = 1;
     kz_tmpl_parse_opts opts = parse_opts(s);
     opts.borrow_text = true;
     parse_jobs j = {src, &opts, kz_xcalloc(n ? n : 1, sizeof *j.files), kz_xcalloc(n ? n : 1, sizeof *j.errors)};
