@@ -67,11 +67,29 @@ for chart in prometheus jenkins metallb; do
   if [ -x "$helm" ]; then
     ref_line=$("$build/bench/bench_charts" --runs 10 --label "helm $chart" -- "$helm" template "$chart" "$charts/$chart")
     echo "$ref_line"
+    [ "$chart" = prometheus ] && helm_prometheus=$ref_line
     awk -v a="$kz_line" -v b="$ref_line" 'BEGIN {
       split(a, x, /mean |, best|RSS | KB/); split(b, y, /mean |, best|RSS | KB/)
       printf "     ratio: %.1fx faster, %.1fx less memory\n", y[2] / x[2], y[4] / x[4] }'
   fi
 done
+
+# The floor: a process that only reads the chart's files and lets libyaml
+# scan its values.yaml files and the rendered manifests (bench/floor). hm can't
+# be faster than that, so helm's time over the floor's is the best ratio this
+# machine allows.
+echo
+echo "== bench/floor: the least hm template prometheus must do (read the chart; libyaml over values and output)"
+"$build/bin/hm" template prometheus "$charts/prometheus" > "$out/prometheus.yaml"
+"$build/bench/bench_floor" "$charts/prometheus" "$out/prometheus.yaml"
+floor_line=$("$build/bench/bench_charts" --runs 20 --label "floor prometheus" -- \
+  "$build/bench/bench_floor" "$charts/prometheus" "$out/prometheus.yaml")
+echo "$floor_line"
+if [ -n "${helm_prometheus:-}" ]; then
+  awk -v a="$floor_line" -v b="$helm_prometheus" 'BEGIN {
+    split(a, x, /mean |, best/); split(b, y, /mean |, best/)
+    printf "     helm / floor: %.1fx (no hm template of prometheus can beat this ratio here)\n", y[2] / x[2] }'
+fi
 
 echo
 echo "== bench/repo: a generated index of 2,000 charts x 50 versions, served by nginx on 127.0.0.1"

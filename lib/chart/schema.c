@@ -230,6 +230,11 @@ struct sch {
     size_t nenums;
     schlist one_of, any_of, all_of;
     sch *not_, *if_, *then_, *else_;
+    /* Validation state, not schema: the value this schema is being checked
+     * against right now (NULL when none), and whether validation came back
+     * to that same value through a $ref/allOf/anyOf/oneOf/not/if chain. */
+    const kz_value *visiting;
+    bool looped;
 };
 
 typedef struct pooled { char *key; sch *s; } pooled;
@@ -1087,7 +1092,29 @@ static bool type_error(const sch *s, res *r, const char *ctx, unsigned ok_bits, 
 }
 
 /* gojsonschema's validateRecursive. */
+static void validate_node(const sch *s, const kz_value *node, res *r, const char *ctx);
+
+/* A schema met again for the same value further down the same check (as
+ * {"$ref": "#"} or {"allOf": [{"$ref": "#"}]} do) would be met again and again
+ * forever: validation is deterministic and only properties, items and the
+ * like step down into the value. gojsonschema recurses until Go's stack
+ * overflows and helm crashes; here the loop is marked and reported once the
+ * walk is done (loop_error). A value deeper than the one being visited never
+ * leads back up, so remembering one value per schema is enough. The schema
+ * is only written by the one validation walking it. */
 static void validate(const sch *s, const kz_value *node, res *r, const char *ctx) {
+    sch *state = (sch *)s; /* allocated non-const by new_sch */
+    if (s->visiting == node) {
+        state->looped = true;
+        return;
+    }
+    const kz_value *outer = s->visiting;
+    state->visiting = node;
+    validate_node(s, node, r, ctx);
+    state->visiting = outer;
+}
+
+static void validate_node(const sch *s, const kz_value *node, res *r, const char *ctx) {
     if (s->pass >= 0) {
         if (!s->pass) add_err(r, ctx, "False always fails validation");
         return;
@@ -1200,6 +1227,12 @@ static int detect_draft(const kz_value *doc, kz_value *err) {
     return HYBRID;
 }
 
+static bool validation_looped(const comp *c) {
+    for (size_t i = 0; i < c->nall; i++)
+        if (c->all[i]->looped) return true;
+    return false;
+}
+
 kz_value kz_schema_validate_json(const char *schema, size_t len, const kz_value *doc) {
     kz_value root = load_json(schema ? schema : "", schema ? len : 0);
     if (!kz_is_valid(&root)) return root;
@@ -1218,7 +1251,11 @@ kz_value kz_schema_validate_json(const char *schema, size_t len, const kz_value 
         const kz_value *d = (!doc || kz_is_null(doc)) ? &empty : doc;
         res r = {0};
         validate(top, d, &r, "(root)");
-        if (r.n) {
+        if (validation_looped(&c)) {
+            err = kz_error("- (root): the schema loops: a $ref (or allOf, anyOf, oneOf, not, if) leads back to the "
+                           "same schema for the same value, so the check would never end (helm overflows its stack "
+                           "here)\n");
+        } else if (r.n) {
             kz_buf b = KZ_BUF_INIT;
             for (size_t i = 0; i < r.n; i++) kz_buf_printf(&b, "- %s\n", r.errs[i]);
             err = kz_error("%s", kz_buf_cstr(&b));

@@ -32,6 +32,9 @@
  * the errors of the closest alternative, gojsonschema's score), oneOf, not,
  * if/then/else, true/false schemas, "$ref" to a JSON pointer in the same
  * document ("#/definitions/x", "#/$defs/x", "#") with its siblings ignored.
+ * A schema that leads back to itself for the same value ({"$ref": "#"},
+ * or through allOf/anyOf/oneOf/not/if) is reported as a loop, where helm
+ * overflows its stack.
  *
  * ORDER. gojsonschema walks Go maps (a schema's properties, patterns, a
  * value's keys), so helm's order of some errors varies from run to run: kz

@@ -828,6 +828,67 @@ kz_value kz_deep_copy(const kz_value *v) {
     }
 }
 
+/* ---- reachability (kz_reaches) ---- */
+
+/* Blocks already walked, by address: open addressing, grown at half full. */
+typedef struct block_set {
+    const cont_heap **slots;
+    size_t cap, n;
+} block_set;
+
+static size_t block_slot(const block_set *s, const cont_heap *c) {
+    size_t i = (size_t)(((uintptr_t)c >> 4) * 0x9E3779B97F4A7C15u) & (s->cap - 1);
+    while (s->slots[i] && s->slots[i] != c) i = (i + 1) & (s->cap - 1);
+    return i;
+}
+
+/* Adds c; false when it was there already. */
+static bool block_set_add(block_set *s, const cont_heap *c) {
+    if ((s->n + 1) * 2 > s->cap) {
+        block_set bigger = {kz_xcalloc(s->cap ? s->cap * 2 : 64, sizeof *s->slots), s->cap ? s->cap * 2 : 64, 0};
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slots[i]) bigger.slots[block_slot(&bigger, s->slots[i])] = s->slots[i], bigger.n++;
+        free(s->slots);
+        *s = bigger;
+    }
+    size_t i = block_slot(s, c);
+    if (s->slots[i]) return false;
+    s->slots[i] = c;
+    s->n++;
+    return true;
+}
+
+bool kz_reaches(const kz_value *from, const kz_value *target) {
+    if (!is_container(from) || !is_container(target)) return false;
+    const cont_heap *goal = cont_of(target);
+    /* Depth first with a stack of held blocks. A block held once (refcount 1,
+     * not forwarded) is reached by one path only, so only shared ones need
+     * remembering: a DAG of shared lists stays linear, not exponential. */
+    const kz_heap **stack = kz_xmalloc(16 * sizeof *stack);
+    size_t n = 0, cap = 16;
+    block_set seen = {0};
+    bool found = false;
+    stack[n++] = from->x.u.h;
+    while (n && !found) {
+        const kz_heap *held = stack[--n];
+        const cont_heap *c = resolve((kz_heap *)held);
+        if (c == goal) {
+            found = true;
+            break;
+        }
+        if ((held->refcnt > 1 || held->fwd) && !block_set_add(&seen, c)) continue;
+        for (uint32_t i = 0; i < c->len; i++) {
+            const kz_value *child = c->h.kind == KZ_MAP ? &entries(c)[i].val : &items(c)[i];
+            if (!is_container(child)) continue;
+            if (n == cap) stack = kz_xrealloc(stack, (cap *= 2) * sizeof *stack);
+            stack[n++] = child->x.u.h;
+        }
+    }
+    free(stack);
+    free(seen.slots);
+    return found;
+}
+
 static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered) {
     if (a->x.kind != b->x.kind) return false;
     switch (a->x.kind) {

@@ -213,6 +213,12 @@ void kz_free(kz_value v);            /* consumes; freeing INVALID/NULL is a no-o
  * the copy never reaches the original (Go's copystructure). Strings, which
  * never change in place, are shared by reference. Positions are kept. */
 kz_value kz_deep_copy(const kz_value *v);
+/* Whether target's container block is `from` itself or lies inside `from`:
+ * storing `from` into target in place (kz_map_set_shared) would make a value
+ * that contains itself, which no walker over values (printing, copying,
+ * comparing, emitting) could finish. False when either is not a container.
+ * Blocks shared by several holders are visited once. */
+bool kz_reaches(const kz_value *from, const kz_value *target);
 
 /* ---- inspection (borrowing) ---- */
 static inline kz_kind kz_kind_of(const kz_value *v) { return (kz_kind)v->x.kind; }

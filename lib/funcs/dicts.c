@@ -32,6 +32,12 @@ static bool is_go_map(const kz_value *v) {
 
 static kz_value *mut(const kz_value *v) { return (kz_value *)(uintptr_t)v; }
 
+/* Go lets a map hold itself ({{ $_ := set $d "self" $d }}); printing, copying,
+ * comparing or converting it then never ends (helm overflows its stack) or,
+ * for toJson/toYaml, silently gives "". kz refuses to build such a value, so
+ * that no walker over values can loop: set and merge check what they store. */
+#define SELF_CYCLE_MSG "the map would contain itself; values that loop back on themselves are not supported"
+
 static kz_value fn_dict(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c;
     kz_value out = kz_map_sized(argc / 2 + 1);
@@ -51,6 +57,7 @@ static kz_value fn_get(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
 static kz_value fn_set(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     if (!kz_is_map(&argv[0])) return kz_error("assignment to entry in nil map");
+    if (kz_reaches(&argv[2], &argv[0])) return kz_error(SELF_CYCLE_MSG);
     kz_map_set_shared(mut(&argv[0]), kz_strval_value(&argv[1]), kz_copy(&argv[2]));
     return kz_copy(&argv[0]);
 }
@@ -160,9 +167,12 @@ static kz_value fn_omit(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
  *     "", 0, false, nil, empty list or map).
  * So with overwrite even empty values of src replace dst's (a slice, an
  * empty one too, replaces d of any type); without it, only missing or empty
- * entries of dst are filled. Lists are replaced, never appended. dst is changed in place (a shared mutation). */
-static void mergo_map(kz_value *dst, const kz_value *src, bool overwrite) {
-    for (size_t i = 0; i < kz_len(src); i++) {
+ * entries of dst are filled. Lists are replaced, never appended. dst is changed in place (a shared mutation).
+ * Returns false, leaving dst partly merged, where a value of src would make
+ * dst contain itself (SELF_CYCLE_MSG). */
+static bool mergo_map(kz_value *dst, const kz_value *src, bool overwrite) {
+    bool ok = true;
+    for (size_t i = 0; i < kz_len(src) && ok; i++) {
         kz_value key = kz_copy(kz_map_key_at(src, i));
         kz_value s = kz_copy(kz_map_value_at(src, i));
         const kz_value *dp = kz_map_get(dst, kz_str(&key), kz_str_len(&key));
@@ -172,25 +182,31 @@ static void mergo_map(kz_value *dst, const kz_value *src, bool overwrite) {
         if (is_nil(&s)) {
             set = overwrite;
         } else {
-            if (have && is_plain_map(&d) && is_go_map(&s)) mergo_map(&d, &s, overwrite);
+            if (have && is_plain_map(&d) && is_go_map(&s)) ok = mergo_map(&d, &s, overwrite);
             bool d_empty = !have || kz_go_empty(&d);
             /* a slice replaces d when overwriting (mergo's slice branch) */
             if (!d_empty && is_go_map(&s) && is_go_map(&d)) set = false;
             else set = overwrite || d_empty;
         }
-        if (set) kz_map_set_shared(dst, key, s);
+        if (set && ok && kz_reaches(&s, dst)) ok = false;
+        if (set && ok) kz_map_set_shared(dst, key, s);
         else {
             kz_free(key);
             kz_free(s);
         }
         kz_free(d);
     }
+    return ok;
 }
 
 static kz_value do_merge(size_t argc, const kz_value *argv, bool overwrite) {
     kz_value dst = kz_is_map(&argv[0]) ? kz_copy(&argv[0]) : kz_map();
-    for (size_t i = 1; i < argc; i++)
-        if (kz_is_map(&argv[i])) mergo_map(&dst, &argv[i], overwrite);
+    for (size_t i = 1; i < argc; i++) {
+        if (kz_is_map(&argv[i]) && !mergo_map(&dst, &argv[i], overwrite)) {
+            kz_free(dst);
+            return kz_error(SELF_CYCLE_MSG);
+        }
+    }
     return dst;
 }
 

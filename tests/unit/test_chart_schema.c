@@ -217,11 +217,48 @@ static void test_formats(void **state) {
     kz_free(doc);
 }
 
+/* Schemas that lead back to themselves for the same value (helm overflows
+ * its stack on them) are an error, not an endless walk; recursion that steps
+ * down into the value is ordinary and still validates. */
+static void test_schema_loops(void **state) {
+    (void)state;
+    static const char *const loops[] = {
+        "{\"$ref\": \"#\"}",
+        "{\"definitions\": {\"a\": {\"$ref\": \"#/definitions/b\"}, \"b\": {\"$ref\": \"#/definitions/a\"}},"
+        " \"$ref\": \"#/definitions/a\"}",
+        "{\"allOf\": [{\"$ref\": \"#\"}]}",
+        "{\"anyOf\": [{\"type\": \"string\"}, {\"$ref\": \"#\"}]}",
+        "{\"not\": {\"$ref\": \"#\"}}",
+        "{\"properties\": {\"a\": {\"if\": {\"$ref\": \"#/properties/a\"}}}}",
+    };
+    kz_value doc = kz_map();
+    kz_value inner = kz_map();
+    kz_map_setz(&inner, "a", kz_map());
+    kz_map_setz(&doc, "a", inner);
+    for (size_t i = 0; i < sizeof loops / sizeof loops[0]; i++) {
+        kz_value r = kz_schema_validate_json(loops[i], strlen(loops[i]), &doc);
+        assert_non_null(kz_error_message(&r));
+        assert_non_null(strstr(kz_error_message(&r), "the schema loops"));
+        kz_free(r);
+    }
+    const char *deep = "{\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"#\"}}}";
+    kz_value ok = kz_schema_validate_json(deep, strlen(deep), &doc);
+    assert_true(kz_is_null(&ok));
+    const char *bad = "{\"properties\": {\"a\": {\"$ref\": \"#\"}}, \"maxProperties\": 0}";
+    kz_value r = kz_schema_validate_json(bad, strlen(bad), &doc);
+    /* helm v3.17.3 prints the same for this schema and {a: {a: {}}} */
+    assert_string_equal(kz_error_message(&r), "- (root): Must have at most 0 properties\n"
+                                              "- a: Must have at most 0 properties\n");
+    kz_free(r);
+    kz_free(doc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_cases),
         cmocka_unit_test(test_large_schema_timing),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_schema_loops),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -75,10 +75,62 @@ static void test_values_shape(void **state) {
     expect(t, "ok");
 }
 
+/* The error `text` fails with (dot = {}); fails the test if it renders. */
+static char *run_error(const char *text) {
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    kz_tmpl_set *set = kz_tmpl_set_new(funcs);
+    kz_value err = kz_tmpl_set_add(set, "t", text, strlen(text));
+    if (kz_error_message(&err)) fail_msg("parse: %s", kz_error_message(&err));
+    kz_free(err);
+    kz_funcs_ctx ctx;
+    kz_funcs_ctx_init(&ctx);
+    kz_tmpl_exec_opts opts = {.missingkey = KZ_TMPL_MISSING_ZERO, .user = &ctx};
+    kz_value dot = kz_map();
+    kz_buf out = KZ_BUF_INIT;
+    err = kz_tmpl_execute(set, "t", 1, &dot, &opts, &out);
+    char *msg = kz_error_message(&err) ? strdup(kz_error_message(&err)) : NULL;
+    kz_free(err);
+    kz_free(dot);
+    kz_funcs_ctx_free(&ctx);
+    kz_tmpl_set_free(set);
+    kz_tmpl_funcs_free(funcs);
+    if (!msg) fail_msg("%s rendered [%s] instead of failing", text, kz_buf_cstr(&out));
+    kz_buf_free(&out);
+    return msg;
+}
+
+/* A map can't be made to contain itself: Go allows it, but printing, copying
+ * or comparing the result never ends (helm crashes on most uses). Storing a
+ * map that merely shares blocks with the target is fine. */
+static void test_self_containing_maps_refused(void **state) {
+    (void)state;
+    static const struct { const char *text, *call; } cycles[] = {
+        {"{{ $d := dict }}{{ $_ := set $d \"x\" $d }}", "error calling set: "},
+        {"{{ $d := dict }}{{ $l := list 1 $d }}{{ $_ := set $d \"x\" (dict \"y\" $l) }}", "error calling set: "},
+        {"{{ $_ := set . \"self\" . }}", "error calling set: "},
+        {"{{ $d := dict \"a\" (dict \"b\" 1) }}{{ $_ := merge $d (dict \"c\" $d) }}", "error calling merge: "},
+        {"{{ $d := dict \"a\" (dict \"b\" 1) }}{{ $_ := mergeOverwrite $d.a (dict \"c\" $d) }}",
+         "error calling mergeOverwrite: "},
+        {"{{ $d := dict \"a\" (dict) }}{{ $_ := mustMerge $d (dict \"a\" (dict \"b\" $d)) }}",
+         "error calling mustMerge: "},
+    };
+    for (size_t i = 0; i < sizeof cycles / sizeof cycles[0]; i++) {
+        char *msg = run_error(cycles[i].text);
+        if (!strstr(msg, cycles[i].call) || !strstr(msg, "the map would contain itself"))
+            fail_msg("%s: %s", cycles[i].text, msg);
+        free(msg);
+    }
+    expect("{{ $d := dict \"a\" (dict \"b\" 1) }}{{ $_ := merge $d $d }}{{ $d }}", "map[a:map[b:1]]");
+    expect("{{ $d := dict \"b\" 1 }}{{ $e := dict }}{{ $_ := set $e \"x\" $d }}{{ $_ := set $e \"y\" $d }}"
+           "{{ $_ := set $e \"z\" $e.x }}{{ $e }}",
+           "map[x:map[b:1] y:map[b:1] z:map[b:1]]");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_shape),
         cmocka_unit_test(test_values_shape),
+        cmocka_unit_test(test_self_containing_maps_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

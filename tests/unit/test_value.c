@@ -404,9 +404,51 @@ static void test_map_set_shared(void **state) {
     kz_free(outer);
 }
 
+/* kz_reaches: whether storing `from` into a map would make the map contain
+ * itself, through lists, maps, shared and forwarded (grown in place) blocks. */
+static void test_reaches(void **state) {
+    (void)state;
+    kz_value m = kz_map();
+    kz_value s = kz_string("just a string, long enough for the heap");
+    assert_false(kz_reaches(&s, &m));
+    assert_false(kz_reaches(&m, &s));
+    assert_true(kz_reaches(&m, &m));
+    kz_value holder = kz_copy(&m);
+    for (int i = 0; i < 20; i++) { /* m's block moves: holders forward to it */
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        kz_map_set_shared(&m, kz_string(key), kz_int(i));
+    }
+    kz_value list = kz_seq();
+    kz_seq_push(&list, kz_int(1));
+    kz_seq_push(&list, kz_copy(&holder));
+    kz_value outer = kz_map();
+    kz_map_setz(&outer, "l", kz_copy(&list));
+    assert_true(kz_reaches(&outer, &m));
+    assert_true(kz_reaches(&list, &holder));
+    assert_false(kz_reaches(&m, &outer));
+    /* a DAG 40 levels deep, each level holding the one below twice: 2^40
+     * paths, one visit per block */
+    kz_value dag = kz_seq();
+    for (int i = 0; i < 40; i++) {
+        kz_value up = kz_seq();
+        kz_seq_push(&up, kz_copy(&dag));
+        kz_seq_push(&up, dag);
+        dag = up;
+    }
+    assert_false(kz_reaches(&dag, &m));
+    kz_free(dag);
+    kz_free(outer);
+    kz_free(list);
+    kz_free(holder);
+    kz_free(s);
+    kz_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_map_set_shared),
+        cmocka_unit_test(test_reaches),
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_strings_inline_and_heap),
         cmocka_unit_test(test_errors_as_values),
