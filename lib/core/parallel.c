@@ -126,3 +126,26 @@ void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size
     unreaped = w;
     pthread_mutex_unlock(&unreaped_lock);
 }
+
+typedef struct stack_call {
+    void (*fn)(void *);
+    void *arg;
+} stack_call;
+
+static void *stack_call_main(void *p) {
+    stack_call *c = p;
+    c->fn(c->arg);
+    return NULL;
+}
+
+void kz_call_with_stack(size_t stack_bytes, void (*fn)(void *), void *arg) {
+    stack_call c = {fn, arg};
+    pthread_attr_t attr;
+    pthread_t thread;
+    bool ok = pthread_attr_init(&attr) == 0;
+    ok = ok && pthread_attr_setstacksize(&attr, stack_bytes) == 0;
+    ok = ok && pthread_create(&thread, &attr, stack_call_main, &c) == 0;
+    pthread_attr_destroy(&attr);
+    if (ok) pthread_join(thread, NULL);
+    else fn(arg);
+}

@@ -42,4 +42,23 @@ void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size
  * A program about to end needn't: its threads end with it. */
 void kz_parallel_reap(void);
 
+/* ---- deep recursion ----
+ * A value nested 100,000 levels deep is a few lines of template ({{ range
+ * until 100000 }}{{ $d = dict "a" $d }}{{ end }}), and Go walks it on a
+ * goroutine stack that grows to 1 GB; a recursive walker here would overflow
+ * its thread's stack. So walkers over values (printing, JSON, YAML, copying)
+ * count their depth and, every KZ_DEEP_HOP levels, go on on a fresh thread
+ * with a KZ_DEEP_STACK stack, waiting for it (kz_call_with_stack). 2,000
+ * levels of the largest walker frame fit the smallest stack they start on.
+ * Values from files never get there: YAML stops at 10,000 levels, JSON at
+ * 2,048, --set at 30. */
+#define KZ_DEEP_HOP 2000
+#define KZ_DEEP_STACK ((size_t)16 << 20)
+
+static inline int kz_deep_hop_due(size_t depth) { return depth != 0 && depth % KZ_DEEP_HOP == 0; }
+
+/* Run fn(arg) on a new thread whose stack is stack_bytes, and wait for it.
+ * If no thread can be made, fn runs on the calling thread. */
+void kz_call_with_stack(size_t stack_bytes, void (*fn)(void *), void *arg);
+
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/parallel.h"
 
 typedef kz_str_heap_ str_heap;
 
@@ -244,27 +245,51 @@ kz_value kz_copy(const kz_value *v) {
     return *v;
 }
 
-static void heap_release(kz_heap *h) {
-    if (--h->refcnt > 0) return;
-    if (h->fwd) { /* a forwarder owns one reference to the moved block */
-        heap_release((kz_heap *)(void *)((cont_heap *)h)->index);
+/* Freeing is a loop, not a recursion: a value nested 100,000 levels deep
+ * (core/parallel.h) would overflow the stack. A block whose count reached
+ * zero is disposed of: a string at once; a container joins `todo`, a list
+ * threaded through its own `index` field (a mapping's index is freed
+ * first), until the loop in heap_release releases its children. */
+static void dispose(kz_heap *h, cont_heap **todo) {
+    while (h->fwd) { /* a forwarder owns one reference to the moved block */
+        kz_heap *moved = (kz_heap *)(void *)((cont_heap *)h)->index;
         free(h);
+        if (--moved->refcnt > 0) return;
+        h = moved;
+    }
+    if (h->kind != KZ_SEQ && h->kind != KZ_MAP) {
+        free(h); /* strings and errors are one block */
         return;
     }
-    if (h->kind == KZ_SEQ || h->kind == KZ_MAP) {
-        cont_heap *c = (cont_heap *)h;
-        if (h->kind == KZ_SEQ) {
-            for (uint32_t i = 0; i < c->len; i++) kz_free(items(c)[i]);
+    cont_heap *c = (cont_heap *)h;
+    if (h->kind == KZ_MAP) free(c->index);
+    c->index = (uint32_t *)(void *)*todo;
+    *todo = c;
+}
+
+static void release_child(const kz_value *v, cont_heap **todo) {
+    if (has_heap(v) && --v->x.u.h->refcnt == 0) dispose(v->x.u.h, todo);
+}
+
+static void heap_release(kz_heap *h) {
+    if (--h->refcnt > 0) return;
+    cont_heap *todo = NULL;
+    dispose(h, &todo);
+    while (todo) {
+        cont_heap *c = todo;
+        todo = (cont_heap *)(void *)c->index;
+        if (c->h.kind == KZ_SEQ) {
+            for (uint32_t i = 0; i < c->len; i++) release_child(&items(c)[i], &todo);
         } else {
             for (uint32_t i = 0; i < c->len; i++) {
-                kz_free(entries(c)[i].key);
-                kz_free(entries(c)[i].val);
+                release_child(&entries(c)[i].key, &todo);
+                release_child(&entries(c)[i].val, &todo);
             }
-            free(c->index);
         }
-        if (c->h.pos_mode && meta(c)->source) heap_release(&meta(c)->source->h);
+        str_heap *source = c->h.pos_mode ? meta(c)->source : NULL;
+        if (source && --source->h.refcnt == 0) free(source); /* a string: nothing below it */
+        free(c);
     }
-    free(h); /* strings and errors are one block too */
 }
 
 void kz_free(kz_value v) {
@@ -784,7 +809,31 @@ void kz_set_entry_pos(kz_value *c, size_t i, kz_pos pos) {
 
 /* A deep copy of a container: same layout, every child deep-copied, nothing
  * shared (the source name is copied too, so the copy may go to another thread). */
-static kz_value deep_copy_container(const kz_value *v) {
+static kz_value deep_copy_at(const kz_value *v, size_t depth);
+
+typedef struct deep_copy_job {
+    const kz_value *v;
+    size_t depth;
+    kz_value out;
+} deep_copy_job;
+
+static kz_value deep_copy_container_here(const kz_value *v, size_t depth);
+
+static void deep_copy_hop(void *p) {
+    deep_copy_job *j = p;
+    j->out = deep_copy_container_here(j->v, j->depth);
+}
+
+/* deep_copy_container_here; every KZ_DEEP_HOP levels on a fresh stack
+ * (core/parallel.h). */
+static kz_value deep_copy_container(const kz_value *v, size_t depth) {
+    if (!kz_deep_hop_due(depth)) return deep_copy_container_here(v, depth);
+    deep_copy_job j = {v, depth, kz_invalid()};
+    kz_call_with_stack(KZ_DEEP_STACK, deep_copy_hop, &j);
+    return j.out;
+}
+
+static kz_value deep_copy_container_here(const kz_value *v, size_t depth) {
     const cont_heap *c = cont_of(v);
     size_t size = block_size(c->h.kind, c->h.pos_mode, c->len);
     cont_heap *n = kz_xmalloc(size);
@@ -794,10 +843,10 @@ static kz_value deep_copy_container(const kz_value *v) {
     kz_value out = make_heap((kz_kind)c->h.kind, &n->h);
     for (uint32_t i = 0; i < c->len; i++) {
         if (c->h.kind == KZ_SEQ) {
-            items(n)[i] = kz_deep_copy(&items(c)[i]);
+            items(n)[i] = deep_copy_at(&items(c)[i], depth + 1);
         } else {
-            entries(n)[i].key = kz_deep_copy(&entries(c)[i].key);
-            entries(n)[i].val = kz_deep_copy(&entries(c)[i].val);
+            entries(n)[i].key = deep_copy_at(&entries(c)[i].key, depth + 1);
+            entries(n)[i].val = deep_copy_at(&entries(c)[i].val, depth + 1);
         }
     }
     if (c->h.pos_mode) {
@@ -815,10 +864,12 @@ static kz_value deep_copy_container(const kz_value *v) {
     return out;
 }
 
-kz_value kz_deep_copy(const kz_value *v) {
+kz_value kz_deep_copy(const kz_value *v) { return deep_copy_at(v, 0); }
+
+static kz_value deep_copy_at(const kz_value *v, size_t depth) {
     switch (v->x.kind) {
     case KZ_SEQ:
-    case KZ_MAP: return deep_copy_container(v);
+    case KZ_MAP: return deep_copy_container(v, depth);
     case KZ_STRING: return kz_copy(v); /* strings never change in place: sharing one is copying it */
     case KZ_INVALID: {
         const char *msg = kz_error_message(v);
@@ -889,7 +940,31 @@ bool kz_reaches(const kz_value *from, const kz_value *target) {
     return found;
 }
 
-static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered) {
+static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered, size_t depth);
+
+typedef struct deep_equal_job {
+    const kz_value *a, *b;
+    bool ordered, equal;
+    size_t depth;
+} deep_equal_job;
+
+static bool equal_here(const kz_value *a, const kz_value *b, bool ordered, size_t depth);
+
+static void equal_hop(void *p) {
+    deep_equal_job *j = p;
+    j->equal = equal_here(j->a, j->b, j->ordered, j->depth);
+}
+
+/* equal_here; containers every KZ_DEEP_HOP levels on a fresh stack
+ * (core/parallel.h). */
+static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered, size_t depth) {
+    if (!kz_deep_hop_due(depth) || !is_container(a)) return equal_here(a, b, ordered, depth);
+    deep_equal_job j = {a, b, ordered, false, depth};
+    kz_call_with_stack(KZ_DEEP_STACK, equal_hop, &j);
+    return j.equal;
+}
+
+static bool equal_here(const kz_value *a, const kz_value *b, bool ordered, size_t depth) {
     if (a->x.kind != b->x.kind) return false;
     switch (a->x.kind) {
     case KZ_INVALID:
@@ -903,7 +978,7 @@ static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered) {
         if (x == y) return true;
         if (x->len != y->len) return false;
         for (uint32_t i = 0; i < x->len; i++)
-            if (!equal_impl(&items(x)[i], &items(y)[i], ordered)) return false;
+            if (!equal_impl(&items(x)[i], &items(y)[i], ordered, depth + 1)) return false;
         return true;
     }
     case KZ_MAP: {
@@ -914,7 +989,7 @@ static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered) {
             const kz_value *k = &entries(x)[i].key;
             ptrdiff_t j = ordered ? (ptrdiff_t)i : map_lookup(y, kz_str(k), kz_str_len(k));
             if (j < 0 || !kz_str_eq(&entries(y)[j].key, kz_str(k), kz_str_len(k))) return false;
-            if (!equal_impl(&entries(x)[i].val, &entries(y)[j].val, ordered)) return false;
+            if (!equal_impl(&entries(x)[i].val, &entries(y)[j].val, ordered, depth + 1)) return false;
         }
         return true;
     }
@@ -922,8 +997,12 @@ static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered) {
     return false;
 }
 
-bool kz_equal(const kz_value *a, const kz_value *b) { return equal_impl(a, b, false); }
-bool kz_identical(const kz_value *a, const kz_value *b) { return equal_impl(a, b, true); }
+bool kz_equal(const kz_value *a, const kz_value *b) { return equal_impl(a, b, false, 0); }
+bool kz_identical(const kz_value *a, const kz_value *b) { return equal_impl(a, b, true, 0); }
+
+bool kz_same_block(const kz_value *a, const kz_value *b) {
+    return is_container(a) && is_container(b) && cont_of(a) == cont_of(b);
+}
 
 void kz_merge(kz_value *dst, const kz_value *src, bool src_wins) {
     if (!kz_is_map(dst) || !kz_is_map(src)) {

@@ -326,6 +326,9 @@ void kz_set_entry_pos(kz_value *container, size_t i, kz_pos pos);
 bool kz_equal(const kz_value *a, const kz_value *b);
 /* Like kz_equal, but mappings must also have the same key order. */
 bool kz_identical(const kz_value *a, const kz_value *b);
+/* Whether a and b are the same list or mapping (one shared block, as two Go
+ * references to one map or slice), not merely equal. */
+bool kz_same_block(const kz_value *a, const kz_value *b);
 
 /* Deep merge of src into *dst, both mappings: keys of src missing from dst are
  * added; where both hold mappings they are merged recursively; otherwise the

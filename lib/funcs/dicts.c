@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/parallel.h"
 #include "funcs/funcs_internal.h"
 #include "tmpl/gotype.h"
 
@@ -220,19 +221,43 @@ static kz_value fn_merge_overwrite(kz_tmpl_call *c, size_t argc, const kz_value 
     return do_merge(argc, argv, true);
 }
 
+static kz_value go_deep_copy(const kz_value *v, size_t depth);
+
+typedef struct deep_copy_job {
+    const kz_value *v;
+    size_t depth;
+    kz_value out;
+} deep_copy_job;
+
+static kz_value go_deep_copy_here(const kz_value *v, size_t depth);
+
+static void go_deep_copy_hop(void *p) {
+    deep_copy_job *j = p;
+    j->out = go_deep_copy_here(j->v, j->depth);
+}
+
+/* go_deep_copy_here; a container every KZ_DEEP_HOP levels on a fresh stack
+ * (core/parallel.h). */
+static kz_value go_deep_copy(const kz_value *v, size_t depth) {
+    if (!kz_deep_hop_due(depth) || !(kz_is_seq(v) || kz_is_map(v))) return go_deep_copy_here(v, depth);
+    deep_copy_job j = {v, depth, kz_invalid()};
+    kz_call_with_stack(KZ_DEEP_STACK, go_deep_copy_hop, &j);
+    return j.out;
+}
+
 /* copystructure.Copy: containers copied all the way down, Go types kept. */
-static kz_value go_deep_copy(const kz_value *v) {
+static kz_value go_deep_copy_here(const kz_value *v, size_t depth) {
     if (kz_is_seq(v)) {
         size_t n = kz_len(v);
         kz_value out = kz_seq_sized(n);
-        for (size_t i = 0; i < n; i++) kz_seq_push(&out, go_deep_copy(kz_seq_at(v, i)));
+        for (size_t i = 0; i < n; i++) kz_seq_push(&out, go_deep_copy(kz_seq_at(v, i), depth + 1));
         return kz_with_gotype(out, kz_gotype_of(v));
     }
     if (kz_is_map(v)) {
         size_t n = kz_len(v);
         kz_value out = kz_map_sized(n);
         for (size_t i = 0; i < n; i++)
-            kz_map_set(&out, kz_copy(kz_map_key_at(v, i)), go_deep_copy(kz_map_value_at(v, i)));
+            kz_map_set(&out, kz_copy(kz_map_key_at(v, i)), go_deep_copy(kz_map_value_at(v, i), depth + 1));
         return kz_with_gotype(out, kz_gotype_of(v));
     }
     return kz_copy(v); /* scalars and strings are immutable */
@@ -241,7 +266,7 @@ static kz_value go_deep_copy(const kz_value *v) {
 static kz_value fn_deep_copy(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     if (is_nil(&argv[0])) return kz_error("reflect: call of reflect.Value.Type on zero Value");
-    return go_deep_copy(&argv[0]);
+    return go_deep_copy(&argv[0], 0);
 }
 
 void kz_funcs_register_dicts(kz_tmpl_funcs *t) {

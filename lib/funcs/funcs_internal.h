@@ -45,6 +45,12 @@ void kz_funcs_register_toml(kz_tmpl_funcs *t);    /* toml.c: toToml, fromToml */
 void kz_funcs_register_yamlv3(kz_tmpl_funcs *t);  /* yamlv3.c: toYamlPretty (go-yaml v3's encoder) */
 void kz_funcs_register_helm(kz_tmpl_funcs *t);    /* helm.c: include, tpl, required, lookup, getHostByName */
 
+/* reflect.DeepEqual on template values (types.c), for deepEqual, has,
+ * without, uniq and the like: nil equals only nil, the Go types must match
+ * (int 1 is neither float64 1 nor int64 1), then the data; a map or list is
+ * equal to itself without a look inside, as in Go. */
+bool kz_funcs_deep_equal(const kz_value *a, const kz_value *b);
+
 /* ---- Go's conversions (conv.c) ---- */
 
 /* spf13/cast v1.7 (what Sprig's toInt64/toInt/toFloat64 call): numbers

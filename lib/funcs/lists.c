@@ -56,35 +56,9 @@ static kz_value list_range(const kz_value *v, size_t from, size_t to) {
     return out;
 }
 
-/* reflect.DeepEqual on template values: the Go types must match (int 1 is not
- * float64 1 nor int64 1), then the data. */
-static bool go_deep_equal(const kz_value *a, const kz_value *b) {
-    if (kz_kind_of(a) != kz_kind_of(b) || kz_gotype_of(a) != kz_gotype_of(b)) return false;
-    switch (kz_kind_of(a)) {
-    case KZ_SEQ: {
-        size_t n = kz_len(a);
-        if (n != kz_len(b)) return false;
-        for (size_t i = 0; i < n; i++)
-            if (!go_deep_equal(kz_seq_at(a, i), kz_seq_at(b, i))) return false;
-        return true;
-    }
-    case KZ_MAP: {
-        size_t n = kz_len(a);
-        if (n != kz_len(b)) return false;
-        for (size_t i = 0; i < n; i++) {
-            const kz_value *k = kz_map_key_at(a, i);
-            const kz_value *o = kz_map_get(b, kz_str(k), kz_str_len(k));
-            if (!o || !go_deep_equal(kz_map_value_at(a, i), o)) return false;
-        }
-        return true;
-    }
-    default: return kz_equal(a, b);
-    }
-}
-
 static bool in_list(const kz_value *needle, size_t n, const kz_value *items) {
     for (size_t i = 0; i < n; i++)
-        if (go_deep_equal(needle, &items[i])) return true;
+        if (kz_funcs_deep_equal(needle, &items[i])) return true;
     return false;
 }
 
@@ -203,7 +177,7 @@ static kz_value fn_has(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     size_t n = list_len(hay);
     for (size_t i = 0; i < n; i++) {
         kz_value item = list_at(hay, i);
-        bool eq = go_deep_equal(&argv[0], &item);
+        bool eq = kz_funcs_deep_equal(&argv[0], &item);
         kz_free(item);
         if (eq) return kz_bool(true);
     }

@@ -18,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/base64.h"
 #include "core/goobj.h"
+#include "core/parallel.h"
 #include "core/gotime.h"
 #include "core/gofloat.h"
 #include "core/utf8.h"
@@ -294,7 +295,30 @@ static int emit_struct(const emitter *em, const kz_value *v, size_t depth) {
     return 0;
 }
 
+static int emit_value_here(const emitter *em, const kz_value *v, size_t depth);
+
+typedef struct deep_emit {
+    const emitter *em;
+    const kz_value *v;
+    size_t depth;
+    int rc;
+} deep_emit;
+
+static void emit_value_hop(void *p) {
+    deep_emit *d = p;
+    d->rc = emit_value_here(d->em, d->v, d->depth);
+}
+
+/* emit_value_here; a container every KZ_DEEP_HOP levels on a fresh stack
+ * (core/parallel.h). */
 static int emit_value(const emitter *em, const kz_value *v, size_t depth) {
+    if (!kz_deep_hop_due(depth) || !(kz_is_seq(v) || kz_is_map(v))) return emit_value_here(em, v, depth);
+    deep_emit d = {em, v, depth, -1};
+    kz_call_with_stack(KZ_DEEP_STACK, emit_value_hop, &d);
+    return d.rc;
+}
+
+static int emit_value_here(const emitter *em, const kz_value *v, size_t depth) {
     switch (kz_kind_of(v)) {
     case KZ_NULL: kz_buf_append(em->out, "null", 4); return 0;
     case KZ_BOOL:

@@ -18,6 +18,7 @@
 
 #include "core/alloc.h"
 #include "core/gofloat.h"
+#include "core/parallel.h"
 #include "tmpl/fmt_internal.h"
 #include "core/goobj.h"
 #include "tmpl/gotype.h"
@@ -633,8 +634,33 @@ static bool print_go_object(printer *p, const kz_value *v, uint32_t verb, int de
     return true;
 }
 
-/* Go's printArg (depth 0) and printValue (inside slices and maps). */
+static void print_value_here(printer *p, const kz_value *v, uint32_t verb, int depth);
+
+typedef struct deep_print {
+    printer *p;
+    const kz_value *v;
+    uint32_t verb;
+    int depth;
+} deep_print;
+
+static void print_value_hop(void *arg) {
+    deep_print *d = arg;
+    print_value_here(d->p, d->v, d->verb, d->depth);
+}
+
+/* print_value_here; a container every KZ_DEEP_HOP levels on a fresh stack
+ * (core/parallel.h). */
 static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth) {
+    if (!kz_deep_hop_due((size_t)depth) || !(kz_is_seq(v) || kz_is_map(v))) {
+        print_value_here(p, v, verb, depth);
+        return;
+    }
+    deep_print d = {p, v, verb, depth};
+    kz_call_with_stack(KZ_DEEP_STACK, print_value_hop, &d);
+}
+
+/* Go's printArg (depth 0) and printValue (inside slices and maps). */
+static void print_value_here(printer *p, const kz_value *v, uint32_t verb, int depth) {
     kz_kind kind = kz_kind_of(v);
     if (kind == KZ_NULL || kind == KZ_INVALID) {
         if (depth > 0) kz_buf_puts(p->out, p->f.sharp_v ? "interface {}(nil)" : "<nil>");

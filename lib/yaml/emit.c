@@ -19,6 +19,7 @@
 #include "core/gofloat.h"
 #include "core/goobj.h"
 #include "core/gotime.h"
+#include "core/parallel.h"
 #include "core/utf8.h"
 #include "yaml/emit_internal.h"
 
@@ -44,6 +45,7 @@ typedef struct emitter {
     size_t nkeys, capkeys;
     bool failed;
     kz_value err;
+    size_t depth;     /* containers being written, for kz_deep_hop_due */
 } emitter;
 
 static void fail(emitter *e, const char *msg) {
@@ -441,7 +443,36 @@ static bool emit_json_string_form(emitter *e, const kz_value *v) {
     return handled;
 }
 
+static void emit_node_here(emitter *e, const kz_value *v, bool mapping_context);
+
+typedef struct deep_node {
+    emitter *e;
+    const kz_value *v;
+    bool mapping_context;
+} deep_node;
+
+static void emit_node_hop(void *p) {
+    deep_node *d = p;
+    emit_node_here(d->e, d->v, d->mapping_context);
+}
+
+/* emit_node_here; a container every KZ_DEEP_HOP levels on a fresh stack
+ * (core/parallel.h). */
 static void emit_node(emitter *e, const kz_value *v, bool mapping_context) {
+    if (!kz_is_seq(v) && !kz_is_map(v)) {
+        emit_node_here(e, v, mapping_context);
+        return;
+    }
+    if (kz_deep_hop_due(++e->depth)) {
+        deep_node d = {e, v, mapping_context};
+        kz_call_with_stack(KZ_DEEP_STACK, emit_node_hop, &d);
+    } else {
+        emit_node_here(e, v, mapping_context);
+    }
+    e->depth--;
+}
+
+static void emit_node_here(emitter *e, const kz_value *v, bool mapping_context) {
     if (emit_json_string_form(e, v)) return;
     size_t nfields; /* a Go struct: the mapping encoding/json makes of it */
     if (kz_goobj_struct_fields(v, &nfields)) {

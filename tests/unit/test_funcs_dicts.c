@@ -126,11 +126,33 @@ static void test_self_containing_maps_refused(void **state) {
            "map[x:map[b:1] y:map[b:1] z:map[b:1]]");
 }
 
+/* Values nested far deeper than a thread's stack could walk recursively
+ * (Go's goroutine stacks grow to 1 GB): printing, JSON, YAML and copying go
+ * on on fresh stacks (kz_deep_hop_due) and give Go's results. */
+static void test_deep_values(void **state) {
+    (void)state;
+    const char *deep = "{{ $d := dict }}{{ range until 50000 }}{{ $d = dict \"a\" $d }}{{ end }}";
+    char t[512];
+    /* {"a":...{"a":{}}...}: 6 bytes a level and the innermost {} */
+    snprintf(t, sizeof t, "%s{{ toJson $d | len }} {{ mustToJson $d | len }}", deep);
+    expect(t, "300002 300002");
+    /* map[a:...map[a:map[]]...]: 7 bytes a level, map[] */
+    snprintf(t, sizeof t, "%s{{ printf \"%%v\" $d | len }} {{ toString $d | len }}", deep);
+    expect(t, "350005 350005");
+    snprintf(t, sizeof t, "%s{{ deepCopy $d | toJson | len }} {{ deepEqual $d (deepCopy $d) }}", deep);
+    expect(t, "300002 true");
+    /* block YAML indents each level by two more spaces: 4,100 levels make
+     * 16.8 MB, past two hops (helm v3.17.3 prints the same lengths) */
+    expect("{{ $d := dict }}{{ range until 4100 }}{{ $d = dict \"a\" $d }}{{ end }}{{ toYaml $d | len }}",
+           "16818202");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_shape),
         cmocka_unit_test(test_values_shape),
         cmocka_unit_test(test_self_containing_maps_refused),
+        cmocka_unit_test(test_deep_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
