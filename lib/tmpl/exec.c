@@ -630,6 +630,11 @@ kz_value kz_tmpl_call_execute_in(kz_tmpl_call *call, const kz_tmpl_set *set, con
     return execute_tree(set, tree, dot, call->opts, out, call->exec_state_);
 }
 
+kz_value kz_tmpl_call_execute_tree(kz_tmpl_call *call, const kz_tmpl_set *set, const kz_tmpl_tree *tree,
+                                   const kz_value *dot, kz_buf *out) {
+    return execute_tree(set, tree, dot, call->opts, out, call->exec_state_);
+}
+
 #define NO_VALUE "<no value>"
 #define NO_VALUE_LEN (sizeof NO_VALUE - 1)
 
