@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "chart/template.h"
+#include "core/gotime.h"
+#include "funcs/funcs.h"
 #include "hm.h"
 #include "repo/fetch.h"
 
@@ -47,7 +49,52 @@ static int name_and_chart(kz_cli_ctx *ctx, const char **name, const char **chart
     return 0;
 }
 
+/* The checks pflag makes of the install flags helm template accepts but
+ * has no use for (--timeout is a duration, --labels key=value pairs), and
+ * runInstall's of --dry-run. 0, or the exit code. */
+static int check_install_flags(kz_cli_ctx *ctx) {
+    if (kz_cli_flag_changed(ctx, "timeout")) {
+        const char *t = kz_cli_flag_string(ctx, "timeout");
+        int64_t d;
+        kz_buf why = KZ_BUF_INIT;
+        if (!kz_goduration_parse(t, strlen(t), &d, &why)) {
+            int code = kz_cli_fail(ctx, "invalid argument \"%s\" for \"--timeout\" flag: %s", t, kz_buf_cstr(&why));
+            kz_buf_free(&why);
+            return code;
+        }
+        kz_buf_free(&why);
+    }
+    size_t n = 0;
+    const char **labels = hm_flag_strings(ctx, "labels", &n);
+    for (size_t i = 0; i < n; i++) { /* pflag's stringToString: one "=" is one pair, more a CSV list */
+        const char *bad = strchr(labels[i], '=') ? NULL : labels[i];
+        size_t bad_len = bad ? strlen(bad) : 0;
+        const char *second = bad ? NULL : strchr(strchr(labels[i], '=') + 1, '=');
+        for (const char *p = labels[i]; second && !bad && *p;) {
+            size_t len = strcspn(p, ",");
+            if (!memchr(p, '=', len)) bad = p, bad_len = len;
+            p += len + (p[len] == ',');
+        }
+        if (bad) {
+            int code = kz_cli_fail(ctx,
+                                   "invalid argument \"%s\" for \"-l, --labels\" flag: %.*s must be formatted as "
+                                   "key=value",
+                                   labels[i], (int)bad_len, bad);
+            free(labels);
+            return code;
+        }
+    }
+    free(labels);
+    const char *dry = kz_cli_flag_string(ctx, "dry-run");
+    static const char *const allowed[] = {"", "false", "true", "none", "client", "server"};
+    for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+        if (dry && strcmp(dry, allowed[i]) == 0) return 0;
+    return kz_cli_fail(ctx, "Invalid dry-run flag. Flag must one of the following: false, true, none, client, server");
+}
+
 static int run_template(kz_cli_ctx *ctx) {
+    int bad_flag = check_install_flags(ctx);
+    if (bad_flag) return bad_flag;
     const char *chart = NULL;
     kz_template_opts o = {0};
     kz_value templated = kz_null();
@@ -82,7 +129,18 @@ static int run_template(kz_cli_ctx *ctx) {
     o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
-    o.output_dir = kz_cli_flag_changed(ctx, "output-dir") ? kz_cli_flag_string(ctx, "output-dir") : NULL;
+    /* an empty --output-dir prints, as none does; with --release-name the
+     * files go under DIR/NAME (filepath.Join, so cleaned) */
+    const char *output_dir = kz_cli_flag_string(ctx, "output-dir");
+    kz_buf release_dir = KZ_BUF_INIT;
+    if (output_dir && *output_dir && kz_cli_flag_bool(ctx, "release-name")) {
+        kz_buf joined = KZ_BUF_INIT;
+        kz_buf_printf(&joined, "%s/%s", output_dir, o.release_name);
+        kz_funcs_path_clean(joined.data, joined.len, &release_dir);
+        kz_buf_free(&joined);
+        output_dir = kz_buf_cstr(&release_dir);
+    }
+    o.output_dir = output_dir && *output_dir ? output_dir : NULL;
     o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
     const char **pr_args = hm_flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
     o.post_renderer_args = pr_args;
@@ -94,6 +152,7 @@ static int run_template(kz_cli_ctx *ctx) {
                             : kz_cli_fail(ctx, "%s", kz_error_message(&err));
     }
     kz_free(err);
+    kz_buf_free(&release_dir);
     kz_free(templated);
     free(fetched);
     free(pr_args);
@@ -121,6 +180,28 @@ static const kz_flag_def template_flags[] = {
     {.name = "generate-name", .shorthand = 'g', .type = KZ_FLAG_BOOL, .usage = "make up the release name"},
     {.name = "name-template", .type = KZ_FLAG_STRING, .usage = "a template (Sprig functions) whose output is the release name"},
     {.name = "output-dir", .type = KZ_FLAG_STRING, .usage = "write each template's documents into files under this folder"},
+    {.name = "release-name", .type = KZ_FLAG_BOOL, .usage = "with --output-dir, write under DIR/NAME"},
+    /* install's flags, which helm template takes; none changes what it prints */
+    {.name = "atomic", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "create-namespace", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "dependency-update", .type = KZ_FLAG_BOOL,
+     .usage = "accepted as helm accepts it (missing dependencies are still an error)"},
+    {.name = "description", .type = KZ_FLAG_STRING, .usage = "accepted as helm accepts it (no release is stored)"},
+    {.name = "disable-openapi-validation", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it"},
+    {.name = "dry-run", .type = KZ_FLAG_STRING, .no_opt_default = "client",
+     .usage = "false, true, none, client or server: accepted as helm accepts it (template always renders locally)"},
+    {.name = "enable-dns", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (getHostByName stays \"\")"},
+    {.name = "force", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "hide-notes", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (template prints no notes)"},
+    {.name = "keyring", .type = KZ_FLAG_STRING, .def = "~/.gnupg/pubring.gpg", .usage = "accepted as helm accepts it"},
+    {.name = "labels", .shorthand = 'l', .type = KZ_FLAG_STRING_ARRAY, .varname = "stringToString",
+     .usage = "KEY=VALUE labels for the release: accepted as helm accepts them (no release is stored)"},
+    {.name = "replace", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "take-ownership", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "timeout", .type = KZ_FLAG_STRING, .def = "5m0s", .varname = "duration",
+     .usage = "accepted as helm accepts it (nothing waits)"},
+    {.name = "wait", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing waits)"},
+    {.name = "wait-for-jobs", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing waits)"},
     {.name = "post-renderer", .type = KZ_FLAG_STRING,
      .usage = "an executable that receives the manifests on stdin and prints what to keep"},
     {.name = "post-renderer-args", .type = KZ_FLAG_STRING_ARRAY, .usage = "an argument for the post-renderer (can repeat)"},
