@@ -386,6 +386,17 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     return err;
 }
 
+/* Helm's runInstall once the chart is loaded: checkIfInstallable (only
+ * application charts, "" being one), then the warning for a deprecated chart. */
+static kz_value check_installable(const kz_chart *chart, kz_buf *warnings) {
+    const char *type = chart->type ? chart->type : "";
+    if (*type && strcmp(type, "application") != 0) return kz_error("%s charts are not installable", type);
+    const kz_value *deprecated = kz_map_getz(&chart->metadata, "deprecated");
+    if (deprecated && kz_kind_of(deprecated) == KZ_BOOL && kz_bool_get(deprecated))
+        kz_buf_puts(warnings, "WARNING: This chart is deprecated\n");
+    return kz_null();
+}
+
 kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warnings, bool *after_render) {
     *after_render = false;
     kz_value bad_name = kz_release_name_check(o->release_name);
@@ -409,7 +420,8 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
         kz_chart_free(chart);
         return user;
     }
-    err = kz_chart_check_dependencies(chart);
+    err = check_installable(chart, warnings);
+    if (kz_is_null(&err)) err = kz_chart_check_dependencies(chart);
     if (kz_is_null(&err)) err = kz_chart_process_dependencies(chart, &user, true, warn_deps, warnings);
     if (kz_error_message(&err)) {
         kz_free(user);
