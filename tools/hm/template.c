@@ -219,4 +219,5 @@ const kz_cmd hm_template_cmd = {
     .flags = template_flags,
     .args = {KZ_ARGS_MIN, 1, 0},
     .run = run_template,
+    .stderr_first = true,
 };
