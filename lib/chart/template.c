@@ -20,6 +20,7 @@
 #include "core/alloc.h"
 #include "core/file.h"
 #include "funcs/funcs.h"
+#include "semver/semver.h"
 #include "tmpl/exec.h"
 #include "tmpl/set.h"
 
@@ -314,6 +315,36 @@ static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const
     return err;
 }
 
+/* Helm's chartutil.IsCompatibleRange: false when either side does not parse. */
+static bool kube_version_in_range(const char *range, const char *version) {
+    kz_semver v;
+    kz_value err = kz_semver_parse(version, strlen(version), &v);
+    if (!kz_is_null(&err)) {
+        kz_free(err);
+        return false;
+    }
+    kz_semver_constraint *c = NULL;
+    err = kz_semver_constraint_parse(range, strlen(range), &c);
+    bool ok = kz_is_null(&err) && kz_semver_constraint_check(c, &v);
+    kz_free(err);
+    kz_semver_constraint_free(c);
+    kz_semver_free(&v);
+    return ok;
+}
+
+/* Helm's renderResources refuses a chart whose kubeVersion (the top chart's
+ * only; subcharts' are not checked) excludes the Kubernetes version, the
+ * default one or --kube-version's. */
+static kz_value check_kube_version(const kz_chart *chart, const kz_value *caps) {
+    const kz_value *range = kz_map_getz(&chart->metadata, "kubeVersion");
+    if (!range || !kz_is_string(range) || kz_str_len(range) == 0) return kz_null();
+    const kz_value *kv = kz_map_getz(caps, "KubeVersion");
+    const kz_value *version = kv ? kz_map_getz(kv, "Version") : NULL;
+    if (!version || !kz_is_string(version) || kube_version_in_range(kz_str(range), kz_str(version))) return kz_null();
+    return kz_error("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kz_str(range),
+                    kz_str(version));
+}
+
 static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const kz_value *values, kz_buf *out,
                               kz_buf *warnings, bool *after_render) {
     kz_value extra = kz_seq();
@@ -321,6 +352,11 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     kz_value caps = kz_chart_capabilities(o->kube_version, &extra);
     kz_free(extra);
     if (kz_error_message(&caps)) return caps;
+    kz_value incompatible = check_kube_version(chart, &caps);
+    if (kz_error_message(&incompatible)) {
+        kz_free(caps);
+        return incompatible;
+    }
     kz_render_opts ro = {.release_name = o->release_name,
                          .namespace_ = o->namespace_ && *o->namespace_ ? o->namespace_ : "default",
                          .is_install = !o->is_upgrade, .is_upgrade = o->is_upgrade, .revision = 1,
@@ -350,6 +386,17 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     return err;
 }
 
+/* Helm's runInstall once the chart is loaded: checkIfInstallable (only
+ * application charts, "" being one), then the warning for a deprecated chart. */
+static kz_value check_installable(const kz_chart *chart, kz_buf *warnings) {
+    const char *type = chart->type ? chart->type : "";
+    if (*type && strcmp(type, "application") != 0) return kz_error("%s charts are not installable", type);
+    const kz_value *deprecated = kz_map_getz(&chart->metadata, "deprecated");
+    if (deprecated && kz_kind_of(deprecated) == KZ_BOOL && kz_bool_get(deprecated))
+        kz_buf_puts(warnings, "WARNING: This chart is deprecated\n");
+    return kz_null();
+}
+
 kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warnings, bool *after_render) {
     *after_render = false;
     kz_value bad_name = kz_release_name_check(o->release_name);
@@ -373,7 +420,8 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
         kz_chart_free(chart);
         return user;
     }
-    err = kz_chart_check_dependencies(chart);
+    err = check_installable(chart, warnings);
+    if (kz_is_null(&err)) err = kz_chart_check_dependencies(chart);
     if (kz_is_null(&err)) err = kz_chart_process_dependencies(chart, &user, true, warn_deps, warnings);
     if (kz_error_message(&err)) {
         kz_free(user);

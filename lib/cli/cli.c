@@ -452,6 +452,12 @@ static void init_values(const cli_flagset *fs, kz_value *values) {
 
 int kz_cli_execute(const kz_cli_app *app, int argc, const char *const *argv,
                    kz_buf *out, kz_buf *err) {
+    bool stderr_first;
+    return kz_cli_execute_ordered(app, argc, argv, out, err, &stderr_first);
+}
+
+int kz_cli_execute_ordered(const kz_cli_app *app, int argc, const char *const *argv, kz_buf *out, kz_buf *err,
+                           bool *stderr_first) {
     size_t n = argc > 1 ? (size_t)argc - 1 : 0;
     const char **args = kz_xmalloc((n + 1) * sizeof *args);
     for (size_t i = 0; i < n; i++) args[i] = argv[i + 1];
@@ -460,6 +466,7 @@ int kz_cli_execute(const kz_cli_app *app, int argc, const char *const *argv,
     find_command(app, args, &n, ctx.path, &ctx.depth);
     const kz_cmd *cmd = ctx.path[ctx.depth - 1];
     ctx.cmd = cmd;
+    *stderr_first = cmd->stderr_first;
     int code = 0;
 
     ptrdiff_t unknown = legacy_unknown_word(ctx.path, ctx.depth, args, n);

@@ -106,6 +106,9 @@ struct kz_cmd {
     kz_args_rule args;
     kz_cli_run_fn run;                 /* NULL: the command only groups others */
     bool hidden;                       /* works, but not listed in help */
+    /* Its stderr goes out before its output (kz_cli_execute_ordered): the
+     * warnings Helm logs while it works precede what it prints at the end. */
+    bool stderr_first;
 };
 
 /* Whose conventions a tool follows where cobra-based tools differ. */
@@ -150,6 +153,11 @@ struct kz_cli_ctx {
  * reference tools print them. Returns the exit code. */
 int kz_cli_execute(const kz_cli_app *app, int argc, const char *const *argv,
                    kz_buf *out, kz_buf *err);
+
+/* kz_cli_execute, also saying in *stderr_first whether the command wants
+ * `err` written before `out` (kz_cmd.stderr_first). */
+int kz_cli_execute_ordered(const kz_cli_app *app, int argc, const char *const *argv, kz_buf *out, kz_buf *err,
+                           bool *stderr_first);
 
 /* ---- for run callbacks ---- */
 

@@ -53,4 +53,7 @@ char *kz_funcs_helm_exec_error(const char *go_message);
  * (FILE:LINE): MSG", MSG the last ": "-separated part. Owned copy. */
 char *kz_funcs_helm_parse_error(const char *file, const char *go_message);
 
+/* Go's path.Clean (filepath.Clean on Unix) of p[0..n), appended to out. */
+void kz_funcs_path_clean(const char *p, size_t n, kz_buf *out);
+
 #endif

@@ -15,6 +15,7 @@ typedef struct tpl_entry {
     char *text;
     size_t len;
     kz_tmpl_set *overlay; /* the text parsed as "gotpl" over parent; NULL if parsing failed */
+    const kz_tmpl_tree *tree; /* its own tree, which tpl runs (borrowed from overlay) */
     kz_value parse_error;
 } tpl_entry;
 
@@ -84,6 +85,8 @@ static tpl_entry *tpl_lookup(kz_funcs_ctx *ctx, const kz_tmpl_set *parent, const
     if (kz_error_message(&e->parse_error)) {
         kz_tmpl_set_free(e->overlay);
         e->overlay = NULL;
+    } else {
+        e->tree = kz_tmpl_set_file_tree(e->overlay, "gotpl", 5);
     }
     c->count++;
     return e;
@@ -178,7 +181,9 @@ static kz_value fn_tpl(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
         return err;
     }
     kz_buf out = KZ_BUF_INIT;
-    kz_value err = kz_tmpl_call_execute_in(call, e->overlay, "gotpl", 5, &argv[1], &out);
+    /* Helm runs the parsed template itself, not the name "gotpl": text that
+     * parses to an empty tree inside another tpl must not run the outer one. */
+    kz_value err = kz_tmpl_call_execute_tree(call, e->overlay, e->tree, &argv[1], &out);
     if (kz_error_message(&err)) {
         kz_buf_puts(&m, "error during tpl function execution for ");
         go_quote(&m, &argv[0]);

@@ -62,6 +62,8 @@ static void path_clean(const char *p, size_t n, kz_buf *out) {
     if (out->data) out->data[out->len] = '\0';
 }
 
+void kz_funcs_path_clean(const char *p, size_t n, kz_buf *out) { path_clean(p, n, out); }
+
 static kz_value fn_clean(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     kz_buf b = KZ_BUF_INIT;

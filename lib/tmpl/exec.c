@@ -209,8 +209,10 @@ static xval eval_field(kz_exec_state *st, const xval *dot, const kz_tmpl_node *n
     }
     const kz_value *found = kz_map_get(&receiver.v, name->s, name->len);
     if (is_struct_like(&receiver.v) && !found) {
+        /* Go names the receiver's type before unboxing it: .Chart.x, straight
+         * from the top-level map, is an interface {} */
         kz_exec_fail(st, "can't evaluate field %.*s in type %s", (int)name->len, name->s,
-                     kz_gotype_name(&receiver.v));
+                     receiver.boxed ? "interface {}" : kz_gotype_name(&receiver.v));
         kz_free(receiver.v);
         return invalid();
     }
@@ -220,18 +222,23 @@ static xval eval_field(kz_exec_state *st, const xval *dot, const kz_tmpl_node *n
         return invalid();
     }
     bool string_map = kz_gotype_of(&receiver.v) == KZ_GOTYPE_STRING_MAP;
+    bool files = kz_gotype_of(&receiver.v) == KZ_GOTYPE_FILES; /* map[string][]byte */
     xval result;
     if (found) {
-        /* a struct field has its own type; a map element is an interface{} */
-        result = (xval){.v = kz_copy(found), .boxed = !string_map && !is_struct_like(&receiver.v)};
+        /* a struct field has its own type; a map element is an interface{}
+         * unless the map's element type is concrete */
+        result = (xval){.v = kz_copy(found), .boxed = !string_map && !files && !is_struct_like(&receiver.v)};
     } else if (st->opts->missingkey == KZ_TMPL_MISSING_ERROR) {
         char *q = kz_exec_quote(name->s, name->len);
         kz_exec_fail(st, "map has no entry for key %s", q);
         free(q);
         result = invalid();
     } else {
-        /* The zero value of the element type: nil interface{}, or "". */
-        result = string_map ? (xval){.v = kz_string("")} : (xval){.v = kz_null(), .boxed = true};
+        /* The zero value of the element type: nil interface{}, "", or an
+         * empty []uint8 (.Files.x, which Go prints as []). */
+        if (string_map) result = (xval){.v = kz_string("")};
+        else if (files) result = (xval){.v = kz_with_gotype(kz_string(""), KZ_GOTYPE_BYTES)};
+        else result = (xval){.v = kz_null(), .boxed = true};
     }
     kz_free(receiver.v);
     return result;
@@ -627,6 +634,11 @@ kz_value kz_tmpl_call_execute_in(kz_tmpl_call *call, const kz_tmpl_set *set, con
                                  const kz_value *dot, kz_buf *out) {
     const kz_tmpl_tree *tree = kz_tmpl_set_lookup(set, name, name_len);
     if (!tree) return no_template(name, name_len);
+    return execute_tree(set, tree, dot, call->opts, out, call->exec_state_);
+}
+
+kz_value kz_tmpl_call_execute_tree(kz_tmpl_call *call, const kz_tmpl_set *set, const kz_tmpl_tree *tree,
+                                   const kz_value *dot, kz_buf *out) {
     return execute_tree(set, tree, dot, call->opts, out, call->exec_state_);
 }
 

@@ -91,6 +91,11 @@ kz_value kz_tmpl_call_execute(kz_tmpl_call *call, const char *name, size_t name_
 kz_value kz_tmpl_call_execute_in(kz_tmpl_call *call, const kz_tmpl_set *set, const char *name, size_t name_len,
                                  const kz_value *dot, kz_buf *out);
 
+/* The same with the tree itself rather than its name (Go's Template.Execute
+ * on a template whose empty tree did not replace the name's earlier one). */
+kz_value kz_tmpl_call_execute_tree(kz_tmpl_call *call, const kz_tmpl_set *set, const kz_tmpl_tree *tree,
+                                   const kz_value *dot, kz_buf *out);
+
 /* Remove every "<no value>" from buf (Helm's last step on a rendered file). */
 void kz_tmpl_strip_no_value(kz_buf *buf);
 

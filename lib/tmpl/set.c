@@ -148,4 +148,12 @@ const kz_tmpl_tree *kz_tmpl_set_lookup(const kz_tmpl_set *s, const char *name, s
     return s->parent ? kz_tmpl_set_lookup(s->parent, name, len) : NULL;
 }
 
+const kz_tmpl_tree *kz_tmpl_set_file_tree(const kz_tmpl_set *s, const char *name, size_t len) {
+    for (size_t i = s->nfiles; i-- > 0;) {
+        const kz_tmpl_file *f = s->files[i];
+        if (strlen(f->name) == len && memcmp(f->name, name, len) == 0) return f->main;
+    }
+    return NULL;
+}
+
 const kz_tmpl_funcs *kz_tmpl_set_funcs(const kz_tmpl_set *s) { return s->funcs; }

@@ -67,6 +67,12 @@ kz_value kz_tmpl_set_add_all(kz_tmpl_set *s, const kz_tmpl_source *src, size_t n
 /* The template named name[0..len) (a file or a definition), or NULL. */
 const kz_tmpl_tree *kz_tmpl_set_lookup(const kz_tmpl_set *s, const char *name, size_t len);
 
+/* The tree of file `name` as parsed by this set's last kz_tmpl_set_add of that
+ * name (not the parent's), or NULL: Go's Template.Tree of the file, which
+ * Execute runs even when the tree is empty and the name therefore still
+ * resolves to an earlier template (Helm's tpl of "" inside a tpl). */
+const kz_tmpl_tree *kz_tmpl_set_file_tree(const kz_tmpl_set *s, const char *name, size_t len);
+
 const kz_tmpl_funcs *kz_tmpl_set_funcs(const kz_tmpl_set *s);
 
 #endif

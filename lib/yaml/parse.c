@@ -94,18 +94,35 @@ typedef struct parser {
 
 /* ------------------------------------------------------------- errors */
 
-static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) {
+/* The error with its position; with go_errors, as Helm's yaml.Unmarshal
+ * words it instead: go-yaml's decoding errors are "yaml: " and the message,
+ * the JSON conversion's (conv) the bare message, neither with a position. */
+static void vfail(parser *p, kz_pos pos, bool conv, const char *fmt, va_list ap) {
     if (p->failed) return;
     p->failed = true;
     kz_buf b = KZ_BUF_INIT;
-    kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
-    va_list ap;
-    va_start(ap, fmt);
+    if (!p->go_errors) kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
+    else if (!conv) kz_buf_puts(&b, "yaml: ");
     kz_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     p->error = kz_error("%s", kz_buf_cstr(&b));
     kz_buf_free(&b);
+}
+
+static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(p, pos, false, fmt, ap);
+    va_end(ap);
+}
+
+/* An error of the YAML-to-JSON step (sigs.k8s.io/yaml), not of go-yaml. */
+static void fail_conv(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_conv(parser *p, kz_pos pos, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(p, pos, true, fmt, ap);
+    va_end(ap);
 }
 
 static kz_pos mark_pos(const parser *p, yaml_mark_t m) {
@@ -221,7 +238,7 @@ static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *o
         return true;
     }
     case KZ_NULL: /* HELM only: KYAML was rejected above */
-        fail_at(p, pos, "unsupported map key of type: %%!s(<nil>), key: <nil>");
+        fail_conv(p, pos, "unsupported map key of type: %%!s(<nil>), key: <nil>");
         return false;
     default:
         if (p->schema == KZ_YAML_HELM)
@@ -419,6 +436,13 @@ static kz_value value_of_class(parser *p, const kz_scalar *r, const char *s, siz
     return kz_string_n(s, n);
 }
 
+/* Helm's values go through JSON, which has no NaN or infinities. */
+static bool json_number_ok(parser *p, const kz_scalar *r, kz_pos pos) {
+    if (r->cls != KZ_SC_FLOAT || p->schema != KZ_YAML_HELM || !(isinf(r->f) || isnan(r->f))) return true;
+    fail_conv(p, pos, "json: unsupported value: %s", isnan(r->f) ? "NaN" : r->f > 0 ? "+Inf" : "-Inf");
+    return false;
+}
+
 /* A scalar with an explicit !!tag: resolve the text, then check it fits the tag. */
 static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size_t n, kz_pos pos,
                           kz_value *out) {
@@ -453,6 +477,7 @@ static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size
         fail_at(p, pos, "cannot decode !!%s `%.*s` as a !!%s", got, (int)n, s, want);
         return false;
     }
+    if (!json_number_ok(p, &r, pos)) return false;
     *out = value_of_class(p, &r, s, n);
     return true;
 }
@@ -470,10 +495,7 @@ static bool scalar_value(parser *p, const yaml_event_t *e, kz_pos pos, kz_value 
         return true;
     }
     kz_scalar r = kz_yaml_resolve_plain(s, n, p->schema);
-    if (r.cls == KZ_SC_FLOAT && p->schema == KZ_YAML_HELM && (isinf(r.f) || isnan(r.f))) {
-        fail_at(p, pos, "json: unsupported value: %s", isnan(r.f) ? "NaN" : r.f > 0 ? "+Inf" : "-Inf");
-        return false;
-    }
+    if (!json_number_ok(p, &r, pos)) return false;
     if (r.cls == KZ_SC_STRING && p->schema == KZ_YAML_KYAML && n >= 8 && s[4] == '-') {
         kz_buf_clear(&p->tmp);
         if (kz_yaml_timestamp_rfc3339(s, n, &p->tmp)) {
@@ -515,7 +537,7 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
             return true;
         }
         if (r.cls == KZ_SC_UINT && p->schema == KZ_YAML_HELM) {
-            fail_at(p, pos, "unsupported map key of type: uint64, key: 0x%llx", (unsigned long long)r.u);
+            fail_conv(p, pos, "unsupported map key of type: uint64, key: 0x%llx", (unsigned long long)r.u);
             return false;
         }
         if (r.cls == KZ_SC_INT) {
@@ -524,8 +546,14 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
             return true;
         }
         if (r.cls == KZ_SC_FLOAT) {
+            if ((isinf(r.f) || isnan(r.f)) && p->schema == KZ_YAML_HELM) {
+                /* sigs.k8s.io/yaml spells these keys as YAML does */
+                f->key = kz_string(isnan(r.f) ? ".nan" : r.f > 0 ? ".inf" : "-.inf");
+                f->have_key = true;
+                return true;
+            }
             if (isinf(r.f) || isnan(r.f)) {
-                fail_at(p, pos, "json: unsupported value: %s", isnan(r.f) ? "NaN" : r.f > 0 ? "+Inf" : "-Inf");
+                fail_conv(p, pos, "json: unsupported value: %s", isnan(r.f) ? "NaN" : r.f > 0 ? "+Inf" : "-Inf");
                 return false;
             }
             kz_buf_clear(&p->tmp);

@@ -465,6 +465,27 @@ static void test_run_failure(void **state) {
     expect_err(K, "fail", "error: it broke: 42\n");
 }
 
+/* A command may want its stderr written first (hm template: Helm's warnings
+ * come before the manifests); others keep stdout first. */
+static void test_stderr_first(void **state) {
+    (void)state;
+    static const kz_cmd first = {.use = "first", .short_desc = "f", .run = fail_run, .stderr_first = true};
+    const kz_cli_app apps[] = {{.root = &first, .style = KZ_CLI_STYLE_HELM},
+                               {.root = &root_cmd, .style = KZ_CLI_STYLE_HELM}};
+    const char *const argv_first[] = {"first"}, *const argv_fail[] = {"app", "fail"};
+    for (int i = 0; i < 2; i++) {
+        kz_buf out = KZ_BUF_INIT, err = KZ_BUF_INIT;
+        bool stderr_first = i == 1;
+        int code = kz_cli_execute_ordered(&apps[i], i == 0 ? 1 : 2, i == 0 ? argv_first : argv_fail, &out, &err,
+                                          &stderr_first);
+        assert_int_equal(code, 1);
+        assert_int_equal(stderr_first, i == 0);
+        assert_string_equal(kz_buf_cstr(&err), "Error: it broke: 42\n");
+        kz_buf_free(&out);
+        kz_buf_free(&err);
+    }
+}
+
 /* ---- help ---- */
 
 static const char *const ROOT_HELP =
@@ -646,6 +667,7 @@ int main(void) {
         cmocka_unit_test(test_args_rules_cobra),
         cmocka_unit_test(test_args_rules_kubectl),
         cmocka_unit_test(test_run_failure),
+        cmocka_unit_test(test_stderr_first),
         cmocka_unit_test(test_help_rendering),
         cmocka_unit_test(test_help_unknown_topic),
         cmocka_unit_test(test_help_of_leaf_without_flags),

@@ -4,10 +4,15 @@
 
 int kz_tool_main(const kz_cli_app *app, int argc, char **argv) {
     kz_buf out = KZ_BUF_INIT, err = KZ_BUF_INIT;
-    int code = kz_cli_execute(app, argc, (const char *const *)argv, &out, &err);
+    bool stderr_first = false;
+    int code = kz_cli_execute_ordered(app, argc, (const char *const *)argv, &out, &err, &stderr_first);
+    if (stderr_first) {
+        fwrite(kz_buf_cstr(&err), 1, err.len, stderr);
+        fflush(stderr);
+    }
     fwrite(kz_buf_cstr(&out), 1, out.len, stdout);
     fflush(stdout);
-    fwrite(kz_buf_cstr(&err), 1, err.len, stderr);
+    if (!stderr_first) fwrite(kz_buf_cstr(&err), 1, err.len, stderr);
     kz_buf_free(&out);
     kz_buf_free(&err);
     return code;

@@ -15,6 +15,22 @@ static const kz_flag_def hm_global_flags[] = {
     {.name = "repository-config", .type = KZ_FLAG_STRING,
      .usage = "path to the file containing repository names and URLs (default $HM_REPOSITORY_CONFIG, else "
               "~/.config/hm/repositories.yaml)"},
+    /* Helm's cluster connection flags: accepted everywhere, as scripts pass
+     * them to every helm command; hidden, as no hm command talks to a
+     * cluster yet */
+    {.name = "kube-context", .type = KZ_FLAG_STRING, .hidden = true, .usage = "kubeconfig context (unused)"},
+    {.name = "kubeconfig", .type = KZ_FLAG_STRING, .hidden = true, .usage = "kubeconfig file (unused)"},
+    {.name = "kube-apiserver", .type = KZ_FLAG_STRING, .hidden = true, .usage = "API server address (unused)"},
+    {.name = "kube-as-user", .type = KZ_FLAG_STRING, .hidden = true, .usage = "user to impersonate (unused)"},
+    {.name = "kube-as-group", .type = KZ_FLAG_STRING_ARRAY, .hidden = true, .usage = "group to impersonate (unused)"},
+    {.name = "kube-ca-file", .type = KZ_FLAG_STRING, .hidden = true, .usage = "API server's CA (unused)"},
+    {.name = "kube-insecure-skip-tls-verify", .type = KZ_FLAG_BOOL, .hidden = true,
+     .usage = "skip TLS checks (unused)"},
+    {.name = "kube-tls-server-name", .type = KZ_FLAG_STRING, .hidden = true, .usage = "TLS server name (unused)"},
+    {.name = "kube-token", .type = KZ_FLAG_STRING, .hidden = true, .usage = "bearer token (unused)"},
+    {.name = "burst-limit", .type = KZ_FLAG_INT, .def = "100", .hidden = true, .usage = "throttling burst (unused)"},
+    {.name = "qps", .type = KZ_FLAG_STRING, .def = "0", .varname = "float32", .hidden = true,
+     .usage = "queries per second (unused)"},
     {0},
 };
 

@@ -6,50 +6,102 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "chart/template.h"
+#include "core/gotime.h"
+#include "funcs/funcs.h"
 #include "hm.h"
 #include "repo/fetch.h"
 
-/* The release name: NAME, or with --generate-name CHART-<unix time> (Helm's
- * form), or "release-name" when only the chart is given. */
-static const char *release_name(kz_cli_ctx *ctx, const char **chart, char *generated, size_t cap) {
-    if (kz_cli_flag_bool(ctx, "generate-name")) {
-        *chart = ctx->argv[0];
-        const char *base = strrchr(*chart, '/');
-        base = base ? base + 1 : *chart;
-        size_t len = strcspn(base, ".");
-        snprintf(generated, cap, "%.*s-%lld", (int)len, base, (long long)time(NULL));
-        return generated;
+/* Helm's Install.NameAndChart, after `helm template` has preset the release
+ * name to "release-name": NAME CHART (refused with --generate-name or a
+ * --name-template), or CHART alone, named by --name-template or else
+ * "release-name" (--generate-name then changes nothing). The name goes to
+ * *name (owned by *templated when rendered); 0, or the exit code. */
+static int name_and_chart(kz_cli_ctx *ctx, const char **name, const char **chart, kz_value *templated) {
+    if (ctx->argc > 2) {
+        kz_buf extra = KZ_BUF_INIT;
+        for (size_t i = 2; i < ctx->argc; i++) {
+            if (i > 2) kz_buf_puts(&extra, ", ");
+            kz_buf_puts(&extra, ctx->argv[i]);
+        }
+        int code = kz_cli_fail(ctx, "expected at most two arguments, unexpected arguments: %s", kz_buf_cstr(&extra));
+        kz_buf_free(&extra);
+        return code;
     }
-    if (ctx->argc == 1) {
-        *chart = ctx->argv[0];
-        return "release-name";
+    const char *name_template = kz_cli_flag_string(ctx, "name-template");
+    bool has_template = name_template && *name_template;
+    if (ctx->argc == 2) {
+        if (kz_cli_flag_bool(ctx, "generate-name"))
+            return kz_cli_fail(ctx, "cannot set --generate-name and also specify a name");
+        if (has_template) return kz_cli_fail(ctx, "cannot set --name-template and also specify a name");
+        *name = ctx->argv[0];
+        *chart = ctx->argv[1];
+        return 0;
     }
-    *chart = ctx->argv[1];
-    return ctx->argv[0];
+    *chart = ctx->argv[0];
+    *name = "release-name";
+    if (has_template) {
+        *templated = kz_release_name_render(name_template);
+        if (kz_error_message(templated)) return kz_cli_fail(ctx, "%s", kz_error_message(templated));
+        *name = kz_str(templated);
+    }
+    return 0;
+}
+
+/* The checks pflag makes of the install flags helm template accepts but
+ * has no use for (--timeout is a duration, --labels key=value pairs), and
+ * runInstall's of --dry-run. 0, or the exit code. */
+static int check_install_flags(kz_cli_ctx *ctx) {
+    if (kz_cli_flag_changed(ctx, "timeout")) {
+        const char *t = kz_cli_flag_string(ctx, "timeout");
+        int64_t d;
+        kz_buf why = KZ_BUF_INIT;
+        if (!kz_goduration_parse(t, strlen(t), &d, &why)) {
+            int code = kz_cli_fail(ctx, "invalid argument \"%s\" for \"--timeout\" flag: %s", t, kz_buf_cstr(&why));
+            kz_buf_free(&why);
+            return code;
+        }
+        kz_buf_free(&why);
+    }
+    size_t n = 0;
+    const char **labels = hm_flag_strings(ctx, "labels", &n);
+    for (size_t i = 0; i < n; i++) { /* pflag's stringToString: one "=" is one pair, more a CSV list */
+        const char *bad = strchr(labels[i], '=') ? NULL : labels[i];
+        size_t bad_len = bad ? strlen(bad) : 0;
+        const char *second = bad ? NULL : strchr(strchr(labels[i], '=') + 1, '=');
+        for (const char *p = labels[i]; second && !bad && *p;) {
+            size_t len = strcspn(p, ",");
+            if (!memchr(p, '=', len)) bad = p, bad_len = len;
+            p += len + (p[len] == ',');
+        }
+        if (bad) {
+            int code = kz_cli_fail(ctx,
+                                   "invalid argument \"%s\" for \"-l, --labels\" flag: %.*s must be formatted as "
+                                   "key=value",
+                                   labels[i], (int)bad_len, bad);
+            free(labels);
+            return code;
+        }
+    }
+    free(labels);
+    const char *dry = kz_cli_flag_string(ctx, "dry-run");
+    static const char *const allowed[] = {"", "false", "true", "none", "client", "server"};
+    for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+        if (dry && strcmp(dry, allowed[i]) == 0) return 0;
+    return kz_cli_fail(ctx, "Invalid dry-run flag. Flag must one of the following: false, true, none, client, server");
 }
 
 static int run_template(kz_cli_ctx *ctx) {
-    if (ctx->argc > 2 || (ctx->argc == 2 && kz_cli_flag_bool(ctx, "generate-name")))
-        return kz_cli_fail(ctx, "expected at most two arguments, unexpected arguments: %s",
-                           ctx->argv[ctx->argc - 1]);
-    char generated[512];
+    int bad_flag = check_install_flags(ctx);
+    if (bad_flag) return bad_flag;
     const char *chart = NULL;
     kz_template_opts o = {0};
     kz_value templated = kz_null();
-    if (kz_cli_flag_changed(ctx, "name-template")) { /* the name comes from a template; CHART is the only arg */
-        templated = kz_release_name_render(kz_cli_flag_string(ctx, "name-template"));
-        if (kz_error_message(&templated)) {
-            int code = kz_cli_fail(ctx, "%s", kz_error_message(&templated));
-            kz_free(templated);
-            return code;
-        }
-        o.release_name = kz_str(&templated);
-        chart = ctx->argv[ctx->argc - 1];
-    } else {
-        o.release_name = release_name(ctx, &chart, generated, sizeof generated);
+    int failed = name_and_chart(ctx, &o.release_name, &chart, &templated);
+    if (failed) {
+        kz_free(templated);
+        return failed;
     }
     o.chart_path = chart;
     char *fetched = NULL;
@@ -77,7 +129,18 @@ static int run_template(kz_cli_ctx *ctx) {
     o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
-    o.output_dir = kz_cli_flag_changed(ctx, "output-dir") ? kz_cli_flag_string(ctx, "output-dir") : NULL;
+    /* an empty --output-dir prints, as none does; with --release-name the
+     * files go under DIR/NAME (filepath.Join, so cleaned) */
+    const char *output_dir = kz_cli_flag_string(ctx, "output-dir");
+    kz_buf release_dir = KZ_BUF_INIT;
+    if (output_dir && *output_dir && kz_cli_flag_bool(ctx, "release-name")) {
+        kz_buf joined = KZ_BUF_INIT;
+        kz_buf_printf(&joined, "%s/%s", output_dir, o.release_name);
+        kz_funcs_path_clean(joined.data, joined.len, &release_dir);
+        kz_buf_free(&joined);
+        output_dir = kz_buf_cstr(&release_dir);
+    }
+    o.output_dir = output_dir && *output_dir ? output_dir : NULL;
     o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
     const char **pr_args = hm_flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
     o.post_renderer_args = pr_args;
@@ -89,6 +152,7 @@ static int run_template(kz_cli_ctx *ctx) {
                             : kz_cli_fail(ctx, "%s", kz_error_message(&err));
     }
     kz_free(err);
+    kz_buf_free(&release_dir);
     kz_free(templated);
     free(fetched);
     free(pr_args);
@@ -116,6 +180,28 @@ static const kz_flag_def template_flags[] = {
     {.name = "generate-name", .shorthand = 'g', .type = KZ_FLAG_BOOL, .usage = "make up the release name"},
     {.name = "name-template", .type = KZ_FLAG_STRING, .usage = "a template (Sprig functions) whose output is the release name"},
     {.name = "output-dir", .type = KZ_FLAG_STRING, .usage = "write each template's documents into files under this folder"},
+    {.name = "release-name", .type = KZ_FLAG_BOOL, .usage = "with --output-dir, write under DIR/NAME"},
+    /* install's flags, which helm template takes; none changes what it prints */
+    {.name = "atomic", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "create-namespace", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "dependency-update", .type = KZ_FLAG_BOOL,
+     .usage = "accepted as helm accepts it (missing dependencies are still an error)"},
+    {.name = "description", .type = KZ_FLAG_STRING, .usage = "accepted as helm accepts it (no release is stored)"},
+    {.name = "disable-openapi-validation", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it"},
+    {.name = "dry-run", .type = KZ_FLAG_STRING, .no_opt_default = "client",
+     .usage = "false, true, none, client or server: accepted as helm accepts it (template always renders locally)"},
+    {.name = "enable-dns", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (getHostByName stays \"\")"},
+    {.name = "force", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "hide-notes", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (template prints no notes)"},
+    {.name = "keyring", .type = KZ_FLAG_STRING, .def = "~/.gnupg/pubring.gpg", .usage = "accepted as helm accepts it"},
+    {.name = "labels", .shorthand = 'l', .type = KZ_FLAG_STRING_ARRAY, .varname = "stringToString",
+     .usage = "KEY=VALUE labels for the release: accepted as helm accepts them (no release is stored)"},
+    {.name = "replace", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "take-ownership", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
+    {.name = "timeout", .type = KZ_FLAG_STRING, .def = "5m0s", .varname = "duration",
+     .usage = "accepted as helm accepts it (nothing waits)"},
+    {.name = "wait", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing waits)"},
+    {.name = "wait-for-jobs", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing waits)"},
     {.name = "post-renderer", .type = KZ_FLAG_STRING,
      .usage = "an executable that receives the manifests on stdin and prints what to keep"},
     {.name = "post-renderer-args", .type = KZ_FLAG_STRING_ARRAY, .usage = "an argument for the post-renderer (can repeat)"},
@@ -131,6 +217,7 @@ const kz_cmd hm_template_cmd = {
                  "sorted in Helm's install order with hooks last.\n",
     .example = "  hm template metallb ./metallb --namespace metallb-system --set configmap.ipRange=192.168.1.11-192.168.1.29",
     .flags = template_flags,
-    .args = {KZ_ARGS_RANGE, 1, 3},
+    .args = {KZ_ARGS_MIN, 1, 0},
     .run = run_template,
+    .stderr_first = true,
 };
