@@ -89,17 +89,25 @@ typedef struct parser {
     kz_buf tmp;
     kz_value *intern;     /* INTERN_SLOTS slots, lazily allocated */
     uint32_t line_base;   /* lines before this chunk of the stream (parallel parsing) */
-    bool go_errors;       /* libyaml errors worded as go-yaml v2 words them */
+    bool go_errors;       /* errors worded as Helm's sigs.k8s.io/yaml words them */
 } parser;
 
 /* ------------------------------------------------------------- errors */
 
 static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Go reports no position for these: go-yaml prefixes its own errors with
+ * "yaml: ", while those of sigs.k8s.io/yaml's JSON step ("json: unsupported
+ * value", "unsupported map key ...") come bare. */
+static void go_error_prefix(kz_buf *b, const char *fmt) {
+    if (strncmp(fmt, "json: ", 6) != 0 && strncmp(fmt, "unsupported map key", 19) != 0) kz_buf_puts(b, "yaml: ");
+}
+
 static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) {
     if (p->failed) return;
     p->failed = true;
     kz_buf b = KZ_BUF_INIT;
-    kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
+    if (p->go_errors) go_error_prefix(&b, fmt);
+    else kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
     va_list ap;
     va_start(ap, fmt);
     kz_buf_vprintf(&b, fmt, ap);
@@ -524,9 +532,10 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
             return true;
         }
         if (r.cls == KZ_SC_FLOAT) {
-            if (isinf(r.f) || isnan(r.f)) {
-                fail_at(p, pos, "json: unsupported value: %s", isnan(r.f) ? "NaN" : r.f > 0 ? "+Inf" : "-Inf");
-                return false;
+            if (isinf(r.f) || isnan(r.f)) { /* a key is text to JSON: FormatFloat's words */
+                f->key = kz_string(isnan(r.f) ? "NaN" : r.f > 0 ? "+Inf" : "-Inf");
+                f->have_key = true;
+                return true;
             }
             kz_buf_clear(&p->tmp);
             kz_yaml_format_float32_g(&p->tmp, r.f);

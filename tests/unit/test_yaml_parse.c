@@ -545,6 +545,26 @@ static void test_syntax_errors(void **state) {
     assert_error(one("a: *x\n", &noname), "<input>:1:4: unknown anchor 'x' referenced");
 }
 
+/* Helm's values files and fromYaml: sigs.k8s.io/yaml's words, no position. */
+static void test_go_errors(void **state) {
+    (void)state;
+    kz_yaml_parse_opts go = {.schema = KZ_YAML_HELM, .source_name = "t.yaml", .go_errors = true};
+    assert_error(one("a: 1\nb: .inf\n", &go), "json: unsupported value: +Inf");
+    assert_error(one("a: [.nan]\n", &go), "json: unsupported value: NaN");
+    assert_error(one("a: *nope\n", &go), "yaml: unknown anchor 'nope' referenced");
+    assert_error(one("a: &a [*a]\n", &go), "yaml: anchor 'a' value contains itself");
+    assert_error(one("a:\n  <<: 5\n", &go), "yaml: map merge requires map or sequence of maps as the value");
+    assert_error(one("a: !!int abc\n", &go), "yaml: cannot decode !!str `abc` as a !!int");
+    assert_error(one("a: !!binary \"@@\"\n", &go), "yaml: !!binary value contains invalid base64 data");
+    assert_error(one("a: [1\n", &go), "yaml: line 1: did not find expected ',' or ']'");
+    /* an infinite key is text to JSON, as strconv.FormatFloat writes it */
+    kz_value v = one(".inf: 1\n-.inf: 2\n.nan: 3\n", &go);
+    assert_non_null(kz_map_getz(&v, "+Inf"));
+    assert_non_null(kz_map_getz(&v, "-Inf"));
+    assert_non_null(kz_map_getz(&v, "NaN"));
+    kz_free(v);
+}
+
 static void test_parse_file(void **state) {
     (void)state;
     assert_error(kz_yaml_parse_file("/nonexistent/x.yaml", &HELM), "open /nonexistent/x.yaml: no such file or directory");
@@ -595,6 +615,7 @@ int main(void) {
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_syntax_errors),
+        cmocka_unit_test(test_go_errors),
         cmocka_unit_test(test_parse_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
