@@ -208,9 +208,9 @@ static xval eval_field(kz_exec_state *st, const xval *dot, const kz_tmpl_node *n
         return invalid();
     }
     const kz_value *found = kz_map_get(&receiver.v, name->s, name->len);
-    if (is_struct_like(&receiver.v) && !found) {
+    if (is_struct_like(&receiver.v) && !found) { /* Go names the type before unboxing it */
         kz_exec_fail(st, "can't evaluate field %.*s in type %s", (int)name->len, name->s,
-                     kz_gotype_name(&receiver.v));
+                     receiver.boxed ? "interface {}" : kz_gotype_name(&receiver.v));
         kz_free(receiver.v);
         return invalid();
     }

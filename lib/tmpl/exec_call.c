@@ -90,7 +90,11 @@ static kz_value index_position(const kz_value *item, const kz_value *index) {
     int64_t x;
     kz_value err;
     if (!index_arg(index, kz_len(item), false, &x, &err)) return err;
-    if ((size_t)x == kz_len(item)) return kz_error("index out of range: %lld", (long long)x);
+    /* x == cap passes indexArg (every slice here has cap == len); reflect's
+     * Index then panics, and index reports the panic */
+    if ((size_t)x == kz_len(item))
+        return kz_error(kz_kind_of(item) == KZ_STRING ? "reflect: string index out of range"
+                                                      : "reflect: slice index out of range");
     if (kz_kind_of(item) == KZ_STRING) {
         return kz_with_gotype(kz_int((unsigned char)kz_str(item)[x]), KZ_GOTYPE_UINT8);
     }
