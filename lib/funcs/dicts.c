@@ -206,6 +206,7 @@ static kz_value fn_merge_overwrite(kz_tmpl_call *c, size_t argc, const kz_value 
 
 /* copystructure.Copy: containers copied all the way down, Go types kept. */
 static kz_value go_deep_copy(const kz_value *v) {
+    if (kz_is_nil_container(v)) return kz_copy(v); /* copystructure keeps a nil slice or map nil */
     if (kz_is_seq(v)) {
         size_t n = kz_len(v);
         kz_value out = kz_seq_sized(n);
