@@ -450,6 +450,10 @@ static void init_values(const cli_flagset *fs, kz_value *values) {
     }
 }
 
+void kz_cli_err_first(kz_cli_ctx *ctx) {
+    if (ctx->app->err_first) *ctx->app->err_first = true;
+}
+
 int kz_cli_execute(const kz_cli_app *app, int argc, const char *const *argv,
                    kz_buf *out, kz_buf *err) {
     size_t n = argc > 1 ? (size_t)argc - 1 : 0;

@@ -124,6 +124,9 @@ typedef struct kz_cli_app {
     const kz_cmd *root;
     kz_cli_style style;
     void *user; /* handed to run callbacks as ctx->user */
+    /* Set by kz_cli_err_first(); NULL: not asked. Where it is set, what the
+     * command wrote to stderr is to be printed before its stdout. */
+    bool *err_first;
 } kz_cli_app;
 
 /* Maximum nesting of commands (root included). */
@@ -144,6 +147,10 @@ struct kz_cli_ctx {
     kz_buf *err;                     /* stderr */
     void *user;
 };
+
+/* The command's stderr lines come before its stdout: helm logs its warnings
+ * while it loads and prints the manifests only at the end. */
+void kz_cli_err_first(kz_cli_ctx *ctx);
 
 /* Parse argv (argv[0] is the program; it is not used: the root's name is) and run
  * the selected command. Help, usage and error messages go to out/err as the

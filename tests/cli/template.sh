@@ -27,6 +27,16 @@ while IFS=$'\t' read -r name args; do
         head -40 "$work/diff"
         failed=$((failed + 1))
     fi
+    # helm logs its warnings while loading, before it prints the manifests:
+    # with both streams on one pipe, stderr comes first
+    if [ "$(cat "$golden_dir/$name.code")" = 0 ] && [ -s "$golden_dir/$name.err" ] &&
+        [ ! -s "$golden_dir/$name.mask" ]; then
+        COMBINED=1 run_one "$KZ_BIN/hm" "$work/run" "$args" "$work/charts"
+        if ! cmp -s <(cat "$golden_dir/$name.err" "$golden_dir/$name.out") "$work/run/out"; then
+            echo "FAIL: $name: stderr does not come before stdout"
+            failed=$((failed + 1))
+        fi
+    fi
     for ext in err code; do
         if ! diff -u --label "helm/$name.$ext" --label "hm" "$golden_dir/$name.$ext" "$work/run/$ext"; then
             echo "FAIL: $name: $ext differs"

@@ -82,6 +82,7 @@ static int run_template(kz_cli_ctx *ctx) {
     const char **pr_args = hm_flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
     o.post_renderer_args = pr_args;
     bool after_render = false;
+    kz_cli_err_first(ctx); /* warnings, then the manifests */
     kz_value err = kz_chart_template(&o, ctx->out, ctx->err, &after_render);
     int code = 0;
     if (kz_error_message(&err)) {
