@@ -20,6 +20,7 @@
 #include "core/alloc.h"
 #include "core/file.h"
 #include "funcs/funcs.h"
+#include "semver/semver.h"
 #include "tmpl/exec.h"
 #include "tmpl/set.h"
 
@@ -314,6 +315,31 @@ static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const
     return err;
 }
 
+/* Helm's renderResources first checks the chart's kubeVersion against the
+ * cluster's (chartutil.IsCompatibleRange): a constraint that does not parse
+ * is as incompatible as one that does not match. */
+static kz_value check_kube_version(const kz_chart *chart, const kz_value *caps) {
+    const kz_value *want = kz_is_map(&chart->metadata) ? kz_map_getz(&chart->metadata, "kubeVersion") : NULL;
+    if (!want || !kz_is_string(want) || kz_str_len(want) == 0) return kz_null();
+    const kz_value *kv = kz_map_getz(caps, "KubeVersion");
+    const kz_value *have = kv ? kz_map_getz(kv, "Version") : NULL;
+    const char *have_s = have && kz_is_string(have) ? kz_str(have) : "";
+    kz_semver v;
+    kz_semver_constraint *c = NULL;
+    kz_value e1 = kz_semver_parse(have_s, strlen(have_s), &v);
+    bool ok = kz_is_null(&e1);
+    if (ok) {
+        kz_value e2 = kz_semver_constraint_parse(kz_str(want), kz_str_len(want), &c);
+        ok = kz_is_null(&e2) && kz_semver_constraint_check(c, &v);
+        kz_free(e2);
+        if (c) kz_semver_constraint_free(c);
+        kz_semver_free(&v);
+    }
+    kz_free(e1);
+    if (ok) return kz_null();
+    return kz_error("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kz_str(want), have_s);
+}
+
 static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const kz_value *values, kz_buf *out,
                               kz_buf *warnings, bool *after_render) {
     kz_value extra = kz_seq();
@@ -321,6 +347,11 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     kz_value caps = kz_chart_capabilities(o->kube_version, &extra);
     kz_free(extra);
     if (kz_error_message(&caps)) return caps;
+    kz_value incompatible = check_kube_version(chart, &caps);
+    if (kz_error_message(&incompatible)) {
+        kz_free(caps);
+        return incompatible;
+    }
     kz_render_opts ro = {.release_name = o->release_name,
                          .namespace_ = o->namespace_ && *o->namespace_ ? o->namespace_ : "default",
                          .is_install = !o->is_upgrade, .is_upgrade = o->is_upgrade, .revision = 1,
