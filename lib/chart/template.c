@@ -381,6 +381,14 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     return err;
 }
 
+/* Helm's checkIfInstallable: only application charts (the default type). */
+static kz_value check_installable(const kz_chart *chart) {
+    const kz_value *type = kz_is_map(&chart->metadata) ? kz_map_getz(&chart->metadata, "type") : NULL;
+    if (!type || !kz_is_string(type) || kz_str_len(type) == 0 || strcmp(kz_str(type), "application") == 0)
+        return kz_null();
+    return kz_error("%s charts are not installable", kz_str(type));
+}
+
 kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warnings, bool *after_render) {
     *after_render = false;
     kz_value bad_name = kz_release_name_check(o->release_name);
@@ -392,18 +400,29 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
     }
     struct stat st; /* Helm's LocateChart: a local path that is not there */
     if (stat(o->chart_path, &st) != 0) return kz_error("path \"%s\" not found", o->chart_path);
+    /* Helm's runInstall: the user's values, then the chart, whether it is
+     * installable, the deprecation warning, its dependencies */
+    kz_value user = kz_values_user(&o->values);
+    if (kz_error_message(&user)) return user;
     kz_chart *chart = NULL;
     kz_value err = kz_chart_load(o->chart_path, NULL, &chart);
-    if (kz_error_message(&err)) return err;
+    if (kz_error_message(&err)) {
+        kz_free(user);
+        return err;
+    }
     for (size_t i = 0; i < kz_len(&chart->warnings); i++) {
         kz_buf_puts(warnings, kz_str(kz_seq_at(&chart->warnings, i)));
         kz_buf_putc(warnings, '\n');
     }
-    kz_value user = kz_values_user(&o->values);
-    if (kz_error_message(&user)) {
+    err = check_installable(chart);
+    if (kz_error_message(&err)) {
+        kz_free(user);
         kz_chart_free(chart);
-        return user;
+        return err;
     }
+    const kz_value *deprecated = kz_is_map(&chart->metadata) ? kz_map_getz(&chart->metadata, "deprecated") : NULL;
+    if (deprecated && kz_kind_of(deprecated) == KZ_BOOL && kz_bool_get(deprecated))
+        kz_buf_puts(warnings, "WARNING: This chart is deprecated\n");
     err = kz_chart_check_dependencies(chart);
     if (kz_is_null(&err)) err = kz_chart_process_dependencies(chart, &user, true, warn_deps, warnings);
     if (kz_error_message(&err)) {

@@ -6,50 +6,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "chart/template.h"
 #include "hm.h"
 #include "repo/fetch.h"
 
-/* The release name: NAME, or with --generate-name CHART-<unix time> (Helm's
- * form), or "release-name" when only the chart is given. */
-static const char *release_name(kz_cli_ctx *ctx, const char **chart, char *generated, size_t cap) {
-    if (kz_cli_flag_bool(ctx, "generate-name")) {
-        *chart = ctx->argv[0];
-        const char *base = strrchr(*chart, '/');
-        base = base ? base + 1 : *chart;
-        size_t len = strcspn(base, ".");
-        snprintf(generated, cap, "%.*s-%lld", (int)len, base, (long long)time(NULL));
-        return generated;
+/* Helm's Install.NameAndChart with `helm template`'s ReleaseName
+ * "release-name": NAME CHART, or CHART alone named by --name-template or
+ * "release-name" (--generate-name names nothing here). Returns an error value
+ * or NULL, with *name (borrowed, or in *templated) and *chart set. */
+static kz_value name_and_chart(kz_cli_ctx *ctx, const char **name, const char **chart, kz_value *templated) {
+    const char *name_template = kz_cli_flag_string(ctx, "name-template");
+    bool has_template = name_template && *name_template;
+    if (ctx->argc > 2) {
+        kz_buf extra = KZ_BUF_INIT;
+        for (size_t i = 2; i < ctx->argc; i++) kz_buf_printf(&extra, i > 2 ? ", %s" : "%s", ctx->argv[i]);
+        kz_value err = kz_error("expected at most two arguments, unexpected arguments: %s", kz_buf_cstr(&extra));
+        kz_buf_free(&extra);
+        return err;
     }
-    if (ctx->argc == 1) {
-        *chart = ctx->argv[0];
-        return "release-name";
+    if (ctx->argc == 2) {
+        if (kz_cli_flag_bool(ctx, "generate-name")) return kz_error("cannot set --generate-name and also specify a name");
+        if (has_template) return kz_error("cannot set --name-template and also specify a name");
+        *name = ctx->argv[0], *chart = ctx->argv[1];
+        return kz_null();
     }
-    *chart = ctx->argv[1];
-    return ctx->argv[0];
+    *chart = ctx->argv[0];
+    if (!has_template) {
+        *name = "release-name";
+        return kz_null();
+    }
+    *templated = kz_release_name_render(name_template);
+    if (kz_error_message(templated)) return kz_copy(templated);
+    *name = kz_str(templated);
+    return kz_null();
 }
 
 static int run_template(kz_cli_ctx *ctx) {
-    if (ctx->argc > 2 || (ctx->argc == 2 && kz_cli_flag_bool(ctx, "generate-name")))
-        return kz_cli_fail(ctx, "expected at most two arguments, unexpected arguments: %s",
-                           ctx->argv[ctx->argc - 1]);
-    char generated[512];
     const char *chart = NULL;
     kz_template_opts o = {0};
     kz_value templated = kz_null();
-    if (kz_cli_flag_changed(ctx, "name-template")) { /* the name comes from a template; CHART is the only arg */
-        templated = kz_release_name_render(kz_cli_flag_string(ctx, "name-template"));
-        if (kz_error_message(&templated)) {
-            int code = kz_cli_fail(ctx, "%s", kz_error_message(&templated));
-            kz_free(templated);
-            return code;
-        }
-        o.release_name = kz_str(&templated);
-        chart = ctx->argv[ctx->argc - 1];
-    } else {
-        o.release_name = release_name(ctx, &chart, generated, sizeof generated);
+    kz_value bad = name_and_chart(ctx, &o.release_name, &chart, &templated);
+    if (kz_error_message(&bad)) {
+        int code = kz_cli_fail(ctx, "%s", kz_error_message(&bad));
+        kz_free(bad);
+        kz_free(templated);
+        return code;
     }
     o.chart_path = chart;
     char *fetched = NULL;
@@ -132,6 +134,6 @@ const kz_cmd hm_template_cmd = {
                  "sorted in Helm's install order with hooks last.\n",
     .example = "  hm template metallb ./metallb --namespace metallb-system --set configmap.ipRange=192.168.1.11-192.168.1.29",
     .flags = template_flags,
-    .args = {KZ_ARGS_RANGE, 1, 3},
+    .args = {KZ_ARGS_MIN, 1, 0}, /* more than two: NameAndChart says which are extra */
     .run = run_template,
 };
