@@ -42,7 +42,7 @@ static bool ends_with(const char *s, const char *suffix) {
  * own, then each dependency's, depth first), as "---\n# Source: PATH\n" +
  * the file + "\n". */
 typedef struct sink sink;
-static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook);
+static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook, bool crd);
 
 static kz_value print_crds(const kz_chart *c, sink *k) {
     char *full = kz_chart_full_path(c);
@@ -50,7 +50,7 @@ static kz_value print_crds(const kz_chart *c, sink *k) {
     for (size_t i = 0; i < c->crds.len && kz_is_null(&err); i++) {
         kz_buf path = KZ_BUF_INIT;
         kz_buf_printf(&path, "%s/%s", full, c->crds.v[i].name);
-        err = sink_doc(k, kz_buf_cstr(&path), c->crds.v[i].data, c->crds.v[i].len, false);
+        err = sink_doc(k, kz_buf_cstr(&path), c->crds.v[i].data, c->crds.v[i].len, false, true);
         kz_buf_free(&path);
     }
     free(full);
@@ -200,17 +200,17 @@ typedef struct written {
     kz_value names; /* MAP name -> true */
 } written;
 
-static kz_value write_doc(const kz_template_opts *o, written *w, const char *name, const char *data, size_t len,
-                          bool hook, kz_buf *out) {
+static kz_value write_doc(const char *dir, written *w, const char *name, const char *data, size_t len, bool hook,
+                          kz_buf *out) {
     bool append = kz_map_getz(&w->names, name) != NULL;
     if (hook && !append) { /* Helm appends a hook to a file that exists, from any run */
         kz_buf path = KZ_BUF_INIT;
-        kz_buf_printf(&path, "%s/%s", o->output_dir, name);
+        kz_buf_printf(&path, "%s/%s", dir, name);
         struct stat st;
         append = stat(kz_buf_cstr(&path), &st) == 0;
         kz_buf_free(&path);
     }
-    kz_value err = write_to_file(o->output_dir, name, data, len, append, out);
+    kz_value err = write_to_file(dir, name, data, len, append, out);
     kz_map_setz(&w->names, name, kz_bool(true));
     return err;
 }
@@ -276,10 +276,12 @@ struct sink {
     kz_buf *stream; /* printing: the manifest text */
     kz_buf *out;    /* --output-dir: helm's "wrote" lines */
     written w;
+    char *dir;      /* --output-dir for manifests and hooks: OUTPUT_DIR/RELEASE with --release-name */
 };
 
-static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook) {
-    if (k->o->output_dir) return write_doc(k->o, &k->w, name, data, len, hook, k->out);
+static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook, bool crd) {
+    /* Helm writes CRDs to OUTPUT_DIR even with --release-name */
+    if (k->o->output_dir) return write_doc(crd ? k->o->output_dir : k->dir, &k->w, name, data, len, hook, k->out);
     kz_manifest_print(k->stream, name, data, len);
     return kz_null();
 }
@@ -289,9 +291,16 @@ static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len
 static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const kz_manifests *m, kz_buf *out) {
     kz_buf manifest = KZ_BUF_INIT, stream = KZ_BUF_INIT;
     sink k = {.o = o, .stream = &manifest, .out = out, .w = {kz_map()}};
+    if (o->output_dir) {
+        kz_buf dir = KZ_BUF_INIT;
+        kz_buf_puts(&dir, o->output_dir);
+        if (o->use_release_name) kz_buf_printf(&dir, "/%s", o->release_name);
+        k.dir = kz_xstrdup(kz_buf_cstr(&dir));
+        kz_buf_free(&dir);
+    }
     kz_value err = o->include_crds ? print_crds(chart, &k) : kz_null();
     for (size_t i = 0; i < m->hooks_from && kz_is_null(&err); i++)
-        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), false);
+        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), false, false);
     if (kz_is_null(&err) && o->post_renderer && !o->output_dir) err = post_render(o, &manifest);
     if (kz_is_null(&err)) {
         const char *text = manifest.data ? manifest.data : "";
@@ -303,13 +312,14 @@ static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const
     }
     for (size_t i = m->hooks_from; i < m->count && kz_is_null(&err) && !o->no_hooks; i++) {
         if (o->skip_tests && m->items[i].is_test_hook) continue;
-        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), true);
+        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), true, false);
     }
     if (kz_is_null(&err)) {
         if (o->n_show_only) err = show_only(o, &stream, out);
         else kz_buf_append(out, stream.data ? stream.data : "", stream.len);
     }
     kz_free(k.w.names);
+    free(k.dir);
     kz_buf_free(&manifest);
     kz_buf_free(&stream);
     return err;

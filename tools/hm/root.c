@@ -15,6 +15,19 @@ static const kz_flag_def hm_global_flags[] = {
     {.name = "repository-config", .type = KZ_FLAG_STRING,
      .usage = "path to the file containing repository names and URLs (default $HM_REPOSITORY_CONFIG, else "
               "~/.config/hm/repositories.yaml)"},
+    /* helm's cluster flags: accepted; no command of hm talks to a cluster */
+    {.name = "burst-limit", .type = KZ_FLAG_INT, .usage = "client-side default throttling limit (no effect)"},
+    {.name = "qps", .type = KZ_FLAG_STRING, .usage = "queries per second to the Kubernetes API (no effect)"},
+    {.name = "kube-apiserver", .type = KZ_FLAG_STRING, .usage = "the address of the Kubernetes API server (no effect)"},
+    {.name = "kube-as-group", .type = KZ_FLAG_STRING_ARRAY, .usage = "group to impersonate (no effect)"},
+    {.name = "kube-as-user", .type = KZ_FLAG_STRING, .usage = "username to impersonate (no effect)"},
+    {.name = "kube-ca-file", .type = KZ_FLAG_STRING, .usage = "the certificate authority file (no effect)"},
+    {.name = "kube-context", .type = KZ_FLAG_STRING, .usage = "name of the kubeconfig context to use (no effect)"},
+    {.name = "kube-insecure-skip-tls-verify", .type = KZ_FLAG_BOOL,
+     .usage = "skip the Kubernetes API server's certificate check (no effect)"},
+    {.name = "kube-tls-server-name", .type = KZ_FLAG_STRING, .usage = "server name for the API server's certificate (no effect)"},
+    {.name = "kube-token", .type = KZ_FLAG_STRING, .usage = "bearer token used for authentication (no effect)"},
+    {.name = "kubeconfig", .type = KZ_FLAG_STRING, .usage = "path to the kubeconfig file (no effect)"},
     {0},
 };
 

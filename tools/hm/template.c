@@ -80,6 +80,7 @@ static int run_template(kz_cli_ctx *ctx) {
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
     o.output_dir = kz_cli_flag_changed(ctx, "output-dir") ? kz_cli_flag_string(ctx, "output-dir") : NULL;
+    o.use_release_name = kz_cli_flag_bool(ctx, "release-name");
     o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
     const char **pr_args = hm_flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
     o.post_renderer_args = pr_args;
@@ -119,6 +120,21 @@ static const kz_flag_def template_flags[] = {
     {.name = "generate-name", .shorthand = 'g', .type = KZ_FLAG_BOOL, .usage = "make up the release name"},
     {.name = "name-template", .type = KZ_FLAG_STRING, .usage = "a template (Sprig functions) whose output is the release name"},
     {.name = "output-dir", .type = KZ_FLAG_STRING, .usage = "write each template's documents into files under this folder"},
+    {.name = "release-name", .type = KZ_FLAG_BOOL, .usage = "with --output-dir, write into a folder named after the release"},
+    /* helm install's flags, which helm template takes and does nothing with */
+    {.name = "atomic", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "create-namespace", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "description", .type = KZ_FLAG_STRING, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "disable-openapi-validation", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "force", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "hide-notes", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "replace", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "take-ownership", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "wait", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "wait-for-jobs", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "timeout", .type = KZ_FLAG_STRING, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "labels", .shorthand = 'l', .type = KZ_FLAG_STRING_SLICE,
+     .usage = "accepted as helm template accepts it (release labels); no effect"},
     {.name = "post-renderer", .type = KZ_FLAG_STRING,
      .usage = "an executable that receives the manifests on stdin and prints what to keep"},
     {.name = "post-renderer-args", .type = KZ_FLAG_STRING_ARRAY, .usage = "an argument for the post-renderer (can repeat)"},
