@@ -391,6 +391,14 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     return err;
 }
 
+/* Helm's validateDryRunOptionFlag, after the dependency check. */
+static bool allowed_dry_run(const char *v) {
+    static const char *const ok[] = {"false", "true", "none", "client", "server"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(v, ok[i]) == 0) return true;
+    return false;
+}
+
 /* Helm's checkIfInstallable: only application charts (the default type). */
 static kz_value check_installable(const kz_chart *chart) {
     const kz_value *type = kz_is_map(&chart->metadata) ? kz_map_getz(&chart->metadata, "type") : NULL;
@@ -434,6 +442,8 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
     if (deprecated && kz_kind_of(deprecated) == KZ_BOOL && kz_bool_get(deprecated))
         kz_buf_puts(warnings, "WARNING: This chart is deprecated\n");
     err = kz_chart_check_dependencies(chart);
+    if (kz_is_null(&err) && o->dry_run && !allowed_dry_run(o->dry_run))
+        err = kz_error("Invalid dry-run flag. Flag must one of the following: false, true, none, client, server");
     if (kz_is_null(&err)) err = kz_chart_process_dependencies(chart, &user, true, warn_deps, warnings);
     if (kz_error_message(&err)) {
         kz_free(user);

@@ -81,6 +81,7 @@ static int run_template(kz_cli_ctx *ctx) {
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
     o.output_dir = kz_cli_flag_changed(ctx, "output-dir") ? kz_cli_flag_string(ctx, "output-dir") : NULL;
     o.use_release_name = kz_cli_flag_bool(ctx, "release-name");
+    o.dry_run = kz_cli_flag_changed(ctx, "dry-run") ? kz_cli_flag_string(ctx, "dry-run") : NULL;
     o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
     const char **pr_args = hm_flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
     o.post_renderer_args = pr_args;
@@ -133,6 +134,10 @@ static const kz_flag_def template_flags[] = {
     {.name = "wait", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
     {.name = "wait-for-jobs", .type = KZ_FLAG_BOOL, .usage = "accepted as helm template accepts it; no effect"},
     {.name = "timeout", .type = KZ_FLAG_STRING, .usage = "accepted as helm template accepts it; no effect"},
+    {.name = "dependency-update", .type = KZ_FLAG_BOOL,
+     .usage = "accepted as helm template accepts it; no effect (missing dependencies stay an error)"},
+    {.name = "dry-run", .type = KZ_FLAG_STRING, .no_opt_default = "client",
+     .usage = "accepted as helm template accepts it (false, true, none, client or server); no effect"},
     {.name = "labels", .shorthand = 'l', .type = KZ_FLAG_STRING_SLICE,
      .usage = "accepted as helm template accepts it (release labels); no effect"},
     {.name = "post-renderer", .type = KZ_FLAG_STRING,
