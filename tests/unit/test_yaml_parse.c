@@ -557,6 +557,21 @@ static void test_go_errors(void **state) {
     assert_error(one("a: !!int abc\n", &go), "yaml: cannot decode !!str `abc` as a !!int");
     assert_error(one("a: !!binary \"@@\"\n", &go), "yaml: !!binary value contains invalid base64 data");
     assert_error(one("a: [1\n", &go), "yaml: line 1: did not find expected ',' or ']'");
+    /* go-yaml parses the whole document, then decodes it, then sigs.k8s.io/yaml
+     * converts it to JSON: the earlier phase's error wins */
+    assert_error(one("a: .inf\nb: [\n", &go), "yaml: line 2: did not find expected node content");
+    assert_error(one("a: !!int x\nb: [\n", &go), "yaml: line 2: did not find expected node content");
+    assert_error(one("a: .inf\nb: *q\n", &go), "yaml: unknown anchor 'q' referenced");
+    assert_error(one("a: &q .inf\nb: *q\n", &go), "json: unsupported value: +Inf");
+    assert_error(one("a: .inf\nb: !!int x\n", &go), "yaml: cannot decode !!str `x` as a !!int");
+    assert_error(one("a: &w [.inf, *w]\n", &go), "yaml: anchor 'w' value contains itself");
+    /* a key JSON has no text for, with fmt's %+#v of its value */
+    assert_error(one("~: 1\n", &go), "unsupported map key of type: %!s(<nil>), key: <nil>, value: 1");
+    assert_error(one("a:\n  ~: [1, \"x\\\"\", ~, 1.5]\n", &go),
+                 "unsupported map key of type: %!s(<nil>), key: <nil>, value: []interface {}{1, \"x\\\"\", interface {}(nil), 1.5}");
+    assert_error(one("~: {b: 1, a: .inf}\n", &go),
+                 "unsupported map key of type: %!s(<nil>), key: <nil>, value: map[interface {}]interface {}{\"a\":+Inf, \"b\":1}");
+    assert_error(one("0xFFFFFFFFFFFFFFFF: a\n", &go), "unsupported map key of type: uint64, key: 0xffffffffffffffff, value: \"a\"");
     /* an infinite key is text to JSON, as strconv.FormatFloat writes it */
     kz_value v = one(".inf: 1\n-.inf: 2\n.nan: 3\n", &go);
     assert_non_null(kz_map_getz(&v, "+Inf"));
