@@ -341,9 +341,12 @@ static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *o
         *out = kz_string("");
         return true;
     default:
-        if (p->schema == KZ_YAML_HELM)
-            fail_at(p, pos, "invalid map key: %s", kz_kind_name(kz_kind_of(v)));
-        else
+        if (p->schema == KZ_YAML_HELM) {
+            kz_buf text = KZ_BUF_INIT; /* go-yaml's %#v of it */
+            go_sharp_v(&text, v, false);
+            fail_at(p, pos, "invalid map key: %s", kz_buf_cstr(&text));
+            kz_buf_free(&text);
+        } else
             fail_at(p, pos, "cannot unmarshal !!%s into string", kz_is_seq(v) ? "seq" : "map");
         return false;
     }
@@ -716,13 +719,10 @@ static bool on_alias(parser *p, const yaml_event_t *e) {
 static bool on_container_start(parser *p, const yaml_event_t *e, bool is_map) {
     kz_pos pos = mark_pos(p, e->start_mark);
     frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
-    if (f && f->is_map && !f->have_key) {
-        if (p->schema == KZ_YAML_HELM)
-            fail_at(p, pos, "invalid map key: %s", is_map ? "map" : "seq");
-        else
-            fail_at(p, pos, "cannot unmarshal !!%s into string", is_map ? "map" : "seq");
+    if (f && f->is_map && !f->have_key && p->schema != KZ_YAML_HELM) {
+        fail_at(p, pos, "cannot unmarshal !!%s into string", is_map ? "map" : "seq");
         return false;
-    }
+    } /* HELM: go-yaml names the whole key when it is built (key_from_value) */
     if (p->depth >= MAX_DEPTH) {
         fail_at(p, pos, "exceeded max depth of %d", MAX_DEPTH);
         return false;

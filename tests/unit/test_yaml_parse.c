@@ -144,7 +144,8 @@ static void test_helm_documents_golden(void **state) {
         snprintf(outp, sizeof outp, GOLDEN "/helm/%.*s.out", (int)(n - 5), de->d_name);
         size_t ilen, olen;
         char *in = slurp(path, &ilen), *out = slurp(outp, &olen);
-        kz_value got = kz_yaml_parse_one(in, ilen, &HELM);
+        kz_yaml_parse_opts go = {.schema = KZ_YAML_HELM, .source_name = "t.yaml", .go_errors = true};
+        kz_value got = kz_yaml_parse_one(in, ilen, &go); /* as Helm reads values.yaml */
         if (strncmp(out, "ERROR", 5) == 0) {
             const char *tail = helm_message_tail(out);
             const char *msg = kz_error_message(&got);
@@ -154,10 +155,6 @@ static void test_helm_documents_golden(void **state) {
                 char want[512];
                 snprintf(want, sizeof want, "%s", tail);
                 want[strcspn(want, "\n")] = '\0';
-                char *cut = strstr(want, ", value:"); /* Go's %#v of the value: not reproduced */
-                if (cut) *cut = '\0';
-                cut = strstr(want, "invalid map key: "); /* Go's %#v of the key: not reproduced */
-                if (cut) cut[strlen("invalid map key: ")] = '\0';
                 if (!msg || !strstr(msg, want)) {
                     print_error("%s: want error containing \"%s\", got \"%s\"\n", de->d_name, want,
                                 msg ? msg : "(value)");
@@ -350,7 +347,7 @@ static void test_keys(void **state) {
     assert_error(one("~: a\n", &HELM), "t.yaml:1:1: unsupported map key of type: %!s(<nil>), key: <nil>");
     assert_error(one("12345678901234567890: a\n", &HELM),
                  "t.yaml:1:1: unsupported map key of type: uint64, key: 0xab54a98ceb1f0ad2");
-    assert_error(one("? [1, 2]\n: x\n", &HELM), "t.yaml:1:3: invalid map key: seq");
+    assert_error(one("? [1, 2]\n: x\n", &HELM), "t.yaml:1:3: invalid map key: []interface {}{1, 2}");
     assert_error(one("? [1, 2]\n: x\n", &KYAML), "t.yaml:1:3: cannot unmarshal !!seq into string");
 }
 
