@@ -423,11 +423,19 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
     kz_value user = kz_values_user(&o->values);
     if (kz_error_message(&user)) return user;
     kz_chart *chart = NULL;
-    kz_value err = kz_chart_load(o->chart_path, NULL, &chart);
-    if (kz_error_message(&err)) {
+    kz_value early = kz_seq();
+    kz_chart_load_opts lo = {.failed_warnings = &early};
+    kz_value err = kz_chart_load(o->chart_path, &lo, &chart);
+    if (kz_error_message(&err)) { /* what helm logged before it failed */
+        for (size_t i = 0; i < kz_len(&early); i++) {
+            kz_buf_puts(warnings, kz_str(kz_seq_at(&early, i)));
+            kz_buf_putc(warnings, '\n');
+        }
+        kz_free(early);
         kz_free(user);
         return err;
     }
+    kz_free(early);
     for (size_t i = 0; i < kz_len(&chart->warnings); i++) {
         kz_buf_puts(warnings, kz_str(kz_seq_at(&chart->warnings, i)));
         kz_buf_putc(warnings, '\n');
