@@ -121,6 +121,10 @@ typedef struct kz_chart_load_opts {
     /* 0 means Helm's value (KZ_CHART_MAX_SIZE, KZ_CHART_MAX_FILE_SIZE). */
     size_t max_chart_size; /* decompressed bytes of one archive */
     size_t max_file_size;  /* bytes of one file (archive entry or file on disk) */
+    /* When loading a directory fails: the warnings Helm had logged by then
+     * (SEQ of STRING, see kz_chart's warnings) replace (and free) the value
+     * this points to, if not NULL; the caller frees it. Untouched on success. */
+    kz_value *failed_warnings;
 } kz_chart_load_opts;
 
 /* Helm's loader.Load: a directory (LoadDir) or a chart archive (LoadFile).

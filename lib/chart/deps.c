@@ -101,15 +101,16 @@ kz_value kz_chart_check_dependencies(const kz_chart *chart) {
     const kz_value *reqs = kz_map_getz(&chart->metadata, "dependencies");
     if (!reqs || !kz_is_seq(reqs)) return kz_null();
     kz_buf missing = KZ_BUF_INIT;
+    size_t nmissing = 0; /* an empty name is missing too (and joined as "") */
     for (size_t i = 0; i < kz_len(reqs); i++) {
         const char *name = md_get_str(kz_seq_at(reqs, i), "name");
         bool found = false;
         for (size_t k = 0; k < chart->ndeps && !found; k++) found = strcmp(chart->deps[k]->name, name) == 0;
         if (found) continue;
-        if (missing.len) kz_buf_puts(&missing, ", ");
+        if (nmissing++) kz_buf_puts(&missing, ", ");
         kz_buf_puts(&missing, name);
     }
-    if (!missing.len) {
+    if (!nmissing) {
         kz_buf_free(&missing);
         return kz_null();
     }

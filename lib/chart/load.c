@@ -543,6 +543,16 @@ static kz_value visit(walker *w, const char *path, const struct stat *st) {
 }
 
 
+/* Helm logged the walk's warnings as it went: a failure keeps them. */
+static void give_failed_warnings(const kz_chart_load_opts *opts, kz_value warnings) {
+    if (opts && opts->failed_warnings) {
+        kz_free(*opts->failed_warnings);
+        *opts->failed_warnings = warnings;
+    } else {
+        kz_free(warnings);
+    }
+}
+
 kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_chart **out) {
     *out = NULL;
     char *top = kz_chart_path_abs(path);
@@ -577,11 +587,13 @@ kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_
     free(top);
     if (!kz_is_null(&err)) {
         kz_chart_files_free(&w.files);
-        kz_free(w.warnings);
+        give_failed_warnings(opts, w.warnings);
         return err;
     }
-    err = load_files(w.files.v, w.files.len, opts, w.warnings, out);
+    err = load_files(w.files.v, w.files.len, opts, kz_copy(&w.warnings), out);
     free(w.files.v);
+    if (kz_error_message(&err)) give_failed_warnings(opts, w.warnings);
+    else kz_free(w.warnings);
     return err;
 }
 

@@ -346,9 +346,14 @@ static kz_value get_string(const kz_value *m, const char *key) {
     return v && kz_is_string(v) ? kz_string_n(kz_str(v), kz_str_len(v)) : kz_string("");
 }
 
+/* An absent (or null) list of Chart.yaml is a nil slice in Go. */
+static kz_value nil_unless_seq(kz_value out, const kz_value *v) {
+    return v && kz_is_seq(v) ? out : kz_with_nil(out);
+}
+
 static kz_value get_strings(const kz_value *m, const char *key) {
-    kz_value out = kz_with_gotype(kz_seq(), KZ_GOTYPE_STRING_SLICE);
     const kz_value *v = m ? kz_map_getz(m, key) : NULL;
+    kz_value out = nil_unless_seq(kz_with_gotype(kz_seq(), KZ_GOTYPE_STRING_SLICE), v);
     for (size_t i = 0; v && kz_is_seq(v) && i < kz_len(v); i++) {
         const kz_value *s = kz_seq_at(v, i);
         kz_seq_push(&out, kz_is_string(s) ? kz_string_n(kz_str(s), kz_str_len(s)) : kz_string(""));
@@ -363,6 +368,7 @@ static kz_value get_bool(const kz_value *m, const char *key) {
 
 static kz_value string_map(const kz_value *v) {
     kz_value out = kz_with_gotype(kz_map(), KZ_GOTYPE_STRING_MAP);
+    if (!v || !kz_is_map(v)) out = kz_with_nil(out); /* absent: a nil map */
     for (size_t i = 0; v && kz_is_map(v) && i < kz_len(v); i++) {
         const kz_value *x = kz_map_value_at(v, i);
         kz_map_set(&out, kz_copy(kz_map_key_at(v, i)),
@@ -388,8 +394,8 @@ static kz_value dependency_object(const kz_value *m) {
     kz_map_setz(&o, "Tags", get_strings(m, "tags"));
     kz_map_setz(&o, "Enabled", get_bool(m, "enabled"));
     /* []interface{}: Helm's normalised entries are map[string]string */
-    kz_value iv = kz_seq();
     const kz_value *list = kz_map_getz(m, "import-values");
+    kz_value iv = nil_unless_seq(kz_seq(), list);
     for (size_t i = 0; list && kz_is_seq(list) && i < kz_len(list); i++) {
         const kz_value *x = kz_seq_at(list, i);
         kz_seq_push(&iv, kz_is_map(x) ? string_map(x) : kz_copy(x));
@@ -400,8 +406,8 @@ static kz_value dependency_object(const kz_value *m) {
 }
 
 static kz_value object_list(const kz_value *m, const char *key, kz_value (*make)(const kz_value *), kz_gotype t) {
-    kz_value out = kz_with_gotype(kz_seq(), t);
     const kz_value *v = m ? kz_map_getz(m, key) : NULL;
+    kz_value out = nil_unless_seq(kz_with_gotype(kz_seq(), t), v);
     for (size_t i = 0; v && kz_is_seq(v) && i < kz_len(v); i++) {
         const kz_value *x = kz_seq_at(v, i);
         kz_seq_push(&out, kz_is_map(x) ? make(x) : kz_null()); /* a nil pointer */

@@ -42,7 +42,7 @@ static bool ends_with(const char *s, const char *suffix) {
  * own, then each dependency's, depth first), as "---\n# Source: PATH\n" +
  * the file + "\n". */
 typedef struct sink sink;
-static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook);
+static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook, bool crd);
 
 static kz_value print_crds(const kz_chart *c, sink *k) {
     char *full = kz_chart_full_path(c);
@@ -50,7 +50,7 @@ static kz_value print_crds(const kz_chart *c, sink *k) {
     for (size_t i = 0; i < c->crds.len && kz_is_null(&err); i++) {
         kz_buf path = KZ_BUF_INIT;
         kz_buf_printf(&path, "%s/%s", full, c->crds.v[i].name);
-        err = sink_doc(k, kz_buf_cstr(&path), c->crds.v[i].data, c->crds.v[i].len, false);
+        err = sink_doc(k, kz_buf_cstr(&path), c->crds.v[i].data, c->crds.v[i].len, false, true);
         kz_buf_free(&path);
     }
     free(full);
@@ -200,17 +200,17 @@ typedef struct written {
     kz_value names; /* MAP name -> true */
 } written;
 
-static kz_value write_doc(const kz_template_opts *o, written *w, const char *name, const char *data, size_t len,
-                          bool hook, kz_buf *out) {
+static kz_value write_doc(const char *dir, written *w, const char *name, const char *data, size_t len, bool hook,
+                          kz_buf *out) {
     bool append = kz_map_getz(&w->names, name) != NULL;
     if (hook && !append) { /* Helm appends a hook to a file that exists, from any run */
         kz_buf path = KZ_BUF_INIT;
-        kz_buf_printf(&path, "%s/%s", o->output_dir, name);
+        kz_buf_printf(&path, "%s/%s", dir, name);
         struct stat st;
         append = stat(kz_buf_cstr(&path), &st) == 0;
         kz_buf_free(&path);
     }
-    kz_value err = write_to_file(o->output_dir, name, data, len, append, out);
+    kz_value err = write_to_file(dir, name, data, len, append, out);
     kz_map_setz(&w->names, name, kz_bool(true));
     return err;
 }
@@ -276,10 +276,12 @@ struct sink {
     kz_buf *stream; /* printing: the manifest text */
     kz_buf *out;    /* --output-dir: helm's "wrote" lines */
     written w;
+    char *dir;      /* --output-dir for manifests and hooks: OUTPUT_DIR/RELEASE with --release-name */
 };
 
-static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook) {
-    if (k->o->output_dir) return write_doc(k->o, &k->w, name, data, len, hook, k->out);
+static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len, bool hook, bool crd) {
+    /* Helm writes CRDs to OUTPUT_DIR even with --release-name */
+    if (k->o->output_dir) return write_doc(crd ? k->o->output_dir : k->dir, &k->w, name, data, len, hook, k->out);
     kz_manifest_print(k->stream, name, data, len);
     return kz_null();
 }
@@ -289,9 +291,20 @@ static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len
 static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const kz_manifests *m, kz_buf *out) {
     kz_buf manifest = KZ_BUF_INIT, stream = KZ_BUF_INIT;
     sink k = {.o = o, .stream = &manifest, .out = out, .w = {kz_map()}};
+    if (o->output_dir) {
+        kz_buf dir = KZ_BUF_INIT, joined = KZ_BUF_INIT;
+        kz_buf_puts(&dir, o->output_dir);
+        if (o->use_release_name) { /* filepath.Join: cleaned ("out/" + "x" is "out/x") */
+            kz_buf_printf(&dir, "/%s", o->release_name);
+            kz_funcs_path_clean(dir.data, dir.len, &joined);
+        }
+        k.dir = kz_xstrdup(kz_buf_cstr(o->use_release_name ? &joined : &dir));
+        kz_buf_free(&dir);
+        kz_buf_free(&joined);
+    }
     kz_value err = o->include_crds ? print_crds(chart, &k) : kz_null();
     for (size_t i = 0; i < m->hooks_from && kz_is_null(&err); i++)
-        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), false);
+        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), false, false);
     if (kz_is_null(&err) && o->post_renderer && !o->output_dir) err = post_render(o, &manifest);
     if (kz_is_null(&err)) {
         const char *text = manifest.data ? manifest.data : "";
@@ -303,46 +316,42 @@ static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const
     }
     for (size_t i = m->hooks_from; i < m->count && kz_is_null(&err) && !o->no_hooks; i++) {
         if (o->skip_tests && m->items[i].is_test_hook) continue;
-        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), true);
+        err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), true, false);
     }
     if (kz_is_null(&err)) {
         if (o->n_show_only) err = show_only(o, &stream, out);
         else kz_buf_append(out, stream.data ? stream.data : "", stream.len);
     }
     kz_free(k.w.names);
+    free(k.dir);
     kz_buf_free(&manifest);
     kz_buf_free(&stream);
     return err;
 }
 
-/* Helm's chartutil.IsCompatibleRange: false when either side does not parse. */
-static bool kube_version_in_range(const char *range, const char *version) {
-    kz_semver v;
-    kz_value err = kz_semver_parse(version, strlen(version), &v);
-    if (!kz_is_null(&err)) {
-        kz_free(err);
-        return false;
-    }
-    kz_semver_constraint *c = NULL;
-    err = kz_semver_constraint_parse(range, strlen(range), &c);
-    bool ok = kz_is_null(&err) && kz_semver_constraint_check(c, &v);
-    kz_free(err);
-    kz_semver_constraint_free(c);
-    kz_semver_free(&v);
-    return ok;
-}
-
-/* Helm's renderResources refuses a chart whose kubeVersion (the top chart's
- * only; subcharts' are not checked) excludes the Kubernetes version, the
- * default one or --kube-version's. */
+/* Helm's renderResources first checks the chart's kubeVersion against the
+ * cluster's (chartutil.IsCompatibleRange): a constraint that does not parse
+ * is as incompatible as one that does not match. */
 static kz_value check_kube_version(const kz_chart *chart, const kz_value *caps) {
-    const kz_value *range = kz_map_getz(&chart->metadata, "kubeVersion");
-    if (!range || !kz_is_string(range) || kz_str_len(range) == 0) return kz_null();
+    const kz_value *want = kz_is_map(&chart->metadata) ? kz_map_getz(&chart->metadata, "kubeVersion") : NULL;
+    if (!want || !kz_is_string(want) || kz_str_len(want) == 0) return kz_null();
     const kz_value *kv = kz_map_getz(caps, "KubeVersion");
-    const kz_value *version = kv ? kz_map_getz(kv, "Version") : NULL;
-    if (!version || !kz_is_string(version) || kube_version_in_range(kz_str(range), kz_str(version))) return kz_null();
-    return kz_error("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kz_str(range),
-                    kz_str(version));
+    const kz_value *have = kv ? kz_map_getz(kv, "Version") : NULL;
+    const char *have_s = have && kz_is_string(have) ? kz_str(have) : "";
+    kz_semver v;
+    kz_semver_constraint *c = NULL;
+    kz_value e1 = kz_semver_parse(have_s, strlen(have_s), &v);
+    bool ok = kz_is_null(&e1);
+    if (ok) {
+        kz_value e2 = kz_semver_constraint_parse(kz_str(want), kz_str_len(want), &c);
+        ok = kz_is_null(&e2) && kz_semver_constraint_check(c, &v);
+        kz_free(e2);
+        if (c) kz_semver_constraint_free(c);
+        kz_semver_free(&v);
+    }
+    kz_free(e1);
+    if (ok) return kz_null();
+    return kz_error("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kz_str(want), have_s);
 }
 
 static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const kz_value *values, kz_buf *out,
@@ -386,15 +395,20 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     return err;
 }
 
-/* Helm's runInstall once the chart is loaded: checkIfInstallable (only
- * application charts, "" being one), then the warning for a deprecated chart. */
-static kz_value check_installable(const kz_chart *chart, kz_buf *warnings) {
-    const char *type = chart->type ? chart->type : "";
-    if (*type && strcmp(type, "application") != 0) return kz_error("%s charts are not installable", type);
-    const kz_value *deprecated = kz_map_getz(&chart->metadata, "deprecated");
-    if (deprecated && kz_kind_of(deprecated) == KZ_BOOL && kz_bool_get(deprecated))
-        kz_buf_puts(warnings, "WARNING: This chart is deprecated\n");
-    return kz_null();
+/* Helm's validateDryRunOptionFlag, after the dependency check. */
+static bool allowed_dry_run(const char *v) {
+    static const char *const ok[] = {"false", "true", "none", "client", "server"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(v, ok[i]) == 0) return true;
+    return false;
+}
+
+/* Helm's checkIfInstallable: only application charts (the default type). */
+static kz_value check_installable(const kz_chart *chart) {
+    const kz_value *type = kz_is_map(&chart->metadata) ? kz_map_getz(&chart->metadata, "type") : NULL;
+    if (!type || !kz_is_string(type) || kz_str_len(type) == 0 || strcmp(kz_str(type), "application") == 0)
+        return kz_null();
+    return kz_error("%s charts are not installable", kz_str(type));
 }
 
 kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warnings, bool *after_render) {
@@ -408,20 +422,40 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
     }
     struct stat st; /* Helm's LocateChart: a local path that is not there */
     if (stat(o->chart_path, &st) != 0) return kz_error("path \"%s\" not found", o->chart_path);
+    /* Helm's runInstall: the user's values, then the chart, whether it is
+     * installable, the deprecation warning, its dependencies */
+    kz_value user = kz_values_user(&o->values);
+    if (kz_error_message(&user)) return user;
     kz_chart *chart = NULL;
-    kz_value err = kz_chart_load(o->chart_path, NULL, &chart);
-    if (kz_error_message(&err)) return err;
+    kz_value early = kz_seq();
+    kz_chart_load_opts lo = {.failed_warnings = &early};
+    kz_value err = kz_chart_load(o->chart_path, &lo, &chart);
+    if (kz_error_message(&err)) { /* what helm logged before it failed */
+        for (size_t i = 0; i < kz_len(&early); i++) {
+            kz_buf_puts(warnings, kz_str(kz_seq_at(&early, i)));
+            kz_buf_putc(warnings, '\n');
+        }
+        kz_free(early);
+        kz_free(user);
+        return err;
+    }
+    kz_free(early);
     for (size_t i = 0; i < kz_len(&chart->warnings); i++) {
         kz_buf_puts(warnings, kz_str(kz_seq_at(&chart->warnings, i)));
         kz_buf_putc(warnings, '\n');
     }
-    kz_value user = kz_values_user(&o->values);
-    if (kz_error_message(&user)) {
+    err = check_installable(chart);
+    if (kz_error_message(&err)) {
+        kz_free(user);
         kz_chart_free(chart);
-        return user;
+        return err;
     }
-    err = check_installable(chart, warnings);
-    if (kz_is_null(&err)) err = kz_chart_check_dependencies(chart);
+    const kz_value *deprecated = kz_is_map(&chart->metadata) ? kz_map_getz(&chart->metadata, "deprecated") : NULL;
+    if (deprecated && kz_kind_of(deprecated) == KZ_BOOL && kz_bool_get(deprecated))
+        kz_buf_puts(warnings, "WARNING: This chart is deprecated\n");
+    err = kz_chart_check_dependencies(chart);
+    if (kz_is_null(&err) && o->dry_run && !allowed_dry_run(o->dry_run))
+        err = kz_error("Invalid dry-run flag. Flag must one of the following: false, true, none, client, server");
     if (kz_is_null(&err)) err = kz_chart_process_dependencies(chart, &user, true, warn_deps, warnings);
     if (kz_error_message(&err)) {
         kz_free(user);

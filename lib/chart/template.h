@@ -33,6 +33,10 @@ typedef struct kz_template_opts {
      * the same file) instead of printing it; `out` then gets helm's
      * "wrote FILE" lines. NULL: print. */
     const char *output_dir;
+    /* --dry-run's value, NULL when not given: checked as helm checks it
+     * (false, true, none, client, server); template renders the same either way */
+    const char *dry_run;
+    bool use_release_name; /* --release-name: manifests and hooks under OUTPUT_DIR/RELEASE (CRDs stay in OUTPUT_DIR) */
     /* --post-renderer: an executable that receives the manifests (CRDs and
      * plain manifests, not hooks) on stdin and prints their replacement. */
     const char *post_renderer;

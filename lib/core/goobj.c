@@ -184,17 +184,13 @@ bool kz_goobj_string(const kz_value *v, kz_buf *out) {
     switch (kz_gotype_of(v)) {
     case KZ_GOTYPE_TIME: kz_gotime_string(v, out); return true;
     case KZ_GOTYPE_SEMVER: semver_string(v, out); return true;
-    case KZ_GOTYPE_KUBE_VERSION: { /* its String() */
-        const kz_value *ver = kz_map_getz(v, "Version");
-        if (ver) kz_buf_append(out, kz_str(ver), kz_str_len(ver));
-        return true;
-    }
-    case KZ_GOTYPE_HELM_VERSION:
-    case KZ_GOTYPE_CAPABILITIES:
-    case KZ_GOTYPE_CHART_METADATA:
-    case KZ_GOTYPE_METADATA:
+    case KZ_GOTYPE_CAPABILITIES: /* a pointer to a struct: fmt's "&{...}" */
     case KZ_GOTYPE_MAINTAINER:
-    case KZ_GOTYPE_DEPENDENCY: print_v(v, out, 0); return true;
+    case KZ_GOTYPE_DEPENDENCY: kz_buf_putc(out, '&'); print_v(v, out, 0); return true;
+    case KZ_GOTYPE_KUBE_VERSION: /* String() has a pointer receiver: a copy handed to a function is no Stringer */
+    case KZ_GOTYPE_HELM_VERSION:
+    case KZ_GOTYPE_CHART_METADATA:
+    case KZ_GOTYPE_METADATA: print_v(v, out, 0); return true;
     default: return false;
     }
 }

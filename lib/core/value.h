@@ -109,6 +109,10 @@ typedef struct kz_value {
 enum {
     KZ_VF_HEAP = 1 << 0,   /* u.h is valid and refcounted (internal) */
     KZ_VF_QUOTED = 1 << 1, /* YAML scalar was quoted or block (parser hint) */
+    /* The same bit on an empty SEQ or MAP: Go's nil slice or map (an absent
+     * list of Chart.yaml, a regexFindAll without match), which encoding/json
+     * writes as null where an empty one is [] or {}. Ignored once not empty. */
+    KZ_VF_NIL = 1 << 1,
     KZ_VF_UNSIGNED = 1 << 2, /* INT holding a uint64 above INT64_MAX (kz_uint) */
 };
 
@@ -262,6 +266,16 @@ static inline size_t kz_len(const kz_value *v) {
         return c->len;
     }
     return kz_str_len(v);
+}
+
+/* An empty SEQ or MAP marked as Go's nil slice or map (consumes v, returns it). */
+static inline kz_value kz_with_nil(kz_value v) {
+    v.x.flags |= KZ_VF_NIL;
+    return v;
+}
+/* Whether v is an empty SEQ or MAP that is Go's nil slice or map. */
+static inline bool kz_is_nil_container(const kz_value *v) {
+    return (v->x.kind == KZ_SEQ || v->x.kind == KZ_MAP) && (v->x.flags & KZ_VF_NIL) && kz_len(v) == 0;
 }
 
 /* ---- sequences ---- */

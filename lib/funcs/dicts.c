@@ -247,6 +247,7 @@ static kz_value go_deep_copy(const kz_value *v, size_t depth) {
 
 /* copystructure.Copy: containers copied all the way down, Go types kept. */
 static kz_value go_deep_copy_here(const kz_value *v, size_t depth) {
+    if (kz_is_nil_container(v)) return kz_copy(v); /* copystructure keeps a nil slice or map nil */
     if (kz_is_seq(v)) {
         size_t n = kz_len(v);
         kz_value out = kz_seq_sized(n);

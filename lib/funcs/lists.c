@@ -86,14 +86,14 @@ static kz_value fn_rest(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     if (!is_list(&argv[0])) return not_list(&argv[0], "Cannot find rest on type %s");
     size_t n = list_len(&argv[0]);
-    return n ? list_range(&argv[0], 1, n) : kz_seq();
+    return n ? list_range(&argv[0], 1, n) : kz_with_nil(kz_seq()); /* Sprig returns nil for an empty list */
 }
 
 static kz_value fn_initial(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     if (!is_list(&argv[0])) return not_list(&argv[0], "Cannot find initial on type %s");
     size_t n = list_len(&argv[0]);
-    return n ? list_range(&argv[0], 0, n - 1) : kz_seq();
+    return n ? list_range(&argv[0], 0, n - 1) : kz_with_nil(kz_seq()); /* nil, as for rest */
 }
 
 static kz_value fn_push(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
@@ -123,7 +123,7 @@ static kz_value fn_concat(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
         size_t n = list_len(&argv[i]);
         for (size_t j = 0; j < n; j++) kz_seq_push(&out, list_at(&argv[i], j));
     }
-    return out;
+    return kz_len(&out) ? out : kz_with_nil(out); /* Sprig appends to a nil slice */
 }
 
 static kz_value fn_reverse(kz_tmpl_call *c, size_t argc, const kz_value *argv) {

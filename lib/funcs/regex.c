@@ -68,9 +68,10 @@ static kz_value fn_must_regex_match(kz_tmpl_call *c, size_t argc, const kz_value
 
 static kz_value find_all(const kz_value *argv, bool must) {
     COMPILE(!must);
-    kz_value r = kz_regex_find_all(re, S(1), (long)kz_int_get(&argv[2]), NULL);
+    bool is_nil = false;
+    kz_value r = kz_regex_find_all(re, S(1), (long)kz_int_get(&argv[2]), &is_nil);
     kz_regex_free(re);
-    return r;
+    return is_nil ? kz_with_nil(r) : r;
 }
 
 static kz_value fn_regex_find_all(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
@@ -129,9 +130,10 @@ static kz_value fn_must_regex_replace_all_literal(kz_tmpl_call *c, size_t argc, 
 
 static kz_value split(const kz_value *argv, bool must) {
     COMPILE(!must);
-    kz_value r = kz_regex_split(re, S(1), (long)kz_int_get(&argv[2]), NULL);
+    bool is_nil = false;
+    kz_value r = kz_regex_split(re, S(1), (long)kz_int_get(&argv[2]), &is_nil);
     kz_regex_free(re);
-    return r;
+    return is_nil ? kz_with_nil(r) : r;
 }
 
 static kz_value fn_regex_split(kz_tmpl_call *c, size_t argc, const kz_value *argv) {

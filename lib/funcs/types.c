@@ -70,6 +70,7 @@ static bool deep_equal(const kz_value *a, const kz_value *b, size_t depth) {
 static bool deep_equal_here(const kz_value *a, const kz_value *b, size_t depth) {
     if (is_nil(a) || is_nil(b)) return is_nil(a) && is_nil(b);
     if (strcmp(kz_gotype_name(a), kz_gotype_name(b)) != 0) return false;
+    if (kz_is_nil_container(a) != kz_is_nil_container(b)) return false; /* reflect.DeepEqual: nil is not empty */
     switch (kz_kind_of(a)) {
     case KZ_BOOL: return kz_bool_get(a) == kz_bool_get(b);
     case KZ_INT: return a->x.u.i == b->x.u.i;

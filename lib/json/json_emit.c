@@ -339,8 +339,11 @@ static int emit_value_here(const emitter *em, const kz_value *v, size_t depth) {
         }
         append_json_string(em, kz_str(v), kz_str_len(v));
         return 0;
-    case KZ_SEQ: return emit_seq(em, v, depth);
+    case KZ_SEQ:
+        if (kz_is_nil_container(v)) break; /* Go's nil slice: null, below */
+        return emit_seq(em, v, depth);
     case KZ_MAP: {
+        if (kz_is_nil_container(v)) break;
         if (kz_gotime_is(v) && kz_gotime_marshal_error(v))
             return fail(em, kz_error("json: error calling MarshalJSON for type time.Time: %s",
                                      kz_gotime_marshal_error(v)));
@@ -356,6 +359,10 @@ static int emit_value_here(const emitter *em, const kz_value *v, size_t depth) {
         return emit_map(em, v, depth);
     }
     case KZ_INVALID: break;
+    }
+    if (kz_is_nil_container(v)) {
+        kz_buf_append(em->out, "null", 4);
+        return 0;
     }
     /* An error value carries its own message: pass it on rather than hide it. */
     const char *msg = kz_error_message(v);

@@ -530,6 +530,10 @@ static void print_bytes(printer *p, const kz_value *v, uint32_t verb, int depth)
 
 static void print_seq(printer *p, const kz_value *v, uint32_t verb, int depth) {
     size_t n = kz_len(v);
+    if (p->f.sharp_v && kz_is_nil_container(v)) { /* Go's nil slice */
+        kz_buf_printf(p->out, "%s(nil)", kz_gotype_name(v));
+        return;
+    }
     if (p->f.sharp_v) {
         kz_buf_puts(p->out, kz_gotype_name(v));
         kz_buf_putc(p->out, '{');
@@ -573,6 +577,10 @@ static void print_map_entry(printer *p, const kz_value *map, size_t i, uint32_t 
 /* Go's fmt prints map entries sorted by key (bytewise for strings). */
 static void print_map(printer *p, const kz_value *v, uint32_t verb, int depth) {
     size_t n = kz_len(v);
+    if (p->f.sharp_v && kz_is_nil_container(v)) { /* Go's nil map */
+        kz_buf_printf(p->out, "%s(nil)", kz_gotype_name(v));
+        return;
+    }
     if (p->f.sharp_v) {
         kz_buf_puts(p->out, kz_gotype_name(v));
         kz_buf_putc(p->out, '{');
@@ -608,13 +616,18 @@ static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth)
 static bool print_go_object(printer *p, const kz_value *v, uint32_t verb, int depth) {
     if (kz_kind_of(v) != KZ_MAP || kz_is_go_map(v))
         return false;
-    if (kz_gotype_of(v) == KZ_GOTYPE_CERT) {
-        static const char *const fields[] = {"Cert", "Key"};
+    kz_gotype t = kz_gotype_of(v);
+    if (t == KZ_GOTYPE_CERT || t == KZ_GOTYPE_KUBE_VERSION || t == KZ_GOTYPE_HELM_VERSION) {
+        /* structs of strings, printed field by field with the verb */
+        static const kz_goobj_field cert_fields[] = {{"Cert", "Cert", false}, {"Key", "Key", false}};
+        size_t n = 2;
+        const kz_goobj_field *fields = t == KZ_GOTYPE_CERT ? cert_fields : kz_goobj_struct_fields(v, &n);
+        if (p->f.sharp_v) kz_buf_puts(p->out, kz_gotype_name(v));
         kz_buf_putc(p->out, '{');
-        for (size_t i = 0; i < 2; i++) {
-            if (i) kz_buf_putc(p->out, p->f.sharp_v ? ',' : ' ');
-            if (p->f.plus_v || p->f.sharp_v) kz_buf_printf(p->out, "%s:", fields[i]);
-            const kz_value *f = kz_map_getz(v, fields[i]);
+        for (size_t i = 0; i < n; i++) {
+            if (i) kz_buf_puts(p->out, p->f.sharp_v ? ", " : " ");
+            if (p->f.plus_v || p->f.sharp_v) kz_buf_printf(p->out, "%s:", fields[i].name);
+            const kz_value *f = kz_map_getz(v, fields[i].name);
             kz_value empty = kz_string("");
             print_value(p, f ? f : &empty, verb, depth + 1);
         }
@@ -727,6 +740,23 @@ void kz_fmt_value(kz_buf *out, const kz_value *v) {
     kz_kind kind = kz_kind_of(v);
     if (kind == KZ_NULL || kind == KZ_INVALID) {
         kz_buf_puts(out, "<no value>");
+        return;
+    }
+    kz_gotype t = kind == KZ_MAP ? kz_gotype_of(v) : KZ_GOTYPE_NATURAL;
+    if (t == KZ_GOTYPE_KUBE_VERSION) {
+        /* Go's printableValue takes the address of an addressable field, such
+         * as .Capabilities.KubeVersion, to reach String() on *KubeVersion */
+        const kz_value *ver = kz_map_getz(v, "Version");
+        if (ver) kz_buf_append(out, kz_str(ver), kz_str_len(ver));
+        return;
+    }
+    if (t == KZ_GOTYPE_CAPABILITIES || t == KZ_GOTYPE_MAINTAINER || t == KZ_GOTYPE_DEPENDENCY) {
+        /* ... and prints what a pointer points to: no "&" */
+        size_t at = out->len;
+        kz_goobj_string(v, out);
+        memmove(out->data + at, out->data + at + 1, out->len - at - 1);
+        out->len--;
+        out->data[out->len] = '\0';
         return;
     }
     printer p;

@@ -481,6 +481,10 @@ static void emit_node_here(emitter *e, const kz_value *v, bool mapping_context) 
         kz_free(view);
         return;
     }
+    if (kz_is_nil_container(v)) { /* Go's nil slice or map: JSON's null */
+        kz_yaml_write_atom(&e->w, "null", 4);
+        return;
+    }
     switch (kz_kind_of(v)) {
     case KZ_NULL: kz_yaml_write_atom(&e->w, "null", 4); break;
     case KZ_BOOL: kz_bool_get(v) ? kz_yaml_write_atom(&e->w, "true", 4) : kz_yaml_write_atom(&e->w, "false", 5); break;

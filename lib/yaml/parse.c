@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/file.h"
 #include "core/utf8.h"
+#include "core/gofloat.h"
 #include "yaml/parse_scalar.h"
 
 /* Alias bombs: aliases share values, so parsing never copies; but consumers walk
@@ -89,40 +90,138 @@ typedef struct parser {
     kz_buf tmp;
     kz_value *intern;     /* INTERN_SLOTS slots, lazily allocated */
     uint32_t line_base;   /* lines before this chunk of the stream (parallel parsing) */
-    bool go_errors;       /* libyaml errors worded as go-yaml v2 words them */
+    bool go_errors;       /* errors worded as Helm's sigs.k8s.io/yaml words them */
+    bool soft;            /* go_errors: the error is one Go finds only after parsing the document */
+    /* go_errors: the first error of sigs.k8s.io/yaml's JSON step, which runs
+     * after go-yaml decoded the whole document (its errors win); reported at
+     * the document's end. json_key_depth: the frame whose key it is about,
+     * until its value is known ("..., value: V"); 0 when none. */
+    kz_value json_error;
+    size_t json_key_depth;
 } parser;
 
 /* ------------------------------------------------------------- errors */
 
-/* The error with its position; with go_errors, as Helm's yaml.Unmarshal
- * words it instead: go-yaml's decoding errors are "yaml: " and the message,
- * the JSON conversion's (conv) the bare message, neither with a position. */
-static void vfail(parser *p, kz_pos pos, bool conv, const char *fmt, va_list ap) {
+static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Go reports no position for these: go-yaml prefixes its own errors with
+ * "yaml: ", while those of sigs.k8s.io/yaml's JSON step ("json: unsupported
+ * value", "unsupported map key ...") come bare. */
+static void go_error_prefix(kz_buf *b, const char *fmt) {
+    if (strncmp(fmt, "json: ", 6) != 0 && strncmp(fmt, "unsupported map key", 19) != 0) kz_buf_puts(b, "yaml: ");
+}
+
+/* go-yaml parses a whole document before it decodes it, and sigs.k8s.io/yaml
+ * converts it to JSON after that: a syntax error or an unknown anchor later in
+ * the document is reported instead of these (drain_document). */
+static bool found_after_parsing(const char *fmt) {
+    static const char *const prefixes[] = {"cannot decode", "!!binary", "map merge", "invalid map key", "json: ",
+                                           "unsupported map key", "anchor '", "document contains excessive"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(fmt, prefixes[i], strlen(prefixes[i])) == 0) return true;
+    return false;
+}
+
+/* An error of the JSON step: with go_errors kept for the document's end
+ * (true: go on), else failed at once (false). key: it is about the key of the
+ * innermost map, whose value the message gets. */
+static bool json_fail(parser *p, kz_pos pos, bool key, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) {
     if (p->failed) return;
     p->failed = true;
+    p->soft = p->go_errors && found_after_parsing(fmt);
     kz_buf b = KZ_BUF_INIT;
-    if (!p->go_errors) kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
-    else if (!conv) kz_buf_puts(&b, "yaml: ");
+    if (p->go_errors) go_error_prefix(&b, fmt);
+    else kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
+    va_list ap;
+    va_start(ap, fmt);
     kz_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
     p->error = kz_error("%s", kz_buf_cstr(&b));
     kz_buf_free(&b);
 }
 
-static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) {
+static bool json_fail(parser *p, kz_pos pos, bool key, const char *fmt, ...) {
+    kz_buf b = KZ_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    vfail(p, pos, false, fmt, ap);
+    kz_buf_vprintf(&b, fmt, ap);
     va_end(ap);
+    if (!p->go_errors) {
+        fail_at(p, pos, "%s", kz_buf_cstr(&b));
+        kz_buf_free(&b);
+        return false;
+    }
+    if (!kz_is_valid(&p->json_error)) {
+        p->json_error = kz_string_n(b.data ? b.data : "", b.len);
+        p->json_key_depth = key ? p->depth : 0;
+    }
+    kz_buf_free(&b);
+    return true;
 }
 
-/* An error of the YAML-to-JSON step (sigs.k8s.io/yaml), not of go-yaml. */
-static void fail_conv(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail_conv(parser *p, kz_pos pos, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(p, pos, true, fmt, ap);
-    va_end(ap);
+/* strconv.Quote for the usual text: escapes for quotes, backslashes and
+ * control characters; printable UTF-8 as is. */
+static void go_quote(kz_buf *b, const char *s, size_t n) {
+    kz_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': kz_buf_puts(b, "\\\""); break;
+        case '\\': kz_buf_puts(b, "\\\\"); break;
+        case '\n': kz_buf_puts(b, "\\n"); break;
+        case '\t': kz_buf_puts(b, "\\t"); break;
+        case '\r': kz_buf_puts(b, "\\r"); break;
+        default:
+            if (c < 0x20 || c == 0x7f) kz_buf_printf(b, "\\x%02x", c);
+            else kz_buf_putc(b, (char)c);
+        }
+    }
+    kz_buf_putc(b, '"');
+}
+
+/* fmt's %+#v of what go-yaml decoded into an interface{} (keys are text here). */
+static void go_sharp_v(kz_buf *b, const kz_value *v, bool nested) {
+    switch (kz_kind_of(v)) {
+    case KZ_NULL: kz_buf_puts(b, nested ? "interface {}(nil)" : "<nil>"); return;
+    case KZ_BOOL: kz_buf_puts(b, kz_bool_get(v) ? "true" : "false"); return;
+    case KZ_INT:
+        if (kz_int_is_unsigned(v)) kz_buf_printf(b, "0x%llx", (unsigned long long)kz_uint_get(v));
+        else kz_buf_printf(b, "%lld", (long long)kz_int_get(v));
+        return;
+    case KZ_FLOAT: kz_format_float(b, kz_float_get(v), 'g', -1); return;
+    case KZ_STRING: go_quote(b, kz_str(v), kz_str_len(v)); return;
+    case KZ_SEQ:
+        kz_buf_puts(b, "[]interface {}{");
+        for (size_t i = 0; i < kz_len(v); i++) {
+            if (i) kz_buf_puts(b, ", ");
+            go_sharp_v(b, kz_seq_at(v, i), true);
+        }
+        kz_buf_putc(b, '}');
+        return;
+    case KZ_MAP: {
+        size_t n = kz_len(v);
+        size_t *idx = kz_xmalloc((n ? n : 1) * sizeof *idx);
+        for (size_t i = 0; i < n; i++) idx[i] = i;
+        for (size_t i = 1; i < n; i++) /* fmt sorts the keys */
+            for (size_t j = i; j > 0 && strcmp(kz_str(kz_map_key_at(v, idx[j])), kz_str(kz_map_key_at(v, idx[j - 1]))) < 0; j--) {
+                size_t t = idx[j];
+                idx[j] = idx[j - 1], idx[j - 1] = t;
+            }
+        kz_buf_puts(b, "map[interface {}]interface {}{");
+        for (size_t i = 0; i < n; i++) {
+            if (i) kz_buf_puts(b, ", ");
+            const kz_value *k = kz_map_key_at(v, idx[i]);
+            go_quote(b, kz_str(k), kz_str_len(k));
+            kz_buf_putc(b, ':');
+            go_sharp_v(b, kz_map_value_at(v, idx[i]), true);
+        }
+        kz_buf_putc(b, '}');
+        free(idx);
+        return;
+    }
+    default: return;
+    }
 }
 
 static kz_pos mark_pos(const parser *p, yaml_mark_t m) {
@@ -238,12 +337,16 @@ static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *o
         return true;
     }
     case KZ_NULL: /* HELM only: KYAML was rejected above */
-        fail_conv(p, pos, "unsupported map key of type: %%!s(<nil>), key: <nil>");
-        return false;
+        if (!json_fail(p, pos, true, "unsupported map key of type: %%!s(<nil>), key: <nil>")) return false;
+        *out = kz_string("");
+        return true;
     default:
-        if (p->schema == KZ_YAML_HELM)
-            fail_at(p, pos, "invalid map key: %s", kz_kind_name(kz_kind_of(v)));
-        else
+        if (p->schema == KZ_YAML_HELM) {
+            kz_buf text = KZ_BUF_INIT; /* go-yaml's %#v of it */
+            go_sharp_v(&text, v, false);
+            fail_at(p, pos, "invalid map key: %s", kz_buf_cstr(&text));
+            kz_buf_free(&text);
+        } else
             fail_at(p, pos, "cannot unmarshal !!%s into string", kz_is_seq(v) ? "seq" : "map");
         return false;
     }
@@ -323,6 +426,15 @@ static bool add_value(parser *p, kz_value v, kz_pos pos) {
     if (f->key_is_merge) {
         f->key_is_merge = false;
         return apply_merge(p, v, pos);
+    }
+    if (p->json_key_depth == p->depth) { /* the value of the key the JSON step rejects */
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_printf(&b, "%s, value: ", kz_str(&p->json_error));
+        go_sharp_v(&b, &v, false);
+        kz_free(p->json_error);
+        p->json_error = kz_string_n(b.data, b.len);
+        kz_buf_free(&b);
+        p->json_key_depth = 0;
     }
     scratch_push(p, f->key, v, f->key_pos, false);
     f->key = kz_invalid();
@@ -436,14 +548,18 @@ static kz_value value_of_class(parser *p, const kz_scalar *r, const char *s, siz
     return kz_string_n(s, n);
 }
 
-/* Helm's values go through JSON, which has no NaN or infinities. */
-static bool json_number_ok(parser *p, const kz_scalar *r, kz_pos pos) {
-    if (r->cls != KZ_SC_FLOAT || p->schema != KZ_YAML_HELM || !(isinf(r->f) || isnan(r->f))) return true;
-    fail_conv(p, pos, "json: unsupported value: %s", isnan(r->f) ? "NaN" : r->f > 0 ? "+Inf" : "-Inf");
-    return false;
+/* A scalar with an explicit !!tag: resolve the text, then check it fits the tag. */
+/* Helm's values go through JSON, which has no NaN or infinities: such a
+ * float (plain .inf or !!float -.inf alike) fails the document, at its end
+ * (json_fail), as the JSON step comes after go-yaml's. Returns false when the
+ * scalar is not one; else *ok says whether parsing goes on (*out set). */
+static bool json_nonfinite(parser *p, const kz_scalar *r, kz_pos pos, kz_value *out, bool *ok) {
+    if (r->cls != KZ_SC_FLOAT || p->schema != KZ_YAML_HELM || !(isinf(r->f) || isnan(r->f))) return false;
+    *ok = json_fail(p, pos, false, "json: unsupported value: %s", isnan(r->f) ? "NaN" : r->f > 0 ? "+Inf" : "-Inf");
+    if (*ok) *out = kz_float(r->f);
+    return true;
 }
 
-/* A scalar with an explicit !!tag: resolve the text, then check it fits the tag. */
 static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size_t n, kz_pos pos,
                           kz_value *out) {
     if (tag_is(tag, "str")) { *out = kz_string_n(s, n); return true; }
@@ -477,7 +593,8 @@ static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size
         fail_at(p, pos, "cannot decode !!%s `%.*s` as a !!%s", got, (int)n, s, want);
         return false;
     }
-    if (!json_number_ok(p, &r, pos)) return false;
+    bool ok;
+    if (json_nonfinite(p, &r, pos, out, &ok)) return ok;
     *out = value_of_class(p, &r, s, n);
     return true;
 }
@@ -495,7 +612,8 @@ static bool scalar_value(parser *p, const yaml_event_t *e, kz_pos pos, kz_value 
         return true;
     }
     kz_scalar r = kz_yaml_resolve_plain(s, n, p->schema);
-    if (!json_number_ok(p, &r, pos)) return false;
+    bool ok;
+    if (json_nonfinite(p, &r, pos, out, &ok)) return ok;
     if (r.cls == KZ_SC_STRING && p->schema == KZ_YAML_KYAML && n >= 8 && s[4] == '-') {
         kz_buf_clear(&p->tmp);
         if (kz_yaml_timestamp_rfc3339(s, n, &p->tmp)) {
@@ -537,8 +655,11 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
             return true;
         }
         if (r.cls == KZ_SC_UINT && p->schema == KZ_YAML_HELM) {
-            fail_conv(p, pos, "unsupported map key of type: uint64, key: 0x%llx", (unsigned long long)r.u);
-            return false;
+            if (!json_fail(p, pos, true, "unsupported map key of type: uint64, key: 0x%llx", (unsigned long long)r.u))
+                return false;
+            f->key = kz_string_n(s, n);
+            f->have_key = true;
+            return true;
         }
         if (r.cls == KZ_SC_INT) {
             f->key = kz_string_fmt("%lld", (long long)r.i);
@@ -546,15 +667,10 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
             return true;
         }
         if (r.cls == KZ_SC_FLOAT) {
-            if ((isinf(r.f) || isnan(r.f)) && p->schema == KZ_YAML_HELM) {
-                /* sigs.k8s.io/yaml spells these keys as YAML does */
+            if (isinf(r.f) || isnan(r.f)) { /* a key is text to JSON: sigs.k8s.io/yaml's YAML words */
                 f->key = kz_string(isnan(r.f) ? ".nan" : r.f > 0 ? ".inf" : "-.inf");
                 f->have_key = true;
                 return true;
-            }
-            if (isinf(r.f) || isnan(r.f)) {
-                fail_conv(p, pos, "json: unsupported value: %s", isnan(r.f) ? "NaN" : r.f > 0 ? "+Inf" : "-Inf");
-                return false;
             }
             kz_buf_clear(&p->tmp);
             kz_yaml_format_float32_g(&p->tmp, r.f);
@@ -612,13 +728,10 @@ static bool on_alias(parser *p, const yaml_event_t *e) {
 static bool on_container_start(parser *p, const yaml_event_t *e, bool is_map) {
     kz_pos pos = mark_pos(p, e->start_mark);
     frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
-    if (f && f->is_map && !f->have_key) {
-        if (p->schema == KZ_YAML_HELM)
-            fail_at(p, pos, "invalid map key: %s", is_map ? "map" : "seq");
-        else
-            fail_at(p, pos, "cannot unmarshal !!%s into string", is_map ? "map" : "seq");
+    if (f && f->is_map && !f->have_key && p->schema != KZ_YAML_HELM) {
+        fail_at(p, pos, "cannot unmarshal !!%s into string", is_map ? "map" : "seq");
         return false;
-    }
+    } /* HELM: go-yaml names the whole key when it is built (key_from_value) */
     if (p->depth >= MAX_DEPTH) {
         fail_at(p, pos, "exceeded max depth of %d", MAX_DEPTH);
         return false;
@@ -657,6 +770,56 @@ static bool handle_event(parser *p, const yaml_event_t *e) {
     }
 }
 
+static bool name_in(char *const *names, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0) return true;
+    return false;
+}
+
+/* After an error Go finds only once the document is parsed (p->soft): read
+ * the rest of the document as go-yaml's parser would, and report its syntax
+ * error or unknown anchor instead. Anchors count from where they start, as
+ * go-yaml registers them. */
+static void drain_document(parser *p) {
+    size_t n = 0, cap = 0;
+    char **names = NULL;
+    for (size_t i = 0; i < p->nanchors; i++) {
+        if (n == cap) names = kz_xrealloc(names, (cap = kz_grow_cap(cap, n + 1)) * sizeof *names);
+        names[n++] = kz_xstrdup(p->anchors[i].name);
+    }
+    for (size_t i = 0; i < p->depth; i++) {
+        if (!p->stack[i].anchor) continue;
+        if (n == cap) names = kz_xrealloc(names, (cap = kz_grow_cap(cap, n + 1)) * sizeof *names);
+        names[n++] = kz_xstrdup(p->stack[i].anchor);
+    }
+    for (bool done = false; !done;) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&p->yp, &e)) {
+            kz_free(p->error);
+            p->failed = false;
+            fail_libyaml(p);
+            break;
+        }
+        const yaml_char_t *named = e.type == YAML_SCALAR_EVENT           ? e.data.scalar.anchor
+                                    : e.type == YAML_SEQUENCE_START_EVENT ? e.data.sequence_start.anchor
+                                    : e.type == YAML_MAPPING_START_EVENT  ? e.data.mapping_start.anchor
+                                                                          : NULL;
+        if (named) {
+            if (n == cap) names = kz_xrealloc(names, (cap = kz_grow_cap(cap, n + 1)) * sizeof *names);
+            names[n++] = kz_xstrdup((const char *)named);
+        }
+        if (e.type == YAML_ALIAS_EVENT && !name_in(names, n, (const char *)e.data.alias.anchor)) {
+            kz_free(p->error);
+            p->error = kz_error("yaml: unknown anchor '%s' referenced", (const char *)e.data.alias.anchor);
+            done = true;
+        }
+        if (e.type == YAML_DOCUMENT_END_EVENT || e.type == YAML_STREAM_END_EVENT) done = true;
+        yaml_event_delete(&e);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
 /* Parse documents into a SEQ; stop after `max_docs`. `line_base` is the number
  * of lines before `data` in the whole stream, for positions. */
 static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts, size_t max_docs,
@@ -672,6 +835,7 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
     p.source = kz_source(p.source_name);
     p.error = kz_invalid();
     p.doc = kz_invalid();
+    p.json_error = kz_invalid();
     yaml_parser_initialize(&p.yp);
     yaml_parser_set_input_string(&p.yp, (const unsigned char *)(data ? data : ""), data ? len : 0);
     kz_value docs = kz_seq();
@@ -685,7 +849,10 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
         }
         if (e.type == YAML_STREAM_END_EVENT) done = true;
         else if (e.type == YAML_DOCUMENT_START_EVENT) p.have_doc = false;
-        else if (e.type == YAML_DOCUMENT_END_EVENT) {
+        else if (e.type == YAML_DOCUMENT_END_EVENT && kz_is_valid(&p.json_error)) {
+            p.failed = true; /* go-yaml found nothing: the JSON step's error */
+            p.error = kz_error("%s", kz_str(&p.json_error));
+        } else if (e.type == YAML_DOCUMENT_END_EVENT) {
             kz_seq_push(&docs, p.have_doc ? p.doc : kz_null());
             p.doc = kz_invalid();
             p.have_doc = false;
@@ -696,6 +863,8 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
         }
         yaml_event_delete(&e);
     }
+    if (p.failed && p.soft) drain_document(&p);
+    kz_free(p.json_error);
     parser_reset_document(&p);
     kz_free(p.doc);
     free(p.anchors);

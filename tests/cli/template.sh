@@ -13,7 +13,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/charts" "$work/run"
 unpack "$work/charts"
 failed=0 total=0
-masked() { awk 'NR == FNR { skip[$1] = 1; next } !(FNR in skip)' "$1" "$2"; }
+# masked MASK FILE: FILE without the lines MASK numbers (an empty MASK too:
+# "NR == FNR" would then read FILE as the mask and skip every line)
+masked() { awk -v mask="$1" 'BEGIN { while ((getline l < mask) > 0) skip[l] = 1 } !(FNR in skip)' "$2"; }
 while IFS=$'\t' read -r name args; do
     total=$((total + 1))
     run_one "$KZ_BIN/hm" "$work/run" "$args" "$work/charts"
@@ -24,6 +26,16 @@ while IFS=$'\t' read -r name args; do
         echo "FAIL: $name: stdout differs"
         head -40 "$work/diff"
         failed=$((failed + 1))
+    fi
+    # helm logs its warnings while loading, before it prints the manifests:
+    # with both streams on one pipe, stderr comes first
+    if [ "$(cat "$golden_dir/$name.code")" = 0 ] && [ -s "$golden_dir/$name.err" ] &&
+        [ ! -s "$golden_dir/$name.mask" ]; then
+        COMBINED=1 run_one "$KZ_BIN/hm" "$work/run" "$args" "$work/charts"
+        if ! cmp -s <(cat "$golden_dir/$name.err" "$golden_dir/$name.out") "$work/run/out"; then
+            echo "FAIL: $name: stderr does not come before stdout"
+            failed=$((failed + 1))
+        fi
     fi
     for ext in err code; do
         if ! diff -u --label "helm/$name.$ext" --label "hm" "$golden_dir/$name.$ext" "$work/run/$ext"; then

@@ -50,8 +50,8 @@ static int name_and_chart(kz_cli_ctx *ctx, const char **name, const char **chart
 }
 
 /* The checks pflag makes of the install flags helm template accepts but
- * has no use for (--timeout is a duration, --labels key=value pairs), and
- * runInstall's of --dry-run. 0, or the exit code. */
+ * has no use for (--timeout is a duration, --labels key=value pairs). 0, or
+ * the exit code. */
 static int check_install_flags(kz_cli_ctx *ctx) {
     if (kz_cli_flag_changed(ctx, "timeout")) {
         const char *t = kz_cli_flag_string(ctx, "timeout");
@@ -85,11 +85,7 @@ static int check_install_flags(kz_cli_ctx *ctx) {
         }
     }
     free(labels);
-    const char *dry = kz_cli_flag_string(ctx, "dry-run");
-    static const char *const allowed[] = {"", "false", "true", "none", "client", "server"};
-    for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
-        if (dry && strcmp(dry, allowed[i]) == 0) return 0;
-    return kz_cli_fail(ctx, "Invalid dry-run flag. Flag must one of the following: false, true, none, client, server");
+    return 0;
 }
 
 static int run_template(kz_cli_ctx *ctx) {
@@ -129,18 +125,13 @@ static int run_template(kz_cli_ctx *ctx) {
     o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
-    /* an empty --output-dir prints, as none does; with --release-name the
-     * files go under DIR/NAME (filepath.Join, so cleaned) */
+    /* an empty --output-dir prints, as none does; --release-name puts the
+     * manifests and hooks under DIR/NAME (CRDs stay in DIR) */
     const char *output_dir = kz_cli_flag_string(ctx, "output-dir");
-    kz_buf release_dir = KZ_BUF_INIT;
-    if (output_dir && *output_dir && kz_cli_flag_bool(ctx, "release-name")) {
-        kz_buf joined = KZ_BUF_INIT;
-        kz_buf_printf(&joined, "%s/%s", output_dir, o.release_name);
-        kz_funcs_path_clean(joined.data, joined.len, &release_dir);
-        kz_buf_free(&joined);
-        output_dir = kz_buf_cstr(&release_dir);
-    }
     o.output_dir = output_dir && *output_dir ? output_dir : NULL;
+    o.use_release_name = kz_cli_flag_bool(ctx, "release-name");
+    /* checked by the library after the dependency check, as Helm does */
+    o.dry_run = kz_cli_flag_changed(ctx, "dry-run") ? kz_cli_flag_string(ctx, "dry-run") : NULL;
     o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
     const char **pr_args = hm_flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
     o.post_renderer_args = pr_args;
@@ -152,7 +143,6 @@ static int run_template(kz_cli_ctx *ctx) {
                             : kz_cli_fail(ctx, "%s", kz_error_message(&err));
     }
     kz_free(err);
-    kz_buf_free(&release_dir);
     kz_free(templated);
     free(fetched);
     free(pr_args);

@@ -14,8 +14,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/charts" "$work/h" "$work/m"
 unpack "$work/charts"
 rm -f "$here"/*.out "$here"/*.err "$here"/*.code "$here"/*.archives "$here"/*.render "$here"/*.mask
-# masked A B: file B without the lines listed (by number) in A
-masked() { awk 'NR == FNR { skip[$1] = 1; next } !(FNR in skip)' "$1" "$2"; }
+# masked MASK FILE: FILE without the lines MASK numbers (an empty MASK too:
+# "NR == FNR" would then read FILE as the mask and skip every line)
+masked() { awk -v mask="$1" 'BEGIN { while ((getline l < mask) > 0) skip[l] = 1 } !(FNR in skip)' "$2"; }
 while IFS=$'\t' read -r name args; do
     run_one "$HELM" "$work/h" "$args" "$work/charts"
     for ext in out err code archives; do cp "$work/h/$ext" "$here/$name.$ext"; done

@@ -11,7 +11,8 @@ unpack() {
 }
 
 # run_one TOOL DIR ARGS...: TOOL template ARGS with placeholders filled;
-# stdout, stderr and the exit code into DIR/out, DIR/err, DIR/code
+# stdout, stderr and the exit code into DIR/out, DIR/err, DIR/code (with
+# COMBINED set, stdout and stderr as one pipe into DIR/out)
 run_one() {
     local tool=$1 dir=$2 args=$3 unpacked=$4
     args=${args//@REPO@/$repo}
@@ -23,7 +24,11 @@ run_one() {
     args=${args//@OUT@/$dir/outdir}
     eval "set -- $args"
     local code=0
-    "$tool" template "$@" > "$dir/out" 2> "$dir/err" || code=$?
+    if [ -n "${COMBINED:-}" ]; then # both streams on one pipe, into DIR/out
+        "$tool" template "$@" > "$dir/out" 2>&1 || code=$?
+    else
+        "$tool" template "$@" > "$dir/out" 2> "$dir/err" || code=$?
+    fi
     echo "$code" > "$dir/code"
     if [ -d "$dir/outdir" ]; then # --output-dir: the files written, in path order
         (cd "$dir/outdir" && find . -type f | LC_ALL=C sort | while IFS= read -r f; do

@@ -1,0 +1,1 @@
+{{- define "c3-library.x" }}x{{ end }}
