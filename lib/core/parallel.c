@@ -138,7 +138,7 @@ static void *stack_call_main(void *p) {
     return NULL;
 }
 
-void kz_call_with_stack(size_t stack_bytes, void (*fn)(void *), void *arg) {
+bool kz_call_with_stack(size_t stack_bytes, void (*fn)(void *), void *arg) {
     stack_call c = {fn, arg};
     pthread_attr_t attr;
     pthread_t thread;
@@ -147,5 +147,5 @@ void kz_call_with_stack(size_t stack_bytes, void (*fn)(void *), void *arg) {
     ok = ok && pthread_create(&thread, &attr, stack_call_main, &c) == 0;
     pthread_attr_destroy(&attr);
     if (ok) pthread_join(thread, NULL);
-    else fn(arg);
+    return ok;
 }

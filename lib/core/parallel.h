@@ -19,6 +19,7 @@
 #ifndef KZ_CORE_PARALLEL_H
 #define KZ_CORE_PARALLEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Below this much input (template text, YAML documents) starting a thread
@@ -58,7 +59,8 @@ void kz_parallel_reap(void);
 static inline int kz_deep_hop_due(size_t depth) { return depth != 0 && depth % KZ_DEEP_HOP == 0; }
 
 /* Run fn(arg) on a new thread whose stack is stack_bytes, and wait for it.
- * If no thread can be made, fn runs on the calling thread. */
-void kz_call_with_stack(size_t stack_bytes, void (*fn)(void *), void *arg);
+ * False, with fn not run, when no thread could be made: the caller decides
+ * (a walker goes on on its own stack, template execution fails). */
+bool kz_call_with_stack(size_t stack_bytes, void (*fn)(void *), void *arg);
 
 #endif

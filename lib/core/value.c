@@ -829,7 +829,7 @@ static void deep_copy_hop(void *p) {
 static kz_value deep_copy_container(const kz_value *v, size_t depth) {
     if (!kz_deep_hop_due(depth)) return deep_copy_container_here(v, depth);
     deep_copy_job j = {v, depth, kz_invalid()};
-    kz_call_with_stack(KZ_DEEP_STACK, deep_copy_hop, &j);
+    if (!kz_call_with_stack(KZ_DEEP_STACK, deep_copy_hop, &j)) deep_copy_hop(&j); /* no thread: on this stack */
     return j.out;
 }
 
@@ -960,7 +960,7 @@ static void equal_hop(void *p) {
 static bool equal_impl(const kz_value *a, const kz_value *b, bool ordered, size_t depth) {
     if (!kz_deep_hop_due(depth) || !is_container(a)) return equal_here(a, b, ordered, depth);
     deep_equal_job j = {a, b, ordered, false, depth};
-    kz_call_with_stack(KZ_DEEP_STACK, equal_hop, &j);
+    if (!kz_call_with_stack(KZ_DEEP_STACK, equal_hop, &j)) equal_hop(&j); /* no thread: on this stack */
     return j.equal;
 }
 

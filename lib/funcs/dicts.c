@@ -241,7 +241,7 @@ static void go_deep_copy_hop(void *p) {
 static kz_value go_deep_copy(const kz_value *v, size_t depth) {
     if (!kz_deep_hop_due(depth) || !(kz_is_seq(v) || kz_is_map(v))) return go_deep_copy_here(v, depth);
     deep_copy_job j = {v, depth, kz_invalid()};
-    kz_call_with_stack(KZ_DEEP_STACK, go_deep_copy_hop, &j);
+    if (!kz_call_with_stack(KZ_DEEP_STACK, go_deep_copy_hop, &j)) go_deep_copy_hop(&j); /* no thread: on this stack */
     return j.out;
 }
 

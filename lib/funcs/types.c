@@ -63,7 +63,7 @@ static void deep_equal_hop(void *p) {
 static bool deep_equal(const kz_value *a, const kz_value *b, size_t depth) {
     if (!kz_deep_hop_due(depth) || !(kz_is_seq(a) || kz_is_map(a))) return deep_equal_here(a, b, depth);
     deep_equal_job j = {a, b, depth, false};
-    kz_call_with_stack(KZ_DEEP_STACK, deep_equal_hop, &j);
+    if (!kz_call_with_stack(KZ_DEEP_STACK, deep_equal_hop, &j)) deep_equal_hop(&j); /* no thread: on this stack */
     return j.equal;
 }
 

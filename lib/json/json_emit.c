@@ -314,7 +314,7 @@ static void emit_value_hop(void *p) {
 static int emit_value(const emitter *em, const kz_value *v, size_t depth) {
     if (!kz_deep_hop_due(depth) || !(kz_is_seq(v) || kz_is_map(v))) return emit_value_here(em, v, depth);
     deep_emit d = {em, v, depth, -1};
-    kz_call_with_stack(KZ_DEEP_STACK, emit_value_hop, &d);
+    if (!kz_call_with_stack(KZ_DEEP_STACK, emit_value_hop, &d)) emit_value_hop(&d); /* no thread: on this stack */
     return d.rc;
 }
 

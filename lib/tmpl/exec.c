@@ -14,13 +14,13 @@
  */
 #include "tmpl/exec.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/parallel.h"
 #include "tmpl/builtins.h"
 #include "tmpl/exec_internal.h"
 #include "tmpl/fmt.h"
@@ -499,13 +499,12 @@ typedef struct hop {
     kz_exec_flow flow;
 } hop;
 
-static void *hop_main(void *p) {
+static void hop_main(void *p) {
     hop *h = p;
     char base;
     h->st->stack_base = (uintptr_t)&base;
     h->st->stack_budget = HELPER_STACK_BUDGET;
     h->flow = walk_tree(h->st, h->tree, h->dot);
-    return NULL;
 }
 
 /* Continue the walk on a helper thread with a large stack; this thread waits. */
@@ -513,17 +512,10 @@ static kz_exec_flow walk_tree_on_new_stack(kz_exec_state *st, const kz_tmpl_tree
     uintptr_t saved_base = st->stack_base;
     size_t saved_budget = st->stack_budget;
     hop h = {.st = st, .tree = tree, .dot = dot, .flow = KZ_FLOW_ERR};
-    pthread_attr_t attr;
-    pthread_t thread;
-    bool ok = pthread_attr_init(&attr) == 0;
-    ok = ok && pthread_attr_setstacksize(&attr, HELPER_STACK_SIZE) == 0;
-    ok = ok && pthread_create(&thread, &attr, hop_main, &h) == 0;
-    pthread_attr_destroy(&attr);
-    if (!ok) {
+    if (!kz_call_with_stack(HELPER_STACK_SIZE, hop_main, &h)) {
         kz_exec_fail(st, "out of stack for nested templates (depth %d)", st->depth);
         return KZ_FLOW_ERR;
     }
-    pthread_join(thread, NULL);
     st->stack_base = saved_base;
     st->stack_budget = saved_budget;
     return h.flow;

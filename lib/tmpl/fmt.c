@@ -669,7 +669,7 @@ static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth)
         return;
     }
     deep_print d = {p, v, verb, depth};
-    kz_call_with_stack(KZ_DEEP_STACK, print_value_hop, &d);
+    if (!kz_call_with_stack(KZ_DEEP_STACK, print_value_hop, &d)) print_value_hop(&d); /* no thread: on this stack */
 }
 
 /* Go's printArg (depth 0) and printValue (inside slices and maps). */

@@ -465,7 +465,7 @@ static void emit_node(emitter *e, const kz_value *v, bool mapping_context) {
     }
     if (kz_deep_hop_due(++e->depth)) {
         deep_node d = {e, v, mapping_context};
-        kz_call_with_stack(KZ_DEEP_STACK, emit_node_hop, &d);
+        if (!kz_call_with_stack(KZ_DEEP_STACK, emit_node_hop, &d)) emit_node_hop(&d); /* no thread: on this stack */
     } else {
         emit_node_here(e, v, mapping_context);
     }

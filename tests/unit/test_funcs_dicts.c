@@ -20,8 +20,9 @@
 #include "tmpl/exec.h"
 #include "tmpl/set.h"
 
-/* Output of `text` run with dot = {}; fails the test on an error. */
-static char *run(const char *text) {
+/* Run `text` with dot = {}: its output in *out, its error (or NULL) returned
+ * (both malloc'd). A parse error fails the test. */
+static char *exec_text(const char *text, char **out) {
     kz_tmpl_funcs *funcs = kz_funcs_new();
     kz_tmpl_set *set = kz_tmpl_set_new(funcs);
     kz_value err = kz_tmpl_set_add(set, "t", text, strlen(text));
@@ -31,17 +32,24 @@ static char *run(const char *text) {
     kz_funcs_ctx_init(&ctx);
     kz_tmpl_exec_opts opts = {.missingkey = KZ_TMPL_MISSING_ZERO, .user = &ctx};
     kz_value dot = kz_map();
-    kz_buf out = KZ_BUF_INIT;
-    err = kz_tmpl_execute(set, "t", 1, &dot, &opts, &out);
-    if (kz_error_message(&err)) fail_msg("exec: %s", kz_error_message(&err));
+    kz_buf buf = KZ_BUF_INIT;
+    err = kz_tmpl_execute(set, "t", 1, &dot, &opts, &buf);
+    char *msg = kz_error_message(&err) ? strdup(kz_error_message(&err)) : NULL;
     kz_free(err);
     kz_free(dot);
     kz_funcs_ctx_free(&ctx);
     kz_tmpl_set_free(set);
     kz_tmpl_funcs_free(funcs);
-    char *r = strdup(kz_buf_cstr(&out));
-    kz_buf_free(&out);
-    return r;
+    *out = strdup(kz_buf_cstr(&buf));
+    kz_buf_free(&buf);
+    return msg;
+}
+
+/* Output of `text` run with dot = {}; fails the test on an error. */
+static char *run(const char *text) {
+    char *out, *msg = exec_text(text, &out);
+    if (msg) fail_msg("exec: %s", msg);
+    return out;
 }
 
 static void expect(const char *text, const char *want) {
@@ -77,25 +85,9 @@ static void test_values_shape(void **state) {
 
 /* The error `text` fails with (dot = {}); fails the test if it renders. */
 static char *run_error(const char *text) {
-    kz_tmpl_funcs *funcs = kz_funcs_new();
-    kz_tmpl_set *set = kz_tmpl_set_new(funcs);
-    kz_value err = kz_tmpl_set_add(set, "t", text, strlen(text));
-    if (kz_error_message(&err)) fail_msg("parse: %s", kz_error_message(&err));
-    kz_free(err);
-    kz_funcs_ctx ctx;
-    kz_funcs_ctx_init(&ctx);
-    kz_tmpl_exec_opts opts = {.missingkey = KZ_TMPL_MISSING_ZERO, .user = &ctx};
-    kz_value dot = kz_map();
-    kz_buf out = KZ_BUF_INIT;
-    err = kz_tmpl_execute(set, "t", 1, &dot, &opts, &out);
-    char *msg = kz_error_message(&err) ? strdup(kz_error_message(&err)) : NULL;
-    kz_free(err);
-    kz_free(dot);
-    kz_funcs_ctx_free(&ctx);
-    kz_tmpl_set_free(set);
-    kz_tmpl_funcs_free(funcs);
-    if (!msg) fail_msg("%s rendered [%s] instead of failing", text, kz_buf_cstr(&out));
-    kz_buf_free(&out);
+    char *out, *msg = exec_text(text, &out);
+    if (!msg) fail_msg("%s rendered [%s] instead of failing", text, out);
+    free(out);
     return msg;
 }
 
