@@ -13,7 +13,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/charts" "$work/run"
 unpack "$work/charts"
 failed=0 total=0
-masked() { awk 'NR == FNR { skip[$1] = 1; next } !(FNR in skip)' "$1" "$2"; }
+# masked MASK FILE: FILE without the lines MASK numbers (an empty MASK too:
+# "NR == FNR" would then read FILE as the mask and skip every line)
+masked() { awk -v mask="$1" 'BEGIN { while ((getline l < mask) > 0) skip[l] = 1 } !(FNR in skip)' "$2"; }
 while IFS=$'\t' read -r name args; do
     total=$((total + 1))
     run_one "$KZ_BIN/hm" "$work/run" "$args" "$work/charts"
