@@ -34,6 +34,14 @@ while IFS=$'\t' read -r name args; do
         fi
     done
 done < <(cases)
+# $HELM_NAMESPACE is --namespace's default, over the kubeconfig's context
+total=$((total + 1))
+if ! diff -u --label "helm/c1-helm-namespace-env" --label "hm" "$golden_dir/c1-helm-namespace-env.out" \
+    <(HELM_NAMESPACE=from-env "$KZ_BIN/hm" template x "$golden_dir/charts/c1-kubecontext" \
+        --kubeconfig "$golden_dir/charts/c1-kubecontext/kubeconfig.yaml" 2>&1); then
+    echo "FAIL: c1-helm-namespace-env: \$HELM_NAMESPACE not used"
+    failed=$((failed + 1))
+fi
 if [ "$failed" -ne 0 ]; then
     echo "template.sh: $failed difference(s) in $total case(s)"
     exit 1
