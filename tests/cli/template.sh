@@ -34,6 +34,19 @@ while IFS=$'\t' read -r name args; do
         fi
     done
 done < <(cases)
+# --debug: the same manifests; on stderr helm's two debug lines, whose
+# timestamps differ on each run (checked by their shape)
+total=$((total + 1))
+"$KZ_BIN/hm" template x "$golden_dir/charts/c1-kubecontext" --debug \
+    --kubeconfig "$golden_dir/charts/c1-kubecontext/kubeconfig.yaml" > "$work/run/out" 2> "$work/run/err"
+if ! cmp -s "$work/run/out" "$golden_dir/c1-kubecontext.out" ||
+    ! sed -n 1p "$work/run/err" | grep -Eq '^install\.go:225: [0-9-]+ [0-9:.]+ [-+][0-9]{4} [A-Za-z0-9+-]+ m=\+[0-9.]+ \[debug\] Original chart version: ""$' ||
+    ! sed -n 2p "$work/run/err" | grep -Eq "^install\.go:242: .* \[debug\] CHART PATH: $golden_dir/charts/c1-kubecontext\$" ||
+    [ "$(sed -n 3p "$work/run/err")" != "" ] || [ "$(wc -l < "$work/run/err")" != 3 ]; then
+    echo "FAIL: c1-debug: --debug output"
+    cat "$work/run/err"
+    failed=$((failed + 1))
+fi
 # $HELM_NAMESPACE is --namespace's default, over the kubeconfig's context
 total=$((total + 1))
 if ! diff -u --label "helm/c1-helm-namespace-env" --label "hm" "$golden_dir/c1-helm-namespace-env.out" \

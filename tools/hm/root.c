@@ -15,6 +15,7 @@ static const kz_flag_def hm_global_flags[] = {
     {.name = "repository-config", .type = KZ_FLAG_STRING,
      .usage = "path to the file containing repository names and URLs (default $HM_REPOSITORY_CONFIG, else "
               "~/.config/hm/repositories.yaml)"},
+    {.name = "debug", .type = KZ_FLAG_BOOL, .hidden = true, .usage = "enable verbose output (default $HELM_DEBUG)"},
     /* Helm's cluster connection flags: accepted everywhere, as scripts pass
      * them to every helm command; hidden, as no hm command talks to a
      * cluster yet */

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chart/template.h"
 #include "core/gotime.h"
 #include "funcs/funcs.h"
 #include "hm.h"
 #include "repo/fetch.h"
+#include "tmpl/fmt.h"
 #include "yaml/parse.h"
 
 /* Helm's Install.NameAndChart, after `helm template` has preset the release
@@ -151,6 +153,52 @@ static int check_install_flags(kz_cli_ctx *ctx) {
     return kz_cli_fail(ctx, "Invalid dry-run flag. Flag must one of the following: false, true, none, client, server");
 }
 
+/* --debug, whose default is strconv.ParseBool($HELM_DEBUG). */
+static bool debug_on(kz_cli_ctx *ctx) {
+    if (kz_cli_flag_changed(ctx, "debug")) return kz_cli_flag_bool(ctx, "debug");
+    const char *e = getenv("HELM_DEBUG");
+    static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+    for (size_t i = 0; e && i < sizeof yes / sizeof *yes; i++)
+        if (strcmp(e, yes[i]) == 0) return true;
+    return false;
+}
+
+/* filepath.Abs: joined to the working directory and cleaned. */
+static void abs_path(const char *path, kz_buf *out) {
+    kz_buf joined = KZ_BUF_INIT;
+    char cwd[4096];
+    if (path[0] != '/' && getcwd(cwd, sizeof cwd)) kz_buf_printf(&joined, "%s/", cwd);
+    kz_buf_puts(&joined, path);
+    kz_funcs_path_clean(joined.data, joined.len, out);
+    kz_buf_free(&joined);
+}
+
+/* helm's debug(): "FILE:LINE: <time.Now()> [debug] MESSAGE\n" on stderr (a
+ * MESSAGE ending in a newline leaves a blank line, as log.Output adds none) */
+static void debug_line(kz_cli_ctx *ctx, const char *where, const char *msg) {
+    kz_value now = kz_gotime_now();
+    kz_buf_printf(ctx->err, "%s: ", where);
+    kz_gotime_string(&now, ctx->err);
+    kz_buf_printf(ctx->err, " [debug] %s\n", msg);
+    kz_free(now);
+}
+
+/* runInstall's first debug lines for a local chart, before the values are
+ * read: the --version asked for and the chart's absolute path. */
+static void debug_chart(kz_cli_ctx *ctx, const char *chart) {
+    kz_buf msg = KZ_BUF_INIT;
+    kz_buf_puts(&msg, "Original chart version: ");
+    const char *v = kz_cli_flag_string(ctx, "version");
+    kz_fmt_quote(&msg, v, strlen(v), false);
+    debug_line(ctx, "install.go:225", kz_buf_cstr(&msg));
+    kz_buf_clear(&msg);
+    kz_buf_puts(&msg, "CHART PATH: ");
+    abs_path(chart, &msg);
+    kz_buf_putc(&msg, '\n');
+    debug_line(ctx, "install.go:242", kz_buf_cstr(&msg));
+    kz_buf_free(&msg);
+}
+
 static int run_template(kz_cli_ctx *ctx) {
     int bad_flag = check_install_flags(ctx);
     if (bad_flag) return bad_flag;
@@ -163,6 +211,8 @@ static int run_template(kz_cli_ctx *ctx) {
         return failed;
     }
     o.chart_path = chart;
+    bool debug = debug_on(ctx);
+    if (debug && !kz_chart_ref_is_remote(chart)) debug_chart(ctx, chart);
     char *fetched = NULL;
     if (kz_chart_ref_is_remote(chart)) { /* REPO/CHART, --repo, a URL: download it first */
         hm_paths paths;
@@ -207,9 +257,10 @@ static int run_template(kz_cli_ctx *ctx) {
     bool after_render = false;
     kz_value err = kz_chart_template(&o, ctx->out, ctx->err, &after_render);
     int code = 0;
-    if (kz_error_message(&err)) {
-        code = after_render ? kz_cli_fail(ctx, "%s\n\nUse --debug flag to render out invalid YAML", kz_error_message(&err))
-                            : kz_cli_fail(ctx, "%s", kz_error_message(&err));
+    if (kz_error_message(&err)) { /* (with --debug, helm prints its stack trace instead of the hint) */
+        code = after_render && !debug
+                   ? kz_cli_fail(ctx, "%s\n\nUse --debug flag to render out invalid YAML", kz_error_message(&err))
+                   : kz_cli_fail(ctx, "%s", kz_error_message(&err));
     }
     kz_free(err);
     kz_buf_free(&release_dir);
