@@ -177,6 +177,7 @@ static kz_value execute_all(const collect *col, const kz_tmpl_set *set, const kz
                             kz_rendered *out) {
     kz_funcs_ctx ctx;
     kz_funcs_ctx_init(&ctx);
+    ctx.enable_dns = opts->enable_dns;
     kz_tmpl_exec_opts eo = {.missingkey = opts->strict ? KZ_TMPL_MISSING_ERROR : KZ_TMPL_MISSING_ZERO,
                             .user = &ctx};
     kz_value err = kz_null();

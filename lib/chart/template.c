@@ -360,6 +360,7 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     kz_render_opts ro = {.release_name = o->release_name,
                          .namespace_ = o->namespace_ && *o->namespace_ ? o->namespace_ : "default",
                          .is_install = !o->is_upgrade, .is_upgrade = o->is_upgrade, .revision = 1,
+                         .enable_dns = o->enable_dns,
                          .capabilities = &caps};
     kz_rendered r;
     kz_value err = kz_chart_render(chart, values, &ro, &r);

@@ -29,6 +29,7 @@ typedef struct kz_template_opts {
     size_t n_show_only;
     bool include_crds, skip_tests, no_hooks, is_upgrade;
     bool skip_schema_validation; /* values.schema.json is checked unless set */
+    bool enable_dns;             /* --enable-dns: getHostByName resolves names */
     /* --output-dir: write each document into DIR/PATH (appending documents of
      * the same file) instead of printing it; `out` then gets helm's
      * "wrote FILE" lines. NULL: print. */

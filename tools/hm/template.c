@@ -239,6 +239,7 @@ static int run_template(kz_cli_ctx *ctx) {
     o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
+    o.enable_dns = kz_cli_flag_bool(ctx, "enable-dns");
     /* an empty --output-dir prints, as none does; with --release-name the
      * files go under DIR/NAME (filepath.Join, so cleaned) */
     const char *output_dir = kz_cli_flag_string(ctx, "output-dir");
@@ -301,7 +302,7 @@ static const kz_flag_def template_flags[] = {
     {.name = "disable-openapi-validation", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it"},
     {.name = "dry-run", .type = KZ_FLAG_STRING, .no_opt_default = "client",
      .usage = "false, true, none, client or server: accepted as helm accepts it (template always renders locally)"},
-    {.name = "enable-dns", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (getHostByName stays \"\")"},
+    {.name = "enable-dns", .type = KZ_FLAG_BOOL, .usage = "let getHostByName resolve names"},
     {.name = "force", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
     {.name = "hide-notes", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (template prints no notes)"},
     {.name = "keyring", .type = KZ_FLAG_STRING, .def = "~/.gnupg/pubring.gpg", .usage = "accepted as helm accepts it"},
