@@ -47,6 +47,14 @@ if ! cmp -s "$work/run/out" "$golden_dir/c1-kubecontext.out" ||
     cat "$work/run/err"
     failed=$((failed + 1))
 fi
+# --debug after a YAML error: the rendered files on stdout, as helm prints
+# them (c1-debug-bad-yaml.out recorded by helm template x bad-yaml --debug)
+total=$((total + 1))
+if ! diff -u --label "helm/c1-debug-bad-yaml" --label "hm" "$golden_dir/c1-debug-bad-yaml.out" \
+    <("$KZ_BIN/hm" template x "$golden_dir/charts/bad-yaml" --debug 2>/dev/null); then
+    echo "FAIL: c1-debug-bad-yaml: --debug does not render out the invalid YAML"
+    failed=$((failed + 1))
+fi
 # $HELM_NAMESPACE is --namespace's default, over the kubeconfig's context
 total=$((total + 1))
 if ! diff -u --label "helm/c1-helm-namespace-env" --label "hm" "$golden_dir/c1-helm-namespace-env.out" \

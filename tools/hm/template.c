@@ -301,6 +301,7 @@ static int run_template(kz_cli_ctx *ctx) {
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
     o.enable_dns = kz_cli_flag_bool(ctx, "enable-dns");
+    o.debug = debug;
     /* an empty --output-dir prints, as none does; with --release-name the
      * files go under DIR/NAME (filepath.Join, so cleaned) */
     const char *output_dir = kz_cli_flag_string(ctx, "output-dir");
