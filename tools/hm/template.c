@@ -199,7 +199,7 @@ static void debug_version(kz_cli_ctx *ctx) {
 }
 
 /* runInstall's second, once the chart is located: its absolute path. */
-static void debug_chart_path(kz_cli_ctx *ctx, const char *chart) {
+static void debug_chart_path(kz_cli_ctx *ctx, const char *chart) { /* (a download: its file) */
     kz_buf msg = KZ_BUF_INIT;
     kz_buf_puts(&msg, "CHART PATH: ");
     abs_path(chart, &msg);
@@ -287,6 +287,7 @@ static int run_template(kz_cli_ctx *ctx) {
             kz_free(templated);
             return kz_cli_fail(ctx, HM_NO_VERIFY);
         }
+        if (debug) debug_chart_path(ctx, fetched); /* hm's cache, where helm names its own */
     }
     char ns_buf[256];
     o.namespace_ = release_namespace(ctx, ns_buf, sizeof ns_buf);
