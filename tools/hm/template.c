@@ -18,7 +18,6 @@
 #include "hm.h"
 #include "repo/fetch.h"
 #include "tmpl/fmt.h"
-#include "yaml/parse.h"
 
 /* Helm's Install.NameAndChart, after `helm template` has preset the release
  * name to "release-name": NAME CHART (refused with --generate-name or a
@@ -54,64 +53,6 @@ static int name_and_chart(kz_cli_ctx *ctx, const char **name, const char **chart
         *name = kz_str(templated);
     }
     return 0;
-}
-
-/* The first document of a kubeconfig file, or a NULL value if it can't be read. */
-static kz_value read_kubeconfig(const char *path) {
-    kz_yaml_parse_opts yo = {.schema = KZ_YAML_HELM, .max_threads = 1};
-    kz_value docs = kz_yaml_parse_file(path, &yo);
-    kz_value doc = kz_is_seq(&docs) && kz_len(&docs) && kz_is_map(kz_seq_at(&docs, 0)) ? kz_copy(kz_seq_at(&docs, 0))
-                                                                                       : kz_null();
-    kz_free(docs);
-    return doc;
-}
-
-/* The release namespace as helm's settings.Namespace() finds it: --namespace
- * (default $HELM_NAMESPACE) when not empty; else the namespace of the
- * kubeconfig's context (--kube-context, $HELM_KUBECONTEXT, else its
- * current-context; the files of --kubeconfig, else of $KUBECONFIG merged with
- * the first file defining an entry winning, else ~/.kube/config); "default"
- * when the context has none or can't be found. The result is borrowed from
- * ctx or the environment, or written into buf. */
-static const char *release_namespace(kz_cli_ctx *ctx, char *buf, size_t cap) {
-    const char *ns = kz_cli_flag_changed(ctx, "namespace") ? kz_cli_flag_string(ctx, "namespace") : getenv("HELM_NAMESPACE");
-    if (ns && *ns) return ns;
-    const char *paths = kz_cli_flag_string(ctx, "kubeconfig");
-    char home_config[1024];
-    if (!*paths) paths = getenv("KUBECONFIG");
-    if (!paths || !*paths) {
-        const char *home = getenv("HOME");
-        snprintf(home_config, sizeof home_config, "%s/.kube/config", home ? home : "");
-        paths = home_config;
-    }
-    bool explicit_file = *kz_cli_flag_string(ctx, "kubeconfig") != '\0'; /* --kubeconfig names one file */
-    const char *want = kz_cli_flag_string(ctx, "kube-context");
-    if (!*want) want = getenv("HELM_KUBECONTEXT");
-    char current[256] = "";
-    snprintf(buf, cap, "default");
-    bool found = false;
-    for (const char *p = paths; *p && !found;) {
-        size_t n = explicit_file ? strlen(p) : strcspn(p, ":");
-        char path[1024];
-        snprintf(path, sizeof path, "%.*s", (int)n, p);
-        p += n + (p[n] == ':');
-        kz_value doc = n ? read_kubeconfig(path) : kz_null();
-        const kz_value *cur = kz_map_getz(&doc, "current-context");
-        if (!*current && cur && kz_is_string(cur)) snprintf(current, sizeof current, "%s", kz_str(cur));
-        const char *name = want && *want ? want : current;
-        const kz_value *contexts = kz_map_getz(&doc, "contexts");
-        for (size_t i = 0; *name && contexts && kz_is_seq(contexts) && i < kz_len(contexts) && !found; i++) {
-            const kz_value *c = kz_seq_at(contexts, i);
-            const kz_value *cname = kz_is_map(c) ? kz_map_getz(c, "name") : NULL;
-            if (!cname || !kz_is_string(cname) || strcmp(kz_str(cname), name) != 0) continue;
-            found = true;
-            const kz_value *body = kz_map_getz(c, "context");
-            const kz_value *cns = body && kz_is_map(body) ? kz_map_getz(body, "namespace") : NULL;
-            if (cns && kz_is_string(cns) && kz_str_len(cns)) snprintf(buf, cap, "%s", kz_str(cns));
-        }
-        kz_free(doc);
-    }
-    return buf;
 }
 
 /* The checks pflag makes of the install flags helm template accepts but
@@ -290,7 +231,7 @@ static int run_template(kz_cli_ctx *ctx) {
         if (debug) debug_chart_path(ctx, fetched); /* hm's cache, where helm names its own */
     }
     char ns_buf[256];
-    o.namespace_ = release_namespace(ctx, ns_buf, sizeof ns_buf);
+    o.namespace_ = hm_release_namespace(ctx, ns_buf, sizeof ns_buf);
     hm_values_options(ctx, &o.values);
     const char **show = hm_flag_strings(ctx, "show-only", &o.n_show_only);
     const char **apis = hm_flag_strings(ctx, "api-versions", &o.n_api_versions);
