@@ -63,6 +63,15 @@ if ! diff -u --label "helm/c1-helm-namespace-env" --label "hm" "$golden_dir/c1-h
     echo "FAIL: c1-helm-namespace-env: \$HELM_NAMESPACE not used"
     failed=$((failed + 1))
 fi
+# $KUBECONFIG's files merged as client-go merges them: current-context from
+# the second file, the context's first definition from the first
+total=$((total + 1))
+kc="$golden_dir/charts/c1-kubecontext"
+if ! diff -u --label "helm/c1-kubeconfig-merge" --label "hm" "$golden_dir/c1-kubeconfig-merge.out" \
+    <(KUBECONFIG="$kc/kubeconfig-merge-a.yaml:$kc/kubeconfig-merge-b.yaml" "$KZ_BIN/hm" template x "$kc" 2>&1); then
+    echo "FAIL: c1-kubeconfig-merge: \$KUBECONFIG's files not merged as client-go merges them"
+    failed=$((failed + 1))
+fi
 if [ "$failed" -ne 0 ]; then
     echo "template.sh: $failed difference(s) in $total case(s)"
     exit 1
