@@ -19,6 +19,7 @@ typedef struct renderable {
     const kz_chart_file *file;
     kz_value *objects; /* its chart's top-level map (shared by the chart's templates) */
     size_t depth;      /* '/'s in name: deeper files parse first */
+    size_t seq;        /* collection order */
 } renderable;
 
 typedef struct collect {
@@ -33,6 +34,7 @@ static void push_renderable(collect *c, renderable r) {
         c->cap = c->cap ? c->cap * 2 : 32;
         c->items = kz_xrealloc(c->items, c->cap * sizeof *c->items);
     }
+    r.seq = c->n;
     c->items[c->n++] = r;
 }
 
@@ -123,11 +125,29 @@ static kz_value *collect_chart(collect *col, const kz_chart *c, const kz_value *
     return mine;
 }
 
-/* Helm's sortTemplates: more slashes first, then reverse byte order. */
+/* Helm's sortTemplates: more slashes first, then reverse byte order; a name
+ * met twice (two subcharts of one name in charts/) latest first. */
 static int cmp_renderable(const void *a, const void *b) {
     const renderable *x = a, *y = b;
     if (x->depth != y->depth) return x->depth > y->depth ? -1 : 1;
-    return -strcmp(x->name, y->name);
+    int c = strcmp(x->name, y->name);
+    if (c) return -c;
+    return x->seq > y->seq ? -1 : x->seq < y->seq;
+}
+
+/* Helm keeps its templates in a map by name: the one collected last wins
+ * (recAllTpls walks subcharts in order). Drops the others from the sorted list. */
+static void drop_shadowed(collect *col) {
+    size_t keep = 0;
+    for (size_t i = 0; i < col->n; i++) {
+        if (keep && strcmp(col->items[keep - 1].name, col->items[i].name) == 0) {
+            free(col->items[i].name);
+            free(col->items[i].base_path);
+            continue;
+        }
+        col->items[keep++] = col->items[i];
+    }
+    col->n = keep;
 }
 
 static kz_value parse_error(const char *name, const char *msg) {
@@ -177,6 +197,7 @@ static kz_value execute_all(const collect *col, const kz_tmpl_set *set, const kz
                             kz_rendered *out) {
     kz_funcs_ctx ctx;
     kz_funcs_ctx_init(&ctx);
+    ctx.enable_dns = opts->enable_dns;
     kz_tmpl_exec_opts eo = {.missingkey = opts->strict ? KZ_TMPL_MISSING_ERROR : KZ_TMPL_MISSING_ZERO,
                             .user = &ctx};
     kz_value err = kz_null();
@@ -212,6 +233,7 @@ kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz
     collect_chart(&col, chart, NULL, values, &release, opts->capabilities);
     kz_free(release);
     if (col.n) qsort(col.items, col.n, sizeof *col.items, cmp_renderable);
+    drop_shadowed(&col);
 
     kz_tmpl_funcs *funcs = opts->funcs ? opts->funcs : kz_funcs_new();
     kz_chart_register_methods(funcs);

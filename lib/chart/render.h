@@ -40,6 +40,7 @@ typedef struct kz_render_opts {
     /* .Capabilities (lib/chart/objects.h kz_chart_capabilities); borrowed */
     const kz_value *capabilities;
     bool strict; /* missingkey=error */
+    bool enable_dns; /* --enable-dns (funcs.h) */
     /* The function table; NULL: the library's (funcs.h kz_funcs_new). A
      * caller's table (hm lint's, whose required and fail only log) gets the
      * chart objects' methods added to it. Borrowed. */

@@ -354,6 +354,25 @@ static kz_value check_kube_version(const kz_chart *chart, const kz_value *caps) 
     return kz_error("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", kz_str(want), have_s);
 }
 
+/* What helm template prints with --debug when the rendered files fail to
+ * sort: renderResources's "---\n# Source: PATH\nTEXT\n" of each file that
+ * is not blank (in a Go map's order, so helm's varies; here the render
+ * order), strings.TrimSpace'd, and a newline. NULL r: no files. */
+static void debug_unsorted(const kz_rendered *r, kz_buf *out) {
+    kz_buf raw = KZ_BUF_INIT;
+    for (size_t i = 0; r && i < r->count; i++) {
+        const char *t = r->files[i].text;
+        if (t[strspn(t, " \t\r\n\v\f")] == '\0') continue;
+        kz_buf_printf(&raw, "---\n# Source: %s\n%s\n", r->files[i].path, t);
+    }
+    size_t start = 0, end = raw.len;
+    while (start < end && strchr(" \t\r\n\v\f", raw.data[start])) start++;
+    while (end > start && strchr(" \t\r\n\v\f", raw.data[end - 1])) end--;
+    kz_buf_append(out, raw.data ? raw.data + start : "", end - start);
+    kz_buf_putc(out, '\n');
+    kz_buf_free(&raw);
+}
+
 static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const kz_value *values, kz_buf *out,
                               kz_buf *warnings, bool *after_render) {
     kz_value extra = kz_seq();
@@ -369,11 +388,15 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     kz_render_opts ro = {.release_name = o->release_name,
                          .namespace_ = o->namespace_ && *o->namespace_ ? o->namespace_ : "default",
                          .is_install = !o->is_upgrade, .is_upgrade = o->is_upgrade, .revision = 1,
+                         .enable_dns = o->enable_dns,
                          .capabilities = &caps};
     kz_rendered r;
     kz_value err = kz_chart_render(chart, values, &ro, &r);
     kz_free(caps);
-    if (kz_error_message(&err)) return err;
+    if (kz_error_message(&err)) {
+        if (o->debug) debug_unsorted(NULL, out);
+        return err;
+    }
     /* NOTES.txt files are the release's notes, not manifests */
     size_t keep = 0;
     for (size_t i = 0; i < r.count; i++) {
@@ -387,6 +410,7 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     r.count = keep;
     kz_manifests m;
     err = kz_manifests_sort(r.files, r.count, &m, warn_manifest, warnings);
+    if (kz_error_message(&err) && o->debug) debug_unsorted(&r, out);
     kz_rendered_free(&r);
     if (kz_error_message(&err)) return err;
     if (o->n_show_only) *after_render = false; /* helm reports --show-only misses plainly */

@@ -29,6 +29,11 @@ typedef struct kz_template_opts {
     size_t n_show_only;
     bool include_crds, skip_tests, no_hooks, is_upgrade;
     bool skip_schema_validation; /* values.schema.json is checked unless set */
+    bool enable_dns;             /* --enable-dns: getHostByName resolves names */
+    /* --debug: an error once rendering began leaves in `out` what helm
+     * template then prints, the rendered files as they failed to sort (or
+     * nothing), trimmed, and a newline */
+    bool debug;
     /* --output-dir: write each document into DIR/PATH (appending documents of
      * the same file) instead of printing it; `out` then gets helm's
      * "wrote FILE" lines. NULL: print. */
@@ -53,7 +58,7 @@ kz_value kz_release_name_check(const char *name);
 kz_value kz_release_name_render(const char *tmpl);
 
 /* Run it. Returns a NULL value with the stream in `out`, or an error value
- * with helm's message (then `out` holds nothing). `warnings` receives the
+ * with helm's message (then `out` holds nothing, but see `debug`). `warnings` receives the
  * lines helm logs to stderr (each ending in "\n"). *after_render tells
  * whether the error came after rendering began (helm then adds "Use --debug
  * flag to render out invalid YAML"). */

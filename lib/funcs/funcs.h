@@ -34,6 +34,7 @@ typedef kz_value (*kz_funcs_lookup_fn)(void *data, const char *api_version, cons
 typedef struct kz_funcs_ctx {
     kz_funcs_lookup_fn lookup; /* NULL: lookup returns an empty map, as `helm template` does */
     void *lookup_data;
+    bool enable_dns; /* --enable-dns: getHostByName resolves; else it is "" */
     /* internal */
     kz_value include_counts_; /* name -> active nested includes (Helm's recursion guard) */
     struct kz_funcs_tpl_cache *tpl_cache_;

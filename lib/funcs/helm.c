@@ -1,7 +1,12 @@
 /* Helm's own template functions: include, tpl, required, lookup,
  * getHostByName; and the render context they share (funcs.h). */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 
 #include "core/alloc.h"
 #include "funcs/funcs_internal.h"
@@ -231,10 +236,33 @@ static kz_value fn_lookup(kz_tmpl_call *call, size_t argc, const kz_value *argv)
     return ctx->lookup(ctx->lookup_data, kz_str(&argv[0]), kz_str(&argv[1]), kz_str(&argv[2]), kz_str(&argv[3]));
 }
 
-/* getHostByName: Helm disables DNS unless --enable-dns; then it is "". */
+/* getHostByName: "" unless --enable-dns; then one of the name's addresses
+ * picked at random (Helm's addrs[rand.Intn(len(addrs))], which panics, and so
+ * fails, when there are none). */
 static kz_value fn_getHostByName(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
-    (void)call, (void)argc, (void)argv;
-    return kz_string("");
+    (void)argc;
+    kz_funcs_ctx *ctx = ctx_of(call);
+    if (!ctx || !ctx->enable_dns) return kz_string("");
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    kz_value addrs = kz_seq();
+    if (getaddrinfo(kz_str(&argv[0]), NULL, &hints, &res) == 0) {
+        for (struct addrinfo *a = res; a; a = a->ai_next) {
+            char text[INET6_ADDRSTRLEN] = "";
+            const void *raw = a->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
+                              : a->ai_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr
+                                                         : NULL;
+            if (!raw || !inet_ntop(a->ai_family, raw, text, sizeof text)) continue;
+            bool seen = false;
+            for (size_t i = 0; i < kz_len(&addrs) && !seen; i++) seen = kz_str_eqz(kz_seq_at(&addrs, i), text);
+            if (!seen) kz_seq_push(&addrs, kz_string(text));
+        }
+        freeaddrinfo(res);
+    }
+    uint32_t r = 0;
+    if (kz_len(&addrs) > 1 && getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r) r = 0;
+    kz_value out = kz_len(&addrs) ? kz_copy(kz_seq_at(&addrs, r % kz_len(&addrs))) : kz_error("invalid argument to Intn");
+    kz_free(addrs);
+    return out;
 }
 
 char *kz_funcs_helm_parse_error(const char *file, const char *msg) {

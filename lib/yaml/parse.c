@@ -20,8 +20,8 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/file.h"
-#include "core/utf8.h"
 #include "core/gofloat.h"
+#include "core/utf8.h"
 #include "yaml/parse_scalar.h"
 
 /* Alias bombs: aliases share values, so parsing never copies; but consumers walk
@@ -90,58 +90,86 @@ typedef struct parser {
     kz_buf tmp;
     kz_value *intern;     /* INTERN_SLOTS slots, lazily allocated */
     uint32_t line_base;   /* lines before this chunk of the stream (parallel parsing) */
-    bool go_errors;       /* errors worded as Helm's sigs.k8s.io/yaml words them */
-    bool soft;            /* go_errors: the error is one Go finds only after parsing the document */
-    /* go_errors: the first error of sigs.k8s.io/yaml's JSON step, which runs
-     * after go-yaml decoded the whole document (its errors win); reported at
-     * the document's end. json_key_depth: the frame whose key it is about,
-     * until its value is known ("..., value: V"); 0 when none. */
-    kz_value json_error;
-    size_t json_key_depth;
+    bool go_errors;       /* errors worded as go-yaml v2 and sigs.k8s.io/yaml word them */
+    /* go_errors: Helm (sigs.k8s.io/yaml) decodes a whole document with go-yaml,
+     * converts the result's keys to strings, then marshals it as JSON. So an
+     * error of the decoding beats every error of the conversion, which beats
+     * every NaN or infinity: the first error of each step (in document order)
+     * is kept while the document is read on, and reported at its end. */
+    kz_value decode_error; /* "yaml: ..." */
+    kz_value convert_error;
+    size_t convert_error_depth; /* >0: convert_error is a map key's, waiting for its value at this depth */
+    bool saw_nonfinite;         /* a NaN or infinity was kept for the JSON step */
 } parser;
 
 /* ------------------------------------------------------------- errors */
 
-static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Go reports no position for these: go-yaml prefixes its own errors with
- * "yaml: ", while those of sigs.k8s.io/yaml's JSON step ("json: unsupported
- * value", "unsupported map key ...") come bare. */
-static void go_error_prefix(kz_buf *b, const char *fmt) {
-    if (strncmp(fmt, "json: ", 6) != 0 && strncmp(fmt, "unsupported map key", 19) != 0) kz_buf_puts(b, "yaml: ");
-}
-
-/* go-yaml parses a whole document before it decodes it, and sigs.k8s.io/yaml
- * converts it to JSON after that: a syntax error or an unknown anchor later in
- * the document is reported instead of these (drain_document). */
-static bool found_after_parsing(const char *fmt) {
-    static const char *const prefixes[] = {"cannot decode", "!!binary", "map merge", "invalid map key", "json: ",
-                                           "unsupported map key", "anchor '", "document contains excessive"};
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (strncmp(fmt, prefixes[i], strlen(prefixes[i])) == 0) return true;
-    return false;
-}
-
-/* An error of the JSON step: with go_errors kept for the document's end
- * (true: go on), else failed at once (false). key: it is about the key of the
- * innermost map, whose value the message gets. */
-static bool json_fail(parser *p, kz_pos pos, bool key, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) {
+/* The error with its position; with go_errors, as Helm's yaml.Unmarshal
+ * words it instead: go-yaml's decoding errors are "yaml: " and the message,
+ * the JSON conversion's (conv) the bare message, neither with a position. */
+static void vfail(parser *p, kz_pos pos, bool conv, const char *fmt, va_list ap) {
     if (p->failed) return;
     p->failed = true;
-    p->soft = p->go_errors && found_after_parsing(fmt);
     kz_buf b = KZ_BUF_INIT;
-    if (p->go_errors) go_error_prefix(&b, fmt);
-    else kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
-    va_list ap;
-    va_start(ap, fmt);
+    if (!p->go_errors) kz_buf_printf(&b, "%s:%u:%u: ", p->source_name, pos.line, pos.col);
+    else if (!conv) kz_buf_puts(&b, "yaml: ");
     kz_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     p->error = kz_error("%s", kz_buf_cstr(&b));
     kz_buf_free(&b);
 }
 
-static bool json_fail(parser *p, kz_pos pos, bool key, const char *fmt, ...) {
+static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_at(parser *p, kz_pos pos, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(p, pos, false, fmt, ap);
+    va_end(ap);
+}
+
+/* An error of the YAML-to-JSON step (sigs.k8s.io/yaml), not of go-yaml. */
+static void fail_conv(parser *p, kz_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_conv(parser *p, kz_pos pos, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(p, pos, true, fmt, ap);
+    va_end(ap);
+}
+
+static kz_pos mark_pos(const parser *p, yaml_mark_t m) {
+    return (kz_pos){(uint32_t)m.line + 1 + p->line_base, (uint32_t)m.column + 1};
+}
+
+typedef enum { PHASE_DECODE, PHASE_CONVERT } go_phase;
+
+/* The NaN or infinity encoding/json meets first: maps in the order of their
+ * sorted keys. */
+static const kz_value *first_nonfinite(const kz_value *v) {
+    if (kz_kind_of(v) == KZ_FLOAT) return isfinite(kz_float_get(v)) ? NULL : v;
+    if (kz_is_seq(v)) {
+        for (size_t i = 0; i < kz_len(v); i++) {
+            const kz_value *r = first_nonfinite(kz_seq_at(v, i));
+            if (r) return r;
+        }
+        return NULL;
+    }
+    if (!kz_is_map(v)) return NULL;
+    const kz_value *found = NULL, *found_key = NULL;
+    for (size_t i = 0; i < kz_len(v); i++) {
+        const kz_value *key = kz_map_key_at(v, i);
+        if (found_key && strcmp(kz_str(key), kz_str(found_key)) > 0) continue;
+        const kz_value *r = first_nonfinite(kz_map_value_at(v, i));
+        if (r) found = r, found_key = key;
+    }
+    return found;
+}
+
+/* An error that stops Helm's reading of the document but not ours: without
+ * go_errors it is fail_at's (false: stop); with go_errors it is kept as the
+ * first of its phase (see parser) and the caller goes on with a placeholder
+ * (true). */
+static bool soft_fail(parser *p, kz_pos pos, go_phase phase, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static bool soft_fail(parser *p, kz_pos pos, go_phase phase, const char *fmt, ...) {
     kz_buf b = KZ_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
@@ -152,36 +180,85 @@ static bool json_fail(parser *p, kz_pos pos, bool key, const char *fmt, ...) {
         kz_buf_free(&b);
         return false;
     }
-    if (!kz_is_valid(&p->json_error)) {
-        p->json_error = kz_string_n(b.data ? b.data : "", b.len);
-        p->json_key_depth = key ? p->depth : 0;
-    }
+    kz_value *slot = phase == PHASE_DECODE ? &p->decode_error : &p->convert_error;
+    if (!kz_error_message(slot))
+        *slot = phase == PHASE_DECODE ? kz_error("yaml: %s", kz_buf_cstr(&b)) : kz_error("%s", kz_buf_cstr(&b));
     kz_buf_free(&b);
     return true;
 }
 
-/* strconv.Quote for the usual text: escapes for quotes, backslashes and
- * control characters; printable UTF-8 as is. */
+/* go_errors, at a document's end: its decoding error, else its conversion
+ * error, else the JSON step's. */
+static bool flush_soft_errors(parser *p) {
+    if (p->failed) return false;
+    kz_value *e = kz_error_message(&p->decode_error) ? &p->decode_error : &p->convert_error;
+    if (kz_error_message(e)) {
+        p->failed = true;
+        p->error = *e;
+        *e = kz_invalid();
+        return true;
+    }
+    const kz_value *bad = p->saw_nonfinite && p->have_doc ? first_nonfinite(&p->doc) : NULL;
+    if (!bad) return false;
+    double f = kz_float_get(bad);
+    p->failed = true;
+    p->error = kz_error("json: unsupported value: %s", isnan(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf");
+    return true;
+}
+
+/* The key put in place of one sigs.k8s.io/yaml rejects (the document fails
+ * anyway): its %#v after a mark no YAML text yields, so that go_syntax of an
+ * enclosing key prints it as Go does (interface {}(nil), 0x...), not as "". */
+#define GO_KEY_MARK "\0kz:"
+static kz_value placeholder_key(const char *go_syntax_text) {
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_append(&b, GO_KEY_MARK, 4);
+    kz_buf_puts(&b, go_syntax_text);
+    kz_value k = kz_string_n(b.data, b.len);
+    kz_buf_free(&b);
+    return k;
+}
+
+/* strconv.Quote for Go's %#v of a string, in an error message: ASCII as Go
+ * escapes it, other valid UTF-8 kept (Go would also escape the few runes it
+ * deems unprintable), invalid bytes as \xNN. */
 static void go_quote(kz_buf *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
     kz_buf_putc(b, '"');
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': kz_buf_puts(b, "\\\""); break;
-        case '\\': kz_buf_puts(b, "\\\\"); break;
-        case '\n': kz_buf_puts(b, "\\n"); break;
-        case '\t': kz_buf_puts(b, "\\t"); break;
-        case '\r': kz_buf_puts(b, "\\r"); break;
-        default:
-            if (c < 0x20 || c == 0x7f) kz_buf_printf(b, "\\x%02x", c);
-            else kz_buf_putc(b, (char)c);
+        uint32_t r;
+        size_t len = c < 0x80 ? 1 : kz_utf8_decode((const unsigned char *)s + i, n - i, &r);
+        if (c >= 0x80 && !(len == 1 && r == KZ_RUNE_ERROR)) {
+            if (r <= 0xA0 || r == 0xAD || (r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) ||
+                (r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF)
+                kz_buf_printf(b, "\\u%04x", (unsigned)r); /* the common runes Go's IsPrint refuses */
+            else
+                kz_buf_append(b, s + i, len);
+            i += len;
+            continue;
+        }
+        i++;
+        const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                        : c == '\r' ? "\\r" : c == '\a' ? "\\a" : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                        : c == '\v' ? "\\v" : NULL;
+        if (esc) {
+            kz_buf_puts(b, esc);
+        } else if (c < 0x20 || c >= 0x7F) {
+            char x[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            kz_buf_append(b, x, 4);
+        } else {
+            kz_buf_putc(b, (char)c);
         }
     }
     kz_buf_putc(b, '"');
 }
 
-/* fmt's %+#v of what go-yaml decoded into an interface{} (keys are text here). */
-static void go_sharp_v(kz_buf *b, const kz_value *v, bool nested) {
+/* Go's %#v of what go-yaml v2 decodes into interface{}: []interface {}{...},
+ * map[interface {}]interface {}{k:v, ...} (keys sorted, as fmt does), nil
+ * as <nil> at the top and interface {}(nil) inside. Integers were read as
+ * float64 (HELM): an integral one prints as the int go-yaml made of it. */
+static void go_syntax(kz_buf *b, const kz_value *v, bool nested) {
     switch (kz_kind_of(v)) {
     case KZ_NULL: kz_buf_puts(b, nested ? "interface {}(nil)" : "<nil>"); return;
     case KZ_BOOL: kz_buf_puts(b, kz_bool_get(v) ? "true" : "false"); return;
@@ -189,43 +266,61 @@ static void go_sharp_v(kz_buf *b, const kz_value *v, bool nested) {
         if (kz_int_is_unsigned(v)) kz_buf_printf(b, "0x%llx", (unsigned long long)kz_uint_get(v));
         else kz_buf_printf(b, "%lld", (long long)kz_int_get(v));
         return;
-    case KZ_FLOAT: kz_format_float(b, kz_float_get(v), 'g', -1); return;
-    case KZ_STRING: go_quote(b, kz_str(v), kz_str_len(v)); return;
+    case KZ_FLOAT: {
+        double f = kz_float_get(v);
+        if (f == floor(f) && fabs(f) < 9223372036854775808.0) kz_buf_printf(b, "%lld", (long long)f);
+        else kz_format_float(b, f, 'g', -1);
+        return;
+    }
+    case KZ_STRING:
+        if (kz_str_len(v) > 4 && memcmp(kz_str(v), GO_KEY_MARK, 4) == 0) { /* placeholder_key's */
+            kz_buf_puts(b, kz_str(v) + 4);
+            return;
+        }
+        go_quote(b, kz_str(v), kz_str_len(v));
+        return;
     case KZ_SEQ:
         kz_buf_puts(b, "[]interface {}{");
         for (size_t i = 0; i < kz_len(v); i++) {
             if (i) kz_buf_puts(b, ", ");
-            go_sharp_v(b, kz_seq_at(v, i), true);
+            go_syntax(b, kz_seq_at(v, i), true);
         }
         kz_buf_putc(b, '}');
         return;
     case KZ_MAP: {
         size_t n = kz_len(v);
-        size_t *idx = kz_xmalloc((n ? n : 1) * sizeof *idx);
-        for (size_t i = 0; i < n; i++) idx[i] = i;
-        for (size_t i = 1; i < n; i++) /* fmt sorts the keys */
-            for (size_t j = i; j > 0 && strcmp(kz_str(kz_map_key_at(v, idx[j])), kz_str(kz_map_key_at(v, idx[j - 1]))) < 0; j--) {
-                size_t t = idx[j];
-                idx[j] = idx[j - 1], idx[j - 1] = t;
+        size_t *order = kz_xmalloc((n ? n : 1) * sizeof *order);
+        for (size_t i = 0; i < n; i++) order[i] = i;
+        for (size_t i = 1; i < n; i++) /* insertion sort: error messages, small maps */
+            for (size_t j = i; j > 0 && strcmp(kz_str(kz_map_key_at(v, order[j - 1])),
+                                                kz_str(kz_map_key_at(v, order[j]))) > 0; j--) {
+                size_t t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
             }
         kz_buf_puts(b, "map[interface {}]interface {}{");
         for (size_t i = 0; i < n; i++) {
             if (i) kz_buf_puts(b, ", ");
-            const kz_value *k = kz_map_key_at(v, idx[i]);
-            go_quote(b, kz_str(k), kz_str_len(k));
+            go_syntax(b, kz_map_key_at(v, order[i]), true);
             kz_buf_putc(b, ':');
-            go_sharp_v(b, kz_map_value_at(v, idx[i]), true);
+            go_syntax(b, kz_map_value_at(v, order[i]), true);
         }
         kz_buf_putc(b, '}');
-        free(idx);
+        free(order);
         return;
     }
-    default: return;
+    default: kz_buf_puts(b, "<nil>"); return;
     }
 }
 
-static kz_pos mark_pos(const parser *p, yaml_mark_t m) {
-    return (kz_pos){(uint32_t)m.line + 1 + p->line_base, (uint32_t)m.column + 1};
+/* sigs.k8s.io/yaml rejects a map key it can't turn into a string when it meets
+ * it, naming the key and its value: the error is kept now (so that errors
+ * inside the value come second) and completed by add_value. */
+static bool bad_json_key(parser *p, kz_pos pos, const char *what) {
+    bool first = !kz_error_message(&p->convert_error);
+    if (!soft_fail(p, pos, PHASE_CONVERT, "%s", what)) return false;
+    if (first) p->convert_error_depth = p->depth;
+    return true;
 }
 
 /* Position of a byte offset (reader errors only carry an offset). */
@@ -337,16 +432,19 @@ static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *o
         return true;
     }
     case KZ_NULL: /* HELM only: KYAML was rejected above */
-        if (!json_fail(p, pos, true, "unsupported map key of type: %%!s(<nil>), key: <nil>")) return false;
-        *out = kz_string("");
+        if (!bad_json_key(p, pos, "unsupported map key of type: %!s(<nil>), key: <nil>")) return false;
+        *out = placeholder_key("interface {}(nil)");
         return true;
     default:
-        if (p->schema == KZ_YAML_HELM) {
-            kz_buf text = KZ_BUF_INIT; /* go-yaml's %#v of it */
-            go_sharp_v(&text, v, false);
-            fail_at(p, pos, "invalid map key: %s", kz_buf_cstr(&text));
-            kz_buf_free(&text);
-        } else
+        if (p->schema == KZ_YAML_HELM && p->go_errors) { /* go-yaml's %#v of the key */
+            go_syntax(b, v, false);
+            soft_fail(p, pos, PHASE_DECODE, "invalid map key: %s", kz_buf_cstr(b));
+            *out = kz_string("");
+            return true;
+        }
+        if (p->schema == KZ_YAML_HELM)
+            fail_at(p, pos, "invalid map key: %s", kz_kind_name(kz_kind_of(v)));
+        else
             fail_at(p, pos, "cannot unmarshal !!%s into string", kz_is_seq(v) ? "seq" : "map");
         return false;
     }
@@ -394,7 +492,7 @@ static bool apply_merge(parser *p, kz_value v, kz_pos pos) {
     } else {
         ok = false;
     }
-    if (!ok) fail_at(p, pos, "map merge requires map or sequence of maps as the value");
+    if (!ok) ok = soft_fail(p, pos, PHASE_DECODE, "map merge requires map or sequence of maps as the value");
     kz_free(v);
     return ok;
 }
@@ -423,18 +521,18 @@ static bool add_value(parser *p, kz_value v, kz_pos pos) {
         return true;
     }
     f->have_key = false;
+    if (p->convert_error_depth == p->depth) { /* the value of a key sigs.k8s.io/yaml rejected */
+        kz_buf b = KZ_BUF_INIT;
+        go_syntax(&b, &v, false);
+        kz_value e = kz_error("%s, value: %s", kz_error_message(&p->convert_error), kz_buf_cstr(&b));
+        kz_buf_free(&b);
+        kz_free(p->convert_error);
+        p->convert_error = e;
+        p->convert_error_depth = 0;
+    }
     if (f->key_is_merge) {
         f->key_is_merge = false;
         return apply_merge(p, v, pos);
-    }
-    if (p->json_key_depth == p->depth) { /* the value of the key the JSON step rejects */
-        kz_buf b = KZ_BUF_INIT;
-        kz_buf_printf(&b, "%s, value: ", kz_str(&p->json_error));
-        go_sharp_v(&b, &v, false);
-        kz_free(p->json_error);
-        p->json_error = kz_string_n(b.data, b.len);
-        kz_buf_free(&b);
-        p->json_key_depth = 0;
     }
     scratch_push(p, f->key, v, f->key_pos, false);
     f->key = kz_invalid();
@@ -548,18 +646,20 @@ static kz_value value_of_class(parser *p, const kz_scalar *r, const char *s, siz
     return kz_string_n(s, n);
 }
 
-/* A scalar with an explicit !!tag: resolve the text, then check it fits the tag. */
-/* Helm's values go through JSON, which has no NaN or infinities: such a
- * float (plain .inf or !!float -.inf alike) fails the document, at its end
- * (json_fail), as the JSON step comes after go-yaml's. Returns false when the
- * scalar is not one; else *ok says whether parsing goes on (*out set). */
-static bool json_nonfinite(parser *p, const kz_scalar *r, kz_pos pos, kz_value *out, bool *ok) {
-    if (r->cls != KZ_SC_FLOAT || p->schema != KZ_YAML_HELM || !(isinf(r->f) || isnan(r->f))) return false;
-    *ok = json_fail(p, pos, false, "json: unsupported value: %s", isnan(r->f) ? "NaN" : r->f > 0 ? "+Inf" : "-Inf");
-    if (*ok) *out = kz_float(r->f);
-    return true;
+/* Helm's values go through JSON, which has no NaN or infinities. With
+ * go_errors the value is kept and the JSON step's error reported at the
+ * document's end (flush_soft_errors), after any decoding or key error. */
+static bool json_number_ok(parser *p, const kz_scalar *r, kz_pos pos) {
+    if (r->cls != KZ_SC_FLOAT || p->schema != KZ_YAML_HELM || !(isinf(r->f) || isnan(r->f))) return true;
+    if (p->go_errors) {
+        p->saw_nonfinite = true;
+        return true;
+    }
+    fail_conv(p, pos, "json: unsupported value: %s", isnan(r->f) ? "NaN" : r->f > 0 ? "+Inf" : "-Inf");
+    return false;
 }
 
+/* A scalar with an explicit !!tag: resolve the text, then check it fits the tag. */
 static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size_t n, kz_pos pos,
                           kz_value *out) {
     if (tag_is(tag, "str")) { *out = kz_string_n(s, n); return true; }
@@ -569,8 +669,9 @@ static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size
         if (ok) {
             kz_utf8_sanitize(raw.data ? raw.data : "", raw.len, &clean);
             *out = kz_string_n(clean.data ? clean.data : "", clean.len);
-        } else {
-            fail_at(p, pos, "!!binary value contains invalid base64 data");
+        } else if (soft_fail(p, pos, PHASE_DECODE, "!!binary value contains invalid base64 data")) {
+            *out = kz_null();
+            ok = true;
         }
         kz_buf_free(&raw);
         kz_buf_free(&clean);
@@ -590,11 +691,10 @@ static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size
         got = "float";
     }
     if (strcmp(want, got) != 0) {
-        fail_at(p, pos, "cannot decode !!%s `%.*s` as a !!%s", got, (int)n, s, want);
-        return false;
+        *out = kz_null();
+        return soft_fail(p, pos, PHASE_DECODE, "cannot decode !!%s `%.*s` as a !!%s", got, (int)n, s, want);
     }
-    bool ok;
-    if (json_nonfinite(p, &r, pos, out, &ok)) return ok;
+    if (!json_number_ok(p, &r, pos)) return false;
     *out = value_of_class(p, &r, s, n);
     return true;
 }
@@ -612,8 +712,7 @@ static bool scalar_value(parser *p, const yaml_event_t *e, kz_pos pos, kz_value 
         return true;
     }
     kz_scalar r = kz_yaml_resolve_plain(s, n, p->schema);
-    bool ok;
-    if (json_nonfinite(p, &r, pos, out, &ok)) return ok;
+    if (!json_number_ok(p, &r, pos)) return false;
     if (r.cls == KZ_SC_STRING && p->schema == KZ_YAML_KYAML && n >= 8 && s[4] == '-') {
         kz_buf_clear(&p->tmp);
         if (kz_yaml_timestamp_rfc3339(s, n, &p->tmp)) {
@@ -655,9 +754,10 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
             return true;
         }
         if (r.cls == KZ_SC_UINT && p->schema == KZ_YAML_HELM) {
-            if (!json_fail(p, pos, true, "unsupported map key of type: uint64, key: 0x%llx", (unsigned long long)r.u))
-                return false;
-            f->key = kz_string_n(s, n);
+            char what[80];
+            snprintf(what, sizeof what, "unsupported map key of type: uint64, key: 0x%llx", (unsigned long long)r.u);
+            if (!bad_json_key(p, pos, what)) return false;
+            f->key = placeholder_key(what + strlen("unsupported map key of type: uint64, key: "));
             f->have_key = true;
             return true;
         }
@@ -667,7 +767,7 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
             return true;
         }
         if (r.cls == KZ_SC_FLOAT) {
-            if (isinf(r.f) || isnan(r.f)) { /* a key is text to JSON: sigs.k8s.io/yaml's YAML words */
+            if (isinf(r.f) || isnan(r.f)) { /* sigs.k8s.io/yaml spells these keys as go-yaml does */
                 f->key = kz_string(isnan(r.f) ? ".nan" : r.f > 0 ? ".inf" : "-.inf");
                 f->have_key = true;
                 return true;
@@ -709,8 +809,8 @@ static bool on_alias(parser *p, const yaml_event_t *e) {
     kz_pos pos = mark_pos(p, e->start_mark);
     const char *name = (const char *)e->data.alias.anchor;
     if (anchor_is_open(p, name)) {
-        fail_at(p, pos, "anchor '%s' value contains itself", name);
-        return false;
+        if (!soft_fail(p, pos, PHASE_DECODE, "anchor '%s' value contains itself", name)) return false;
+        return add_value(p, kz_null(), pos);
     }
     const anchor *a = anchor_find(p, name);
     if (!a) {
@@ -728,10 +828,14 @@ static bool on_alias(parser *p, const yaml_event_t *e) {
 static bool on_container_start(parser *p, const yaml_event_t *e, bool is_map) {
     kz_pos pos = mark_pos(p, e->start_mark);
     frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
-    if (f && f->is_map && !f->have_key && p->schema != KZ_YAML_HELM) {
-        fail_at(p, pos, "cannot unmarshal !!%s into string", is_map ? "map" : "seq");
+    if (f && f->is_map && !f->have_key && !(p->go_errors && p->schema == KZ_YAML_HELM)) {
+        /* (go_errors: key_from_value names the whole key, as go-yaml does) */
+        if (p->schema == KZ_YAML_HELM)
+            fail_at(p, pos, "invalid map key: %s", is_map ? "map" : "seq");
+        else
+            fail_at(p, pos, "cannot unmarshal !!%s into string", is_map ? "map" : "seq");
         return false;
-    } /* HELM: go-yaml names the whole key when it is built (key_from_value) */
+    }
     if (p->depth >= MAX_DEPTH) {
         fail_at(p, pos, "exceeded max depth of %d", MAX_DEPTH);
         return false;
@@ -770,56 +874,6 @@ static bool handle_event(parser *p, const yaml_event_t *e) {
     }
 }
 
-static bool name_in(char *const *names, size_t n, const char *name) {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0) return true;
-    return false;
-}
-
-/* After an error Go finds only once the document is parsed (p->soft): read
- * the rest of the document as go-yaml's parser would, and report its syntax
- * error or unknown anchor instead. Anchors count from where they start, as
- * go-yaml registers them. */
-static void drain_document(parser *p) {
-    size_t n = 0, cap = 0;
-    char **names = NULL;
-    for (size_t i = 0; i < p->nanchors; i++) {
-        if (n == cap) names = kz_xrealloc(names, (cap = kz_grow_cap(cap, n + 1)) * sizeof *names);
-        names[n++] = kz_xstrdup(p->anchors[i].name);
-    }
-    for (size_t i = 0; i < p->depth; i++) {
-        if (!p->stack[i].anchor) continue;
-        if (n == cap) names = kz_xrealloc(names, (cap = kz_grow_cap(cap, n + 1)) * sizeof *names);
-        names[n++] = kz_xstrdup(p->stack[i].anchor);
-    }
-    for (bool done = false; !done;) {
-        yaml_event_t e;
-        if (!yaml_parser_parse(&p->yp, &e)) {
-            kz_free(p->error);
-            p->failed = false;
-            fail_libyaml(p);
-            break;
-        }
-        const yaml_char_t *named = e.type == YAML_SCALAR_EVENT           ? e.data.scalar.anchor
-                                    : e.type == YAML_SEQUENCE_START_EVENT ? e.data.sequence_start.anchor
-                                    : e.type == YAML_MAPPING_START_EVENT  ? e.data.mapping_start.anchor
-                                                                          : NULL;
-        if (named) {
-            if (n == cap) names = kz_xrealloc(names, (cap = kz_grow_cap(cap, n + 1)) * sizeof *names);
-            names[n++] = kz_xstrdup((const char *)named);
-        }
-        if (e.type == YAML_ALIAS_EVENT && !name_in(names, n, (const char *)e.data.alias.anchor)) {
-            kz_free(p->error);
-            p->error = kz_error("yaml: unknown anchor '%s' referenced", (const char *)e.data.alias.anchor);
-            done = true;
-        }
-        if (e.type == YAML_DOCUMENT_END_EVENT || e.type == YAML_STREAM_END_EVENT) done = true;
-        yaml_event_delete(&e);
-    }
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
-}
-
 /* Parse documents into a SEQ; stop after `max_docs`. `line_base` is the number
  * of lines before `data` in the whole stream, for positions. */
 static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts, size_t max_docs,
@@ -834,8 +888,9 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
     p.go_errors = opts && opts->go_errors;
     p.source = kz_source(p.source_name);
     p.error = kz_invalid();
+    p.decode_error = kz_invalid();
+    p.convert_error = kz_invalid();
     p.doc = kz_invalid();
-    p.json_error = kz_invalid();
     yaml_parser_initialize(&p.yp);
     yaml_parser_set_input_string(&p.yp, (const unsigned char *)(data ? data : ""), data ? len : 0);
     kz_value docs = kz_seq();
@@ -849,10 +904,11 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
         }
         if (e.type == YAML_STREAM_END_EVENT) done = true;
         else if (e.type == YAML_DOCUMENT_START_EVENT) p.have_doc = false;
-        else if (e.type == YAML_DOCUMENT_END_EVENT && kz_is_valid(&p.json_error)) {
-            p.failed = true; /* go-yaml found nothing: the JSON step's error */
-            p.error = kz_error("%s", kz_str(&p.json_error));
-        } else if (e.type == YAML_DOCUMENT_END_EVENT) {
+        else if (e.type == YAML_DOCUMENT_END_EVENT) {
+            if (flush_soft_errors(&p)) {
+                yaml_event_delete(&e);
+                break;
+            }
             kz_seq_push(&docs, p.have_doc ? p.doc : kz_null());
             p.doc = kz_invalid();
             p.have_doc = false;
@@ -863,8 +919,6 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
         }
         yaml_event_delete(&e);
     }
-    if (p.failed && p.soft) drain_document(&p);
-    kz_free(p.json_error);
     parser_reset_document(&p);
     kz_free(p.doc);
     free(p.anchors);
@@ -877,6 +931,8 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
     }
     kz_buf_free(&p.tmp);
     kz_free(p.source);
+    kz_free(p.decode_error);
+    kz_free(p.convert_error);
     yaml_parser_delete(&p.yp);
     if (p.failed) {
         kz_free(docs);

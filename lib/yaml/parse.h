@@ -56,11 +56,8 @@ typedef struct kz_yaml_parse_opts {
      * core; N means up to N (1: never in parallel). At most 8, and at least
      * 4 MB per thread. The result is the same either way. */
     unsigned max_threads;
-    /* Word errors as Helm's sigs.k8s.io/yaml does, without a position:
-     * libyaml's syntax errors as go-yaml v2 ("yaml: line 3: did not find
-     * expected key"), the others "yaml: unknown anchor 'x' referenced" or
-     * "json: unsupported value: +Inf". For fromYaml, which shows them to
-     * templates, and values files. */
+    /* Word libyaml's syntax errors as go-yaml v2 does ("yaml: line 3: did not
+     * find expected key"), for Helm's fromYaml, which shows them to templates. */
     bool go_errors;
 } kz_yaml_parse_opts;
 

@@ -44,6 +44,44 @@ while IFS=$'\t' read -r name args; do
         fi
     done
 done < <(cases)
+# --debug: the same manifests; on stderr helm's two debug lines, whose
+# timestamps differ on each run (checked by their shape)
+total=$((total + 1))
+"$KZ_BIN/hm" template x "$golden_dir/charts/c1-kubecontext" --debug \
+    --kubeconfig "$golden_dir/charts/c1-kubecontext/kubeconfig.yaml" > "$work/run/out" 2> "$work/run/err"
+if ! cmp -s "$work/run/out" "$golden_dir/c1-kubecontext.out" ||
+    ! sed -n 1p "$work/run/err" | grep -Eq '^install\.go:225: [0-9-]+ [0-9:.]+ [-+][0-9]{4} [A-Za-z0-9+-]+ m=\+[0-9.]+ \[debug\] Original chart version: ""$' ||
+    ! sed -n 2p "$work/run/err" | grep -Eq "^install\.go:242: .* \[debug\] CHART PATH: $golden_dir/charts/c1-kubecontext\$" ||
+    [ "$(sed -n 3p "$work/run/err")" != "" ] || [ "$(wc -l < "$work/run/err")" != 3 ]; then
+    echo "FAIL: c1-debug: --debug output"
+    cat "$work/run/err"
+    failed=$((failed + 1))
+fi
+# --debug after a YAML error: the rendered files on stdout, as helm prints
+# them (c1-debug-bad-yaml.out recorded by helm template x bad-yaml --debug)
+total=$((total + 1))
+if ! diff -u --label "helm/c1-debug-bad-yaml" --label "hm" "$golden_dir/c1-debug-bad-yaml.out" \
+    <("$KZ_BIN/hm" template x "$golden_dir/charts/bad-yaml" --debug 2>/dev/null); then
+    echo "FAIL: c1-debug-bad-yaml: --debug does not render out the invalid YAML"
+    failed=$((failed + 1))
+fi
+# $HELM_NAMESPACE is --namespace's default, over the kubeconfig's context
+total=$((total + 1))
+if ! diff -u --label "helm/c1-helm-namespace-env" --label "hm" "$golden_dir/c1-helm-namespace-env.out" \
+    <(HELM_NAMESPACE=from-env "$KZ_BIN/hm" template x "$golden_dir/charts/c1-kubecontext" \
+        --kubeconfig "$golden_dir/charts/c1-kubecontext/kubeconfig.yaml" 2>&1); then
+    echo "FAIL: c1-helm-namespace-env: \$HELM_NAMESPACE not used"
+    failed=$((failed + 1))
+fi
+# $KUBECONFIG's files merged as client-go merges them: current-context from
+# the second file, the context's first definition from the first
+total=$((total + 1))
+kc="$golden_dir/charts/c1-kubecontext"
+if ! diff -u --label "helm/c1-kubeconfig-merge" --label "hm" "$golden_dir/c1-kubeconfig-merge.out" \
+    <(KUBECONFIG="$kc/kubeconfig-merge-a.yaml:$kc/kubeconfig-merge-b.yaml" "$KZ_BIN/hm" template x "$kc" 2>&1); then
+    echo "FAIL: c1-kubeconfig-merge: \$KUBECONFIG's files not merged as client-go merges them"
+    failed=$((failed + 1))
+fi
 if [ "$failed" -ne 0 ]; then
     echo "template.sh: $failed difference(s) in $total case(s)"
     exit 1

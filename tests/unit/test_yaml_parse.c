@@ -24,6 +24,8 @@
 
 static const kz_yaml_parse_opts HELM = {.schema = KZ_YAML_HELM, .source_name = "t.yaml"};
 static const kz_yaml_parse_opts KYAML = {.schema = KZ_YAML_KYAML, .source_name = "t.yaml"};
+/* As Helm's loaders parse: errors in go-yaml's and sigs.k8s.io/yaml's words. */
+static const kz_yaml_parse_opts GO = {.schema = KZ_YAML_HELM, .source_name = "t.yaml", .go_errors = true};
 
 static kz_value one(const char *text, const kz_yaml_parse_opts *o) {
     return kz_yaml_parse_one(text, strlen(text), o);
@@ -181,6 +183,80 @@ static void test_helm_documents_golden(void **state) {
     }
     closedir(d);
     assert_true(checked > 30);
+}
+
+/* helm/NAME.yaml parsed as Helm's loaders do (go_errors): helm's very message,
+ * the %#v of keys and values included. */
+static void test_helm_documents_golden_go_errors(void **state) {
+    (void)state;
+    DIR *d = opendir(GOLDEN "/helm");
+    assert_non_null(d);
+    struct dirent *de;
+    int checked = 0;
+    while ((de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (n < 6 || strcmp(de->d_name + n - 5, ".yaml") != 0) continue;
+        char path[1024], outp[1024];
+        snprintf(path, sizeof path, GOLDEN "/helm/%s", de->d_name);
+        snprintf(outp, sizeof outp, GOLDEN "/helm/%.*s.out", (int)(n - 5), de->d_name);
+        size_t ilen, olen;
+        char *in = slurp(path, &ilen), *out = slurp(outp, &olen);
+        const char *tail = strstr(out, "error converting YAML to JSON: ");
+        if (strncmp(out, "ERROR", 5) == 0 && tail) {
+            char want[1024];
+            snprintf(want, sizeof want, "%s", tail + strlen("error converting YAML to JSON: "));
+            want[strcspn(want, "\n")] = '\0';
+            kz_value got = kz_yaml_parse_one(in, ilen, &GO);
+            const char *msg = kz_error_message(&got);
+            if (!msg || strcmp(msg, want) != 0) {
+                print_error("%s: want error \"%s\", got \"%s\"\n", de->d_name, want, msg ? msg : "(value)");
+                fail();
+            }
+            kz_free(got);
+            checked++;
+        }
+        free(in);
+        free(out);
+    }
+    closedir(d);
+    assert_true(checked >= 15);
+}
+
+/* Helm decodes a document, then converts its keys, then marshals it as JSON:
+ * an error of an earlier step wins wherever it is; NaN and infinities are
+ * met in the order of sorted keys. (Each checked against helm 3.17.) */
+static void test_go_errors_order(void **state) {
+    (void)state;
+    assert_error(one("a: .inf\nb: !!int x\n", &GO), "yaml: cannot decode !!str `x` as a !!int");
+    assert_error(one("a: .inf\n~: 2\n", &GO), "unsupported map key of type: %!s(<nil>), key: <nil>, value: 2");
+    assert_error(one("b: .inf\na: [.nan]\n", &GO), "json: unsupported value: NaN");
+    assert_error(one("a: [1, {z: .inf, y: .nan}]\n", &GO), "json: unsupported value: NaN");
+    assert_error(one("a: !!int x\nb: [\n", &GO), "yaml: line 2: did not find expected node content");
+    assert_error(one("a: *unknown\nb: .inf\n", &GO), "yaml: unknown anchor 'unknown' referenced");
+    assert_error(one("~: {a: [1, \"x\\ty\", null, 1.5, true]}\n", &GO),
+                 "unsupported map key of type: %!s(<nil>), key: <nil>, value: "
+                 "map[interface {}]interface {}{\"a\":[]interface {}{1, \"x\\ty\", interface {}(nil), 1.5, true}}");
+    assert_error(one("~: [{b: 1, a: 2}]\n", &GO), "unsupported map key of type: %!s(<nil>), key: <nil>, value: "
+                                                  "[]interface {}{map[interface {}]interface {}{\"a\":2, \"b\":1}}");
+    assert_error(one("b: .inf\n? [1, {a: .inf}]\n: 2\n", &GO),
+                 "yaml: invalid map key: []interface {}{1, map[interface {}]interface {}{\"a\":+Inf}}");
+    assert_error(one("9223372036854775808: .inf\n", &GO),
+                 "unsupported map key of type: uint64, key: 0x8000000000000000, value: +Inf");
+    assert_error(one("? [1, 1e20, 100000000, 2.5, -0]\n: x\n", &GO),
+                 "yaml: invalid map key: []interface {}{1, 1e+20, 100000000, 2.5, 0}");
+    assert_error(one("a: &x [*x]\n", &GO), "yaml: anchor 'x' value contains itself");
+    /* keys sigs.k8s.io/yaml rejects, inside a key go-yaml rejects: Go's %#v of them */
+    assert_error(one("? {~: 1, a: 2}\n: 3\n", &GO),
+                 "yaml: invalid map key: map[interface {}]interface {}{interface {}(nil):1, \"a\":2}");
+    assert_error(one("? {9223372036854775808: 1}\n: 3\n", &GO),
+                 "yaml: invalid map key: map[interface {}]interface {}{0x8000000000000000:1}");
+    /* infinite keys are fine: sigs.k8s.io/yaml spells them as go-yaml does */
+    kz_value k = one(".inf: a\n-.inf: b\n.nan: c\n", &GO);
+    assert_true(kz_is_map(&k));
+    assert_true(kz_str_eqz(kz_map_key_at(&k, 0), ".inf"));
+    assert_true(kz_str_eqz(kz_map_key_at(&k, 1), "-.inf"));
+    assert_true(kz_str_eqz(kz_map_key_at(&k, 2), ".nan"));
+    kz_free(k);
 }
 
 /* ---------------------------------------------------- kustomize goldens */
@@ -347,7 +423,8 @@ static void test_keys(void **state) {
     assert_error(one("~: a\n", &HELM), "t.yaml:1:1: unsupported map key of type: %!s(<nil>), key: <nil>");
     assert_error(one("12345678901234567890: a\n", &HELM),
                  "t.yaml:1:1: unsupported map key of type: uint64, key: 0xab54a98ceb1f0ad2");
-    assert_error(one("? [1, 2]\n: x\n", &HELM), "t.yaml:1:3: invalid map key: []interface {}{1, 2}");
+    /* kz's positional words; with go_errors, go-yaml's %#v of the key (test_go_errors) */
+    assert_error(one("? [1, 2]\n: x\n", &HELM), "t.yaml:1:3: invalid map key: seq");
     assert_error(one("? [1, 2]\n: x\n", &KYAML), "t.yaml:1:3: cannot unmarshal !!seq into string");
 }
 
@@ -614,6 +691,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_helm_scalars_golden),
         cmocka_unit_test(test_helm_documents_golden),
+        cmocka_unit_test(test_helm_documents_golden_go_errors),
+        cmocka_unit_test(test_go_errors_order),
         cmocka_unit_test(test_kyaml_scalars_golden),
         cmocka_unit_test(test_kyaml_documents_golden),
         cmocka_unit_test(test_number_kinds),

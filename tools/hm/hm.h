@@ -63,6 +63,11 @@ typedef struct hm_paths {
 void hm_paths_get(const kz_cli_ctx *ctx, hm_paths *p);
 void hm_paths_free(hm_paths *p);
 
+/* The release namespace as helm's settings.Namespace() finds it (paths.c):
+ * --namespace, $HELM_NAMESPACE, the kubeconfig context's, "default".
+ * Borrowed from ctx or the environment, or written into buf. */
+const char *hm_release_namespace(const kz_cli_ctx *ctx, char *buf, size_t cap);
+
 /* The chart-reference flags (HM_CHART_REF_FLAGS) as fetch options; strings
  * borrowed from ctx and paths (pull.c). */
 struct kz_chart_fetch_opts;

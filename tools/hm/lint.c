@@ -105,7 +105,8 @@ static int run_lint(kz_cli_ctx *ctx) {
     if (kz_error_message(&user)) {
         code = kz_cli_fail(ctx, "%s", kz_error_message(&user));
     } else {
-        kz_lint_opts lo = {.namespace_ = kz_cli_flag_string(ctx, "namespace"), .kube_version = kube_version,
+        char ns_buf[256];
+        kz_lint_opts lo = {.namespace_ = hm_release_namespace(ctx, ns_buf, sizeof ns_buf), .kube_version = kube_version,
                            .skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation")};
         kz_buf message = KZ_BUF_INIT;
         size_t failed = 0, noisy = 0;

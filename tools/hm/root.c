@@ -15,11 +15,12 @@ static const kz_flag_def hm_global_flags[] = {
     {.name = "repository-config", .type = KZ_FLAG_STRING,
      .usage = "path to the file containing repository names and URLs (default $HM_REPOSITORY_CONFIG, else "
               "~/.config/hm/repositories.yaml)"},
+    {.name = "debug", .type = KZ_FLAG_BOOL, .hidden = true, .usage = "enable verbose output (default $HELM_DEBUG)"},
     /* Helm's cluster connection flags: accepted everywhere, as scripts pass
      * them to every helm command; hidden, as no hm command talks to a
      * cluster yet */
-    {.name = "kube-context", .type = KZ_FLAG_STRING, .hidden = true, .usage = "kubeconfig context (unused)"},
-    {.name = "kubeconfig", .type = KZ_FLAG_STRING, .hidden = true, .usage = "kubeconfig file (unused)"},
+    {.name = "kube-context", .type = KZ_FLAG_STRING, .hidden = true, .usage = "kubeconfig context (read for the release namespace)"},
+    {.name = "kubeconfig", .type = KZ_FLAG_STRING, .hidden = true, .usage = "kubeconfig file (read for the release namespace)"},
     {.name = "kube-apiserver", .type = KZ_FLAG_STRING, .hidden = true, .usage = "API server address (unused)"},
     {.name = "kube-as-user", .type = KZ_FLAG_STRING, .hidden = true, .usage = "user to impersonate (unused)"},
     {.name = "kube-as-group", .type = KZ_FLAG_STRING_ARRAY, .hidden = true, .usage = "group to impersonate (unused)"},

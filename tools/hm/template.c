@@ -3,15 +3,21 @@
  * `helm template` does. The work is lib/chart/template.h's; this maps flags
  * to its options and prints.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "chart/template.h"
+#include "core/file.h"
 #include "core/gotime.h"
 #include "funcs/funcs.h"
 #include "hm.h"
 #include "repo/fetch.h"
+#include "tmpl/fmt.h"
 
 /* Helm's Install.NameAndChart, after `helm template` has preset the release
  * name to "release-name": NAME CHART (refused with --generate-name or a
@@ -88,6 +94,95 @@ static int check_install_flags(kz_cli_ctx *ctx) {
     return 0;
 }
 
+/* --debug, whose default is strconv.ParseBool($HELM_DEBUG). */
+static bool debug_on(kz_cli_ctx *ctx) {
+    if (kz_cli_flag_changed(ctx, "debug")) return kz_cli_flag_bool(ctx, "debug");
+    const char *e = getenv("HELM_DEBUG");
+    static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+    for (size_t i = 0; e && i < sizeof yes / sizeof *yes; i++)
+        if (strcmp(e, yes[i]) == 0) return true;
+    return false;
+}
+
+/* filepath.Abs: joined to the working directory and cleaned. */
+static void abs_path(const char *path, kz_buf *out) {
+    kz_buf joined = KZ_BUF_INIT;
+    char cwd[4096];
+    if (path[0] != '/' && getcwd(cwd, sizeof cwd)) kz_buf_printf(&joined, "%s/", cwd);
+    kz_buf_puts(&joined, path);
+    kz_funcs_path_clean(joined.data, joined.len, out);
+    kz_buf_free(&joined);
+}
+
+/* helm's debug(): "FILE:LINE: <time.Now()> [debug] MESSAGE\n" on stderr (a
+ * MESSAGE ending in a newline leaves a blank line, as log.Output adds none) */
+static void debug_line(kz_cli_ctx *ctx, const char *where, const char *msg) {
+    kz_value now = kz_gotime_now();
+    kz_buf_printf(ctx->err, "%s: ", where);
+    kz_gotime_string(&now, ctx->err);
+    kz_buf_printf(ctx->err, " [debug] %s\n", msg);
+    kz_free(now);
+}
+
+/* runInstall's first debug line, before it locates the chart: the --version
+ * asked for. */
+static void debug_version(kz_cli_ctx *ctx) {
+    kz_buf msg = KZ_BUF_INIT;
+    kz_buf_puts(&msg, "Original chart version: ");
+    const char *v = kz_cli_flag_string(ctx, "version");
+    kz_fmt_quote(&msg, v, strlen(v), false);
+    debug_line(ctx, "install.go:225", kz_buf_cstr(&msg));
+    kz_buf_free(&msg);
+}
+
+/* runInstall's second, once the chart is located: its absolute path. */
+static void debug_chart_path(kz_cli_ctx *ctx, const char *chart) { /* (a download: its file) */
+    kz_buf msg = KZ_BUF_INIT;
+    kz_buf_puts(&msg, "CHART PATH: ");
+    abs_path(chart, &msg);
+    kz_buf_putc(&msg, '\n');
+    debug_line(ctx, "install.go:242", kz_buf_cstr(&msg));
+    kz_buf_free(&msg);
+}
+
+#define HM_NO_VERIFY "--verify: hm does not check OpenPGP signatures (provenance files) yet"
+
+/* --verify of a local chart, as helm's LocateChart and VerifyChart check it,
+ * up to the signature, which hm can't check (OpenPGP): so with a keyring
+ * there it refuses rather than skip the check. 0, or the exit code of the
+ * error printed. */
+static int verify_chart(kz_cli_ctx *ctx, const char *chart) {
+    struct stat st;
+    if (stat(chart, &st) != 0) return 0; /* not there: the usual error follows */
+    if (S_ISDIR(st.st_mode)) return kz_cli_fail(ctx, "unpacked charts cannot be verified");
+    kz_buf abs = KZ_BUF_INIT, prov = KZ_BUF_INIT, keyring = KZ_BUF_INIT;
+    abs_path(chart, &abs);
+    const char *base = strrchr(kz_buf_cstr(&abs), '/');
+    const char *ext = strrchr(base ? base : kz_buf_cstr(&abs), '.');
+    int code = 0;
+    char why[128];
+    if (!ext || strcasecmp(ext, ".tgz") != 0) code = kz_cli_fail(ctx, "chart must be a tgz file"); /* IsTar */
+    kz_buf_printf(&prov, "%s.prov", kz_buf_cstr(&abs));
+    if (!code && stat(kz_buf_cstr(&prov), &st) != 0)
+        code = kz_cli_fail(ctx, "could not load provenance file %s: stat %s: %s", kz_buf_cstr(&prov),
+                           kz_buf_cstr(&prov), kz_errno_text(errno, why, sizeof why));
+    /* --keyring's default is $GNUPGHOME/pubring.gpg, else ~/.gnupg/pubring.gpg */
+    if (kz_cli_flag_changed(ctx, "keyring")) kz_buf_puts(&keyring, kz_cli_flag_string(ctx, "keyring"));
+    else if (getenv("GNUPGHOME")) /* set, even empty: filepath.Join */
+        kz_buf_printf(&keyring, "%s%spubring.gpg", getenv("GNUPGHOME"), *getenv("GNUPGHOME") ? "/" : "");
+    else kz_buf_printf(&keyring, "%s/.gnupg/pubring.gpg", getenv("HOME") ? getenv("HOME") : "");
+    FILE *k = code ? NULL : fopen(kz_buf_cstr(&keyring), "rb");
+    if (!code && !k)
+        code = kz_cli_fail(ctx, "failed to load keyring: open %s: %s", kz_buf_cstr(&keyring),
+                           kz_errno_text(errno, why, sizeof why));
+    if (k) {
+        fclose(k);
+        code = kz_cli_fail(ctx, HM_NO_VERIFY);
+    }
+    kz_buf_free(&abs), kz_buf_free(&prov), kz_buf_free(&keyring);
+    return code;
+}
+
 static int run_template(kz_cli_ctx *ctx) {
     int bad_flag = check_install_flags(ctx);
     if (bad_flag) return bad_flag;
@@ -100,6 +195,17 @@ static int run_template(kz_cli_ctx *ctx) {
         return failed;
     }
     o.chart_path = chart;
+    bool debug = debug_on(ctx);
+    if (debug) debug_version(ctx);
+    bool verify = kz_cli_flag_bool(ctx, "verify");
+    if (verify && !kz_chart_ref_is_remote(chart)) {
+        failed = verify_chart(ctx, chart);
+        if (failed) {
+            kz_free(templated);
+            return failed;
+        }
+    }
+    if (debug && !kz_chart_ref_is_remote(chart)) debug_chart_path(ctx, chart);
     char *fetched = NULL;
     if (kz_chart_ref_is_remote(chart)) { /* REPO/CHART, --repo, a URL: download it first */
         hm_paths paths;
@@ -113,8 +219,15 @@ static int run_template(kz_cli_ctx *ctx) {
             return hm_fail_value(ctx, ferr);
         }
         o.chart_path = fetched;
+        if (verify) { /* the downloaded chart's signature: not checked yet */
+            free(fetched);
+            kz_free(templated);
+            return kz_cli_fail(ctx, HM_NO_VERIFY);
+        }
+        if (debug) debug_chart_path(ctx, fetched); /* hm's cache, where helm names its own */
     }
-    o.namespace_ = kz_cli_flag_string(ctx, "namespace");
+    char ns_buf[256];
+    o.namespace_ = hm_release_namespace(ctx, ns_buf, sizeof ns_buf);
     hm_values_options(ctx, &o.values);
     const char **show = hm_flag_strings(ctx, "show-only", &o.n_show_only);
     const char **apis = hm_flag_strings(ctx, "api-versions", &o.n_api_versions);
@@ -125,6 +238,8 @@ static int run_template(kz_cli_ctx *ctx) {
     o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
     o.is_upgrade = kz_cli_flag_bool(ctx, "is-upgrade");
     o.skip_schema_validation = kz_cli_flag_bool(ctx, "skip-schema-validation");
+    o.enable_dns = kz_cli_flag_bool(ctx, "enable-dns");
+    o.debug = debug;
     /* an empty --output-dir prints, as none does; --release-name puts the
      * manifests and hooks under DIR/NAME (CRDs stay in DIR) */
     const char *output_dir = kz_cli_flag_string(ctx, "output-dir");
@@ -138,9 +253,10 @@ static int run_template(kz_cli_ctx *ctx) {
     bool after_render = false;
     kz_value err = kz_chart_template(&o, ctx->out, ctx->err, &after_render);
     int code = 0;
-    if (kz_error_message(&err)) {
-        code = after_render ? kz_cli_fail(ctx, "%s\n\nUse --debug flag to render out invalid YAML", kz_error_message(&err))
-                            : kz_cli_fail(ctx, "%s", kz_error_message(&err));
+    if (kz_error_message(&err)) { /* (with --debug, helm prints its stack trace instead of the hint) */
+        code = after_render && !debug
+                   ? kz_cli_fail(ctx, "%s\n\nUse --debug flag to render out invalid YAML", kz_error_message(&err))
+                   : kz_cli_fail(ctx, "%s", kz_error_message(&err));
     }
     kz_free(err);
     kz_free(templated);
@@ -180,10 +296,12 @@ static const kz_flag_def template_flags[] = {
     {.name = "disable-openapi-validation", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it"},
     {.name = "dry-run", .type = KZ_FLAG_STRING, .no_opt_default = "client",
      .usage = "false, true, none, client or server: accepted as helm accepts it (template always renders locally)"},
-    {.name = "enable-dns", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (getHostByName stays \"\")"},
+    {.name = "enable-dns", .type = KZ_FLAG_BOOL, .usage = "let getHostByName resolve names"},
     {.name = "force", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
     {.name = "hide-notes", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (template prints no notes)"},
-    {.name = "keyring", .type = KZ_FLAG_STRING, .def = "~/.gnupg/pubring.gpg", .usage = "accepted as helm accepts it"},
+    {.name = "keyring", .type = KZ_FLAG_STRING, .def = "~/.gnupg/pubring.gpg", .usage = "the public keys --verify checks with"},
+    {.name = "verify", .type = KZ_FLAG_BOOL,
+     .usage = "check the chart's provenance file (up to the signature, which is not checked yet)"},
     {.name = "labels", .shorthand = 'l', .type = KZ_FLAG_STRING_ARRAY, .varname = "stringToString",
      .usage = "KEY=VALUE labels for the release: accepted as helm accepts them (no release is stored)"},
     {.name = "replace", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing is installed)"},
