@@ -131,9 +131,10 @@ static const char *helm_message_tail(const char *out) {
     return p;
 }
 
-/* helm/NAME.yaml as values: same data as helm's toJson, or the same error. */
-static void test_helm_documents_golden(void **state) {
-    (void)state;
+/* Call check(name, in, ilen, out) for every helm/NAME.yaml with its
+ * recorded NAME.out; returns how many cases check counted (it returns 1 for
+ * a case it checked, 0 for one it skipped). */
+static int for_each_helm_golden(int (*check)(const char *name, const char *in, size_t ilen, char *out)) {
     DIR *d = opendir(GOLDEN "/helm");
     assert_non_null(d);
     struct dirent *de;
@@ -146,80 +147,74 @@ static void test_helm_documents_golden(void **state) {
         snprintf(outp, sizeof outp, GOLDEN "/helm/%.*s.out", (int)(n - 5), de->d_name);
         size_t ilen, olen;
         char *in = slurp(path, &ilen), *out = slurp(outp, &olen);
-        kz_yaml_parse_opts go = {.schema = KZ_YAML_HELM, .source_name = "t.yaml", .go_errors = true};
-        kz_value got = kz_yaml_parse_one(in, ilen, &go); /* as Helm reads values.yaml */
-        if (strncmp(out, "ERROR", 5) == 0) {
-            const char *tail = helm_message_tail(out);
-            const char *msg = kz_error_message(&got);
-            if (!tail) { /* "error unmarshaling JSON": the caller's check (top level not a map) */
-                assert_true(kz_is_valid(&got) && !kz_is_map(&got));
-            } else {
-                char want[512];
-                snprintf(want, sizeof want, "%s", tail);
-                want[strcspn(want, "\n")] = '\0';
-                if (!msg || !strstr(msg, want)) {
-                    print_error("%s: want error containing \"%s\", got \"%s\"\n", de->d_name, want,
-                                msg ? msg : "(value)");
-                    fail();
-                }
-            }
-        } else {
-            out[strcspn(out, "\n")] = '\0';
-            kz_value exp = json(out);
-            if (kz_is_null(&got)) { /* helm reads an empty document as {} */
-                kz_free(got);
-                got = kz_map();
-            }
-            if (!kz_equal(&got, &exp)) {
-                print_error("%s: want %s\n", de->d_name, out);
-                fail();
-            }
-            kz_free(exp);
-        }
-        kz_free(got);
+        checked += check(de->d_name, in, ilen, out);
         free(in);
         free(out);
-        checked++;
     }
     closedir(d);
-    assert_true(checked > 30);
+    return checked;
 }
 
-/* helm/NAME.yaml parsed as Helm's loaders do (go_errors): helm's very message,
- * the %#v of keys and values included. */
-static void test_helm_documents_golden_go_errors(void **state) {
-    (void)state;
-    DIR *d = opendir(GOLDEN "/helm");
-    assert_non_null(d);
-    struct dirent *de;
-    int checked = 0;
-    while ((de = readdir(d))) {
-        size_t n = strlen(de->d_name);
-        if (n < 6 || strcmp(de->d_name + n - 5, ".yaml") != 0) continue;
-        char path[1024], outp[1024];
-        snprintf(path, sizeof path, GOLDEN "/helm/%s", de->d_name);
-        snprintf(outp, sizeof outp, GOLDEN "/helm/%.*s.out", (int)(n - 5), de->d_name);
-        size_t ilen, olen;
-        char *in = slurp(path, &ilen), *out = slurp(outp, &olen);
-        const char *tail = strstr(out, "error converting YAML to JSON: ");
-        if (strncmp(out, "ERROR", 5) == 0 && tail) {
-            char want[1024];
-            snprintf(want, sizeof want, "%s", tail + strlen("error converting YAML to JSON: "));
+/* As values: the same data as helm's toJson, or the same error. */
+static int check_helm_document(const char *name, const char *in, size_t ilen, char *out) {
+    kz_value got = kz_yaml_parse_one(in, ilen, &GO); /* as Helm reads values.yaml */
+    if (strncmp(out, "ERROR", 5) == 0) {
+        const char *tail = helm_message_tail(out);
+        const char *msg = kz_error_message(&got);
+        if (!tail) { /* "error unmarshaling JSON": the caller's check (top level not a map) */
+            assert_true(kz_is_valid(&got) && !kz_is_map(&got));
+        } else {
+            char want[512];
+            snprintf(want, sizeof want, "%s", tail);
             want[strcspn(want, "\n")] = '\0';
-            kz_value got = kz_yaml_parse_one(in, ilen, &GO);
-            const char *msg = kz_error_message(&got);
-            if (!msg || strcmp(msg, want) != 0) {
-                print_error("%s: want error \"%s\", got \"%s\"\n", de->d_name, want, msg ? msg : "(value)");
+            if (!msg || !strstr(msg, want)) {
+                print_error("%s: want error containing \"%s\", got \"%s\"\n", name, want, msg ? msg : "(value)");
                 fail();
             }
-            kz_free(got);
-            checked++;
         }
-        free(in);
-        free(out);
+    } else {
+        out[strcspn(out, "\n")] = '\0';
+        kz_value exp = json(out);
+        if (kz_is_null(&got)) { /* helm reads an empty document as {} */
+            kz_free(got);
+            got = kz_map();
+        }
+        if (!kz_equal(&got, &exp)) {
+            print_error("%s: want %s\n", name, out);
+            fail();
+        }
+        kz_free(exp);
     }
-    closedir(d);
-    assert_true(checked >= 15);
+    kz_free(got);
+    return 1;
+}
+
+static void test_helm_documents_golden(void **state) {
+    (void)state;
+    assert_true(for_each_helm_golden(check_helm_document) > 30);
+}
+
+/* As Helm's loaders read them (go_errors): helm's very message, the %#v of
+ * keys and values included. */
+static int check_helm_go_error(const char *name, const char *in, size_t ilen, char *out) {
+    const char *tail = strstr(out, "error converting YAML to JSON: ");
+    if (strncmp(out, "ERROR", 5) != 0 || !tail) return 0;
+    char want[1024];
+    snprintf(want, sizeof want, "%s", tail + strlen("error converting YAML to JSON: "));
+    want[strcspn(want, "\n")] = '\0';
+    kz_value got = kz_yaml_parse_one(in, ilen, &GO);
+    const char *msg = kz_error_message(&got);
+    if (!msg || strcmp(msg, want) != 0) {
+        print_error("%s: want error \"%s\", got \"%s\"\n", name, want, msg ? msg : "(value)");
+        fail();
+    }
+    kz_free(got);
+    return 1;
+}
+
+static void test_helm_documents_golden_go_errors(void **state) {
+    (void)state;
+    assert_true(for_each_helm_golden(check_helm_go_error) >= 15);
 }
 
 /* Helm decodes a document, then converts its keys, then marshals it as JSON:
