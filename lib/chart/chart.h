@@ -59,7 +59,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "chart/ahead.h"
 #include "core/value.h"
+#include "tmpl/funcs.h"
 
 /* Helm v3.17's loader.MaxDecompressedChartSize and MaxDecompressedFileSize. */
 #define KZ_CHART_MAX_SIZE ((size_t)100 * 1024 * 1024)
@@ -115,6 +117,10 @@ struct kz_chart {
      * "load.go:120: Warning: Dependencies are handled in Chart.yaml ...":
      * a SEQ of STRING, in order, subcharts' included. */
     kz_value warnings;
+
+    /* Its templates (and its subchart folders') parsed ahead when loaded with
+     * opts->parse_ahead, for kz_chart_render; NULL otherwise. */
+    kz_chart_ahead *ahead;
 };
 
 typedef struct kz_chart_load_opts {
@@ -125,6 +131,11 @@ typedef struct kz_chart_load_opts {
      * (SEQ of STRING, see kz_chart's warnings) replace (and free) the value
      * this points to, if not NULL; the caller frees it. Untouched on success. */
     kz_value *failed_warnings;
+    /* Not NULL: parse the templates on other cores while loading goes on,
+     * checking function names against this table (chart/ahead.h); it must
+     * stay unchanged until the chart is rendered or freed. For a chart about
+     * to be rendered with the same table (kz_render_opts.funcs). */
+    const kz_tmpl_funcs *parse_ahead;
 } kz_chart_load_opts;
 
 /* Helm's loader.Load: a directory (LoadDir) or a chart archive (LoadFile).

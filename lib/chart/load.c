@@ -56,6 +56,7 @@ void kz_chart_files_free(kz_chart_files *fs) {
 
 void kz_chart_free(kz_chart *c) {
     if (!c) return;
+    kz_chart_ahead_free(c->ahead); /* first: its parses read c->raw */
     kz_free(c->metadata);
     free(c->name);
     free(c->version);
@@ -215,7 +216,10 @@ static kz_value load_subchart(kz_chart *c, subchart *s, const kz_chart_load_opts
             kept.v[kept.len - 1].borrowed = f->borrowed;
             f->data = NULL;
         }
-        err = load_files(kept.v, kept.len, opts, kz_seq(), sc);
+        /* its templates are among the parent's parsed ahead */
+        kz_chart_load_opts sub = opts ? *opts : (kz_chart_load_opts){0};
+        sub.parse_ahead = NULL;
+        err = load_files(kept.v, kept.len, &sub, kz_seq(), sc);
         for (size_t i = 0; i < kept.len; i++) free(kept.v[i].name);
         free(kept.v);
     }
@@ -335,6 +339,8 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
         kz_chart_files_push(&c->raw, files[i].name, files[i].data, files[i].len);
         c->raw.v[i].borrowed = files[i].borrowed;
     }
+
+    if (opts && opts->parse_ahead) c->ahead = kz_chart_ahead_start(c->raw.v, c->raw.len, opts->parse_ahead);
 
     /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */
     for (size_t i = 0; i < n; i++) {

@@ -301,6 +301,7 @@ typedef struct doc {
     size_t len;
     head head;
     kz_value err;
+    bool read; /* head and err are set (read ahead) */
 } doc;
 
 /* The documents of the files in order, skipping partials and blank files. */
@@ -318,7 +319,7 @@ static doc *split_docs(const kz_rendered_file *const *order, size_t n, size_t *c
                 cap = kz_grow_cap(cap, len + 1);
                 docs = kz_xrealloc(docs, cap * sizeof *docs);
             }
-            docs[len++] = (doc){f, f->text + spans[2 * d], spans[2 * d + 1], {0}, kz_null()};
+            docs[len++] = (doc){f, f->text + spans[2 * d], spans[2 * d + 1], {0}, kz_null(), false};
             *bytes += spans[2 * d + 1];
         }
         free(spans);
@@ -329,7 +330,106 @@ static doc *split_docs(const kz_rendered_file *const *order, size_t n, size_t *c
 
 static void read_head_job(void *ctx, size_t i) {
     doc *d = (doc *)ctx + i;
-    d->err = read_head(d->text, d->len, &d->head);
+    if (!d->read) d->err = read_head(d->text, d->len, &d->head);
+}
+
+/* ---- heads read ahead ---- */
+
+typedef struct early_file {
+    const char *path, *text;
+    size_t len;
+    doc *docs; /* file unused: a file handed in needn't be one sorted later */
+    size_t ndocs;
+} early_file;
+
+struct kz_manifest_reader {
+    early_file *files;
+    size_t cap, count;
+    kz_parallel_batch *batch; /* NULL once finished */
+    doc **index;              /* every doc read, by text address, once finished */
+    size_t nindex;
+    size_t taken;
+};
+
+static void read_file_job(void *ctx, size_t i) {
+    early_file *f = &((kz_manifest_reader *)ctx)->files[i];
+    if (is_partial(f->path) || is_blank(f->text, f->len)) return;
+    size_t *spans = NULL;
+    f->ndocs = kz_manifest_split(f->text, f->len, &spans);
+    f->docs = kz_xcalloc(f->ndocs ? f->ndocs : 1, sizeof *f->docs);
+    for (size_t d = 0; d < f->ndocs; d++) {
+        doc *x = &f->docs[d];
+        x->text = f->text + spans[2 * d];
+        x->len = spans[2 * d + 1];
+        x->err = read_head(x->text, x->len, &x->head);
+        x->read = true;
+    }
+    free(spans);
+}
+
+kz_manifest_reader *kz_manifest_reader_start(size_t capacity) {
+    if (capacity == 0 || kz_cpu_count() < 2) return NULL;
+    kz_manifest_reader *r = kz_xcalloc(1, sizeof *r);
+    r->files = kz_xcalloc(capacity, sizeof *r->files);
+    r->cap = capacity;
+    r->batch = kz_parallel_open(capacity, 1, read_file_job, r);
+    return r;
+}
+
+void kz_manifest_reader_add(kz_manifest_reader *r, const char *path, const char *text, size_t len) {
+    if (!r || !r->batch || r->count == r->cap) return;
+    r->files[r->count] = (early_file){path, text, len, NULL, 0};
+    r->count++;
+    kz_parallel_post(r->batch);
+}
+
+static int doc_by_address(const void *a, const void *b) {
+    const char *x = (*(doc *const *)a)->text, *y = (*(doc *const *)b)->text;
+    return x < y ? -1 : x > y;
+}
+
+/* Wait for the reads and index what they found. */
+void kz_manifest_reader_wait(kz_manifest_reader *r) {
+    if (!r || !r->batch) return;
+    kz_parallel_finish(r->batch);
+    r->batch = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < r->count; i++) n += r->files[i].ndocs;
+    r->index = kz_xmalloc((n ? n : 1) * sizeof *r->index);
+    for (size_t i = 0; i < r->count; i++)
+        for (size_t d = 0; d < r->files[i].ndocs; d++) r->index[r->nindex++] = &r->files[i].docs[d];
+    qsort(r->index, r->nindex, sizeof *r->index, doc_by_address);
+}
+
+/* Move what the reader read of d's text (same bytes, same place) into d. */
+static void take_early(kz_manifest_reader *r, doc *d) {
+    doc key = {.text = d->text}, *k = &key;
+    doc **at = bsearch(&k, r->index, r->nindex, sizeof *r->index, doc_by_address);
+    if (!at || (*at)->len != d->len || !(*at)->read) return;
+    d->head = (*at)->head;
+    d->err = (*at)->err;
+    d->read = true;
+    r->taken++;
+    (*at)->head = (head){0};
+    (*at)->err = kz_null();
+    (*at)->read = false;
+}
+
+size_t kz_manifest_reader_taken(const kz_manifest_reader *r) { return r ? r->taken : 0; }
+
+void kz_manifest_reader_free(kz_manifest_reader *r) {
+    if (!r) return;
+    if (r->batch) kz_parallel_finish(r->batch);
+    for (size_t i = 0; i < r->count; i++) {
+        for (size_t d = 0; d < r->files[i].ndocs; d++) {
+            head_free(&r->files[i].docs[d].head);
+            kz_free(r->files[i].docs[d].err);
+        }
+        free(r->files[i].docs);
+    }
+    free(r->files);
+    free(r->index);
+    free(r);
 }
 
 /* One document into the generic or the hook list (or dropped, with a
@@ -358,7 +458,7 @@ static void place_doc(doc *d, list *generic, list *hooks, void (*on_warning)(voi
     list_push(hooks, m);
 }
 
-kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifests *out,
+kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifest_reader *reader, kz_manifests *out,
                            void (*on_warning)(void *data, const char *msg), void *data) {
     memset(out, 0, sizeof *out);
     const kz_rendered_file **order = kz_xmalloc((n ? n : 1) * sizeof *order);
@@ -367,6 +467,13 @@ kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifests
     size_t ndocs, bytes;
     doc *docs = split_docs(order, n, &ndocs, &bytes);
     free(order);
+    if (reader) {
+        kz_manifest_reader_wait(reader);
+        for (size_t i = 0; i < ndocs; i++) {
+            take_early(reader, &docs[i]);
+            if (docs[i].read) bytes -= docs[i].len;
+        }
+    }
     /* Reading a head is a whole YAML parse of the document (Helm unmarshals
      * each one), independent of the others: spread them over the cores, then
      * place them in order, stopping at the first that failed as Helm does. */

@@ -41,12 +41,30 @@ typedef struct kz_manifests {
     size_t count, hooks_from; /* items[hooks_from..count) are the hooks */
 } kz_manifests;
 
+/* Reading a document's head is a whole YAML parse, as Helm unmarshals each
+ * one. A reader does that on another core while the templates are still
+ * being rendered: hand it each rendered file as soon as its text is final;
+ * kz_manifests_sort then takes what it read instead of reading again (and
+ * reads what it didn't get to). Texts are borrowed and must stay in place,
+ * unchanged, until kz_manifest_reader_free. A file handed in that is not
+ * among those sorted (NOTES.txt) only costs the reading. Start returns NULL
+ * (which every call takes) when there is no other core. */
+typedef struct kz_manifest_reader kz_manifest_reader;
+kz_manifest_reader *kz_manifest_reader_start(size_t max_files);
+void kz_manifest_reader_add(kz_manifest_reader *r, const char *path, const char *text, size_t len);
+/* Wait until it has read every file handed in (then the texts may go). */
+void kz_manifest_reader_wait(kz_manifest_reader *r);
+void kz_manifest_reader_free(kz_manifest_reader *r);
+/* How many documents' heads kz_manifests_sort took from it (tests). */
+size_t kz_manifest_reader_taken(const kz_manifest_reader *r);
+
 /* Sort the rendered files into manifests and hooks. Files whose base name
  * starts with '_' and blank files are skipped, as Helm skips them. Returns a
  * NULL value, or Helm's error ("YAML parse error on PATH: ..."). Unknown hook
  * events make a document be skipped, as Helm does; `on_warning` (may be NULL)
- * receives Helm's log line for that. */
-kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifests *out,
+ * receives Helm's log line for that. `reader`, NULL or the files' reader,
+ * is finished here but stays the caller's to free. */
+kz_value kz_manifests_sort(const kz_rendered_file *files, size_t n, kz_manifest_reader *reader, kz_manifests *out,
                            void (*on_warning)(void *data, const char *msg), void *data);
 void kz_manifests_free(kz_manifests *m);
 

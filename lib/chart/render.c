@@ -17,6 +17,7 @@ typedef struct renderable {
     char *name;      /* "parent/charts/sub/templates/x.yaml" */
     char *base_path; /* "parent/charts/sub/templates" */
     const kz_chart_file *file;
+    const kz_chart *chart; /* the file's */
     kz_value *objects; /* its chart's top-level map (shared by the chart's templates) */
     size_t depth;      /* '/'s in name: deeper files parse first */
     size_t seq;        /* collection order */
@@ -117,7 +118,7 @@ static kz_value *collect_chart(collect *col, const kz_chart *c, const kz_value *
         const kz_chart_file *t = &c->templates.v[i];
         if (is_library(c) && !is_partial_name(t->name)) continue; /* a library gives its defines only */
         char *name = join(full, t->name);
-        push_renderable(col, (renderable){.name = name, .base_path = kz_xstrdup(base), .file = t,
+        push_renderable(col, (renderable){.name = name, .base_path = kz_xstrdup(base), .file = t, .chart = c,
                                           .objects = mine, .depth = count_slashes(name)});
     }
     free(base);
@@ -181,6 +182,11 @@ static void free_collect(collect *col) {
     free(col->objects);
 }
 
+static bool is_notes(const char *path) {
+    size_t n = strlen(path);
+    return n >= 9 && strcmp(path + n - 9, "NOTES.txt") == 0;
+}
+
 static void push_output(kz_rendered *out, size_t *cap, const char *name, kz_buf *text) {
     if (out->count == *cap) {
         *cap = *cap ? *cap * 2 : 16;
@@ -219,11 +225,29 @@ static kz_value execute_all(const collect *col, const kz_tmpl_set *set, const kz
         } else {
             kz_tmpl_strip_no_value(&text);
             push_output(out, &cap, r->name, &text);
+            const kz_rendered_file *f = &out->files[out->count - 1];
+            if (!is_notes(f->path)) kz_manifest_reader_add(opts->reader, f->path, f->text, f->len);
         }
         kz_free(e);
     }
     kz_funcs_ctx_free(&ctx);
     return err;
+}
+
+static void wait_ahead(const kz_chart *c) {
+    kz_chart_ahead_wait(c->ahead);
+    for (size_t i = 0; i < c->ndeps; i++) wait_ahead(c->deps[i]);
+}
+
+/* The file's parse from its chart's load (or an ancestor's, which parsed its
+ * subchart folders too), if there is one made with this function table. */
+static kz_tmpl_file *take_ahead(const renderable *r, const kz_tmpl_funcs *funcs) {
+    for (const kz_chart *c = r->chart; c; c = c->parent) {
+        if (!c->ahead || kz_chart_ahead_funcs(c->ahead) != funcs) continue;
+        kz_tmpl_file *f = kz_chart_ahead_take(c->ahead, r->file->data, r->file->len, r->name);
+        if (f) return f;
+    }
+    return NULL;
 }
 
 kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz_render_opts *opts, kz_rendered *out) {
@@ -236,11 +260,14 @@ kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz
     drop_shadowed(&col);
 
     kz_tmpl_funcs *funcs = opts->funcs ? opts->funcs : kz_funcs_new();
+    wait_ahead(chart); /* parses reading the table, which gets methods now */
     kz_chart_register_methods(funcs);
     kz_tmpl_set *set = kz_tmpl_set_new(funcs);
     kz_tmpl_source *src = kz_xmalloc((col.n ? col.n : 1) * sizeof *src);
-    for (size_t i = 0; i < col.n; i++)
-        src[i] = (kz_tmpl_source){col.items[i].name, col.items[i].file->data, col.items[i].file->len};
+    for (size_t i = 0; i < col.n; i++) {
+        const renderable *r = &col.items[i];
+        src[i] = (kz_tmpl_source){r->name, r->file->data, r->file->len, take_ahead(r, funcs)};
+    }
     size_t failed;
     kz_value err = kz_tmpl_set_add_all(set, src, col.n, 0, &failed);
     free(src);
@@ -250,7 +277,10 @@ kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz
         err = e;
     }
     if (kz_is_null(&err)) err = execute_all(&col, set, opts, out);
-    if (kz_error_message(&err)) kz_rendered_free(out);
+    if (kz_error_message(&err)) {
+        kz_manifest_reader_wait(opts->reader); /* it reads the texts */
+        kz_rendered_free(out);
+    }
     kz_tmpl_set_free(set);
     if (!opts->funcs) kz_tmpl_funcs_free(funcs);
     free_collect(&col);

@@ -45,6 +45,11 @@ typedef struct kz_render_opts {
      * caller's table (hm lint's, whose required and fail only log) gets the
      * chart objects' methods added to it. Borrowed. */
     kz_tmpl_funcs *funcs;
+    /* Not NULL: every rendered file but NOTES.txt is handed to it as soon as
+     * its text is final (chart/manifest.h); the texts stay in place until
+     * kz_rendered_free, and on failure the reader is waited for before they
+     * are freed. Borrowed. */
+    kz_manifest_reader *reader;
 } kz_render_opts;
 
 typedef struct kz_rendered {

@@ -373,8 +373,16 @@ static void debug_unsorted(const kz_rendered *r, kz_buf *out) {
     kz_buf_free(&raw);
 }
 
-static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const kz_value *values, kz_buf *out,
-                              kz_buf *warnings, bool *after_render) {
+/* The most files a render of the chart gives: its templates and those of
+ * every subchart. */
+static size_t count_templates(const kz_chart *c) {
+    size_t n = c->templates.len;
+    for (size_t i = 0; i < c->ndeps; i++) n += count_templates(c->deps[i]);
+    return n;
+}
+
+static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const kz_value *values,
+                              kz_tmpl_funcs *funcs, kz_buf *out, kz_buf *warnings, bool *after_render) {
     kz_value extra = kz_seq();
     for (size_t i = 0; i < o->n_api_versions; i++) kz_seq_push(&extra, kz_string(o->api_versions[i]));
     kz_value caps = kz_chart_capabilities(o->kube_version, &extra);
@@ -389,11 +397,13 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
                          .namespace_ = o->namespace_ && *o->namespace_ ? o->namespace_ : "default",
                          .is_install = !o->is_upgrade, .is_upgrade = o->is_upgrade, .revision = 1,
                          .enable_dns = o->enable_dns,
-                         .capabilities = &caps};
+                         .capabilities = &caps, .funcs = funcs,
+                         .reader = kz_manifest_reader_start(count_templates(chart))};
     kz_rendered r;
     kz_value err = kz_chart_render(chart, values, &ro, &r);
     kz_free(caps);
     if (kz_error_message(&err)) {
+        kz_manifest_reader_free(ro.reader);
         if (o->debug) debug_unsorted(NULL, out);
         return err;
     }
@@ -409,9 +419,10 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     }
     r.count = keep;
     kz_manifests m;
-    err = kz_manifests_sort(r.files, r.count, &m, warn_manifest, warnings);
+    err = kz_manifests_sort(r.files, r.count, ro.reader, &m, warn_manifest, warnings);
     if (kz_error_message(&err) && o->debug) debug_unsorted(&r, out);
     kz_rendered_free(&r);
+    kz_manifest_reader_free(ro.reader);
     if (kz_error_message(&err)) return err;
     if (o->n_show_only) *after_render = false; /* helm reports --show-only misses plainly */
     err = assemble(o, chart, &m, out);
@@ -435,25 +446,12 @@ static kz_value check_installable(const kz_chart *chart) {
     return kz_error("%s charts are not installable", kz_str(type));
 }
 
-kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warnings, bool *after_render) {
-    *after_render = false;
-    kz_value bad_name = kz_release_name_check(o->release_name);
-    if (kz_error_message(&bad_name)) return bad_name;
-    if (o->kube_version) { /* helm checks the flag before anything else */
-        kz_value kv = kz_chart_kube_version(o->kube_version);
-        if (kz_error_message(&kv)) return kv;
-        kz_free(kv);
-    }
-    struct stat st; /* Helm's LocateChart: a local path that is not there */
-    if (stat(o->chart_path, &st) != 0) return kz_error("path \"%s\" not found", o->chart_path);
-    /* Helm's runInstall: the user's values, then the chart, whether it is
-     * installable, the deprecation warning, its dependencies */
-    kz_value user = kz_values_user(&o->values);
-    if (kz_error_message(&user)) return user;
-    kz_chart *chart = NULL;
-    kz_value early = kz_seq();
-    kz_chart_load_opts lo = {.failed_warnings = &early};
-    kz_value err = kz_chart_load(o->chart_path, &lo, &chart);
+/* kz_chart_template once the chart is loaded, or failed to load (err): the
+ * user's values, then the chart, whether it is installable, the deprecation
+ * warning, its dependencies, values and schema, and the render. */
+static kz_value template_loaded(const kz_template_opts *o, kz_chart *chart, kz_value err, kz_value early,
+                                kz_value user, kz_tmpl_funcs *funcs, kz_buf *out, kz_buf *warnings,
+                                bool *after_render) {
     if (kz_error_message(&err)) { /* what helm logged before it failed */
         for (size_t i = 0; i < kz_len(&early); i++) {
             kz_buf_puts(warnings, kz_str(kz_seq_at(&early, i)));
@@ -500,8 +498,34 @@ kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warni
         return values;
     }
     *after_render = true;
-    err = render_stream(o, chart, &values, out, warnings, after_render);
+    err = render_stream(o, chart, &values, funcs, out, warnings, after_render);
     kz_free(values);
     kz_chart_free(chart);
+    return err;
+}
+
+kz_value kz_chart_template(const kz_template_opts *o, kz_buf *out, kz_buf *warnings, bool *after_render) {
+    *after_render = false;
+    kz_value bad_name = kz_release_name_check(o->release_name);
+    if (kz_error_message(&bad_name)) return bad_name;
+    if (o->kube_version) { /* helm checks the flag before anything else */
+        kz_value kv = kz_chart_kube_version(o->kube_version);
+        if (kz_error_message(&kv)) return kv;
+        kz_free(kv);
+    }
+    struct stat st; /* Helm's LocateChart: a local path that is not there */
+    if (stat(o->chart_path, &st) != 0) return kz_error("path \"%s\" not found", o->chart_path);
+    /* Helm's runInstall */
+    kz_value user = kz_values_user(&o->values);
+    if (kz_error_message(&user)) return user;
+    kz_chart *chart = NULL;
+    kz_value early = kz_seq();
+    /* the templates parse on the other cores while values and dependencies
+     * are worked out here (chart/ahead.h) */
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    kz_chart_load_opts lo = {.failed_warnings = &early, .parse_ahead = funcs};
+    kz_value err = kz_chart_load(o->chart_path, &lo, &chart);
+    err = template_loaded(o, chart, err, early, user, funcs, out, warnings, after_render);
+    kz_tmpl_funcs_free(funcs); /* after the chart: its parses ahead read it */
     return err;
 }

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/alloc.h"
@@ -25,35 +26,66 @@ unsigned kz_cpu_count(void) {
     return n;
 }
 
-/* One kz_parallel_for call. It lives on the heap, not on the caller's stack:
- * a worker may get its first time slice only after the caller has run every
- * job itself and returned (on a virtual machine the other CPU can take
- * milliseconds to wake), and it then still reads `next` to find nothing
- * left. Waiting for such a worker to exit (pthread_join) would put that
- * wake-up on the caller's path; the caller waits for the jobs instead, and
- * the threads are reaped later. */
-typedef struct work {
-    _Atomic size_t next; /* the next job to hand out */
-    _Atomic size_t done; /* jobs finished */
-    size_t n;
+/* One batch of jobs (kz_parallel_start or _open, or a kz_parallel_for call).
+ * It lives on the heap, not on the caller's stack: a worker may get its
+ * first time slice only after the caller has run every job itself and
+ * returned (on a virtual machine the other CPU can take milliseconds to
+ * wake), and it then still reads `next` to find nothing left. Waiting for
+ * such a worker to exit (pthread_join) would put that wake-up on the
+ * caller's path; the caller waits for the jobs instead, and the threads are
+ * reaped later. */
+typedef struct kz_parallel_batch {
+    _Atomic size_t next;  /* the next job to hand out */
+    _Atomic size_t avail; /* jobs [0, avail) may be handed out */
+    _Atomic size_t done;  /* jobs finished */
+    _Atomic bool closed;  /* no more jobs will be posted: avail is final */
+    size_t max_jobs;
     void (*job)(void *, size_t);
     void *ctx;
     pthread_mutex_t lock;
-    pthread_cond_t all_done;
+    pthread_cond_t all_done; /* done reached avail */
+    pthread_cond_t posted;   /* avail grew, or the batch closed */
     size_t nthreads;
     pthread_t tids[MAX_WORKERS];
-    struct work *older; /* calls whose threads are not reaped yet */
+    struct kz_parallel_batch *older; /* calls whose threads are not reaped yet */
 } work;
 
 static pthread_mutex_t unreaped_lock = PTHREAD_MUTEX_INITIALIZER;
 static work *unreaped;
 
-static void drain(work *w) {
+/* A worker that finds no job yet in an open batch looks again for a few
+ * tens of microseconds before it sleeps: jobs posted by a producer come
+ * closer together than a sleeping CPU takes to wake up. */
+#define SPINS_BEFORE_SLEEP 2000
+
+static bool wait_for_job(work *w, size_t i) {
+    for (int k = 0; k < SPINS_BEFORE_SLEEP; k++) {
+        if (atomic_load(&w->avail) > i) return true;
+        if (atomic_load(&w->closed)) return false;
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    }
+    pthread_mutex_lock(&w->lock);
+    while (atomic_load(&w->avail) <= i && !atomic_load(&w->closed)) pthread_cond_wait(&w->posted, &w->lock);
+    bool more = atomic_load(&w->avail) > i;
+    pthread_mutex_unlock(&w->lock);
+    return more;
+}
+
+/* Run jobs until none is left: on a worker, until the batch is closed and
+ * empty; on the caller (which closed it), until every job is handed out. */
+static void drain(work *w, bool is_worker) {
     for (;;) {
-        size_t i = atomic_fetch_add(&w->next, 1);
-        if (i >= w->n) return;
+        size_t i = atomic_load(&w->next);
+        if (i >= atomic_load(&w->avail)) {
+            if (!is_worker || !wait_for_job(w, i)) return;
+            continue;
+        }
+        if (!atomic_compare_exchange_weak(&w->next, &i, i + 1)) continue;
         w->job(w->ctx, i);
-        if (atomic_fetch_add(&w->done, 1) + 1 == w->n) {
+        size_t done = atomic_fetch_add(&w->done, 1) + 1;
+        if (done == atomic_load(&w->avail)) {
             pthread_mutex_lock(&w->lock);
             pthread_cond_broadcast(&w->all_done);
             pthread_mutex_unlock(&w->lock);
@@ -62,13 +94,14 @@ static void drain(work *w) {
 }
 
 static void *worker(void *arg) {
-    drain(arg);
+    drain(arg, true);
     return NULL;
 }
 
 static void work_free(work *w) {
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->all_done);
+    pthread_cond_destroy(&w->posted);
     free(w);
 }
 
@@ -95,36 +128,103 @@ static void reap(bool wait) {
 
 void kz_parallel_reap(void) { reap(true); }
 
-void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size_t i), void *ctx) {
-    unsigned threads = max_threads ? max_threads : kz_cpu_count();
-    if (threads > n) threads = (unsigned)n;
-    size_t workers = threads > 1 ? threads - 1 : 0;
-    if (workers > MAX_WORKERS) workers = MAX_WORKERS;
-    if (workers == 0) {
-        for (size_t i = 0; i < n; i++) job(ctx, i);
-        return;
+/* Workers run on the other CPUs. Left to itself, the kernel may start a new
+ * thread on the CPU of the thread creating it and let it take that CPU over
+ * (wake-up preemption): the caller, whose work the worker was to overlap,
+ * then waits for a time slice, a millisecond or more on a virtual machine
+ * while the other CPU sits idle. */
+static bool worker_attr(pthread_attr_t *attr) {
+    cpu_set_t set;
+    int here = sched_getcpu();
+    if (here < 0 || sched_getaffinity(0, sizeof set, &set) != 0 || !CPU_ISSET(here, &set)) return false;
+    CPU_CLR(here, &set);
+    if (CPU_COUNT(&set) == 0) return false;
+    if (pthread_attr_init(attr) != 0) return false;
+    if (pthread_attr_setaffinity_np(attr, sizeof set, &set) != 0) {
+        pthread_attr_destroy(attr);
+        return false;
     }
-    reap(false);
+    return true;
+}
+
+kz_parallel_batch *kz_parallel_open(size_t max_jobs, unsigned max_workers, void (*job)(void *ctx, size_t i),
+                                    void *ctx) {
+    size_t workers = max_workers ? max_workers : kz_cpu_count() - 1;
+    if (workers > max_jobs) workers = max_jobs;
+    if (workers > MAX_WORKERS) workers = MAX_WORKERS;
     work *w = kz_xcalloc(1, sizeof *w);
     atomic_init(&w->next, 0);
+    atomic_init(&w->avail, 0);
     atomic_init(&w->done, 0);
-    w->n = n;
+    atomic_init(&w->closed, false);
+    w->max_jobs = max_jobs;
     w->job = job;
     w->ctx = ctx;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->all_done, NULL);
+    pthread_cond_init(&w->posted, NULL);
+    if (workers == 0) return w;
+    reap(false);
+    pthread_attr_t attr;
+    bool have_attr = worker_attr(&attr);
     for (size_t k = 0; k < workers; k++)
-        if (pthread_create(&w->tids[w->nthreads], NULL, worker, w) == 0) w->nthreads++;
-    drain(w);
-    /* Every job handed out is finished once `done` reaches n; the lock and
-     * condition make the workers' writes to their job slots visible here. */
+        if (pthread_create(&w->tids[w->nthreads], have_attr ? &attr : NULL, worker, w) == 0) w->nthreads++;
+    if (have_attr) pthread_attr_destroy(&attr);
+    return w;
+}
+
+static void post(work *w, size_t count) {
     pthread_mutex_lock(&w->lock);
-    while (atomic_load(&w->done) < n) pthread_cond_wait(&w->all_done, &w->lock);
+    atomic_fetch_add(&w->avail, count);
+    pthread_cond_broadcast(&w->posted);
     pthread_mutex_unlock(&w->lock);
+}
+
+size_t kz_parallel_post(kz_parallel_batch *w) {
+    size_t i = atomic_load(&w->avail);
+    if (i >= w->max_jobs) return SIZE_MAX;
+    if (w->nthreads == 0) atomic_store(&w->avail, i + 1); /* nobody waits */
+    else post(w, 1);
+    return i;
+}
+
+kz_parallel_batch *kz_parallel_start(size_t n, unsigned max_workers, void (*job)(void *ctx, size_t i), void *ctx) {
+    work *w = kz_parallel_open(n, max_workers, job, ctx);
+    if (w->nthreads == 0) atomic_store(&w->avail, n);
+    else post(w, n);
+    return w;
+}
+
+void kz_parallel_finish(kz_parallel_batch *w) {
+    if (!w) return;
+    pthread_mutex_lock(&w->lock);
+    atomic_store(&w->closed, true);
+    pthread_cond_broadcast(&w->posted);
+    pthread_mutex_unlock(&w->lock);
+    drain(w, false);
+    /* Every job handed out is finished once `done` reaches avail; the lock
+     * and condition make the workers' writes to their job slots visible. */
+    pthread_mutex_lock(&w->lock);
+    while (atomic_load(&w->done) < atomic_load(&w->avail)) pthread_cond_wait(&w->all_done, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    if (w->nthreads == 0) {
+        work_free(w);
+        return;
+    }
     pthread_mutex_lock(&unreaped_lock);
     w->older = unreaped;
     unreaped = w;
     pthread_mutex_unlock(&unreaped_lock);
+}
+
+void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size_t i), void *ctx) {
+    unsigned threads = max_threads ? max_threads : kz_cpu_count();
+    if (threads > n) threads = (unsigned)n;
+    if (threads <= 1) {
+        for (size_t i = 0; i < n; i++) job(ctx, i);
+        return;
+    }
+    kz_parallel_finish(kz_parallel_start(n, threads - 1, job, ctx));
 }
 
 typedef struct stack_call {

@@ -39,6 +39,28 @@ unsigned kz_cpu_count(void);
  * kz_parallel_reap. */
 void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size_t i), void *ctx);
 
+/* The same jobs, started in the background: up to max_workers worker threads
+ * (0: one per core but this one) begin taking jobs at once, while the caller
+ * goes on with other work; kz_parallel_finish then runs on the calling thread
+ * the jobs nobody has started, waits for the others and frees the batch.
+ * Workers take a while to get a CPU on a virtual machine: starting them well
+ * before the results are needed hides that. With one core (or no thread to
+ * be had) every job runs in kz_parallel_finish. ctx must stay valid, and
+ * whatever the jobs read unchanged, until kz_parallel_finish returns. Every
+ * batch must be finished; NULL is fine. */
+typedef struct kz_parallel_batch kz_parallel_batch;
+kz_parallel_batch *kz_parallel_start(size_t n, unsigned max_workers, void (*job)(void *ctx, size_t i), void *ctx);
+void kz_parallel_finish(kz_parallel_batch *b);
+
+/* A batch whose jobs arrive one at a time, while the caller produces them:
+ * workers start now and wait for work. kz_parallel_post makes the next job
+ * (0, 1, ...) available and returns its number, or SIZE_MAX once max_jobs
+ * were posted (that job never runs); the caller must have filled in what
+ * the job reads first. kz_parallel_finish ends it as above. */
+kz_parallel_batch *kz_parallel_open(size_t max_jobs, unsigned max_workers, void (*job)(void *ctx, size_t i),
+                                    void *ctx);
+size_t kz_parallel_post(kz_parallel_batch *b);
+
 /* Wait for the worker threads still exiting and free what their calls used.
  * A program about to end needn't: its threads end with it. */
 void kz_parallel_reap(void);

@@ -361,8 +361,20 @@ static kz_value parse_item(const char *text, item *out) {
 
 /* Replace hyphen ranges "A - B" by ">= A, <= B " (sic: trailing space): each match of RANGE_RE, in
  * turn, replaces the first occurrence of its text in the string so far. */
+static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+/* Whether RANGE_RE can match at all: it needs a '-' between white space.
+ * Most constraints have none, and the pattern is the costliest of the four
+ * to run (a tenth of a millisecond per semverCompare in a chart). */
+static bool may_have_range(const char *in) {
+    for (const char *p = strchr(in, '-'); p; p = strchr(p + 1, '-'))
+        if (p > in && is_ws(p[-1]) && is_ws(p[1])) return true;
+    return false;
+}
+
 static char *rewrite_ranges(const char *in) {
     char *s = kz_xstrdup(in);
+    if (!may_have_range(in)) return s;
     group_span m[MAX_GROUPS];
     size_t pos = 0;
     char **found = NULL, **repl = NULL;

@@ -1294,6 +1294,7 @@ static bool run_parse(parser *p, tree_parser *main_tree) {
     /* Go adds the main tree last, under the file's name. */
     kz_tmpl_file *f = p->file;
     kz_tmpl_tree **same = find_def(p, main_tree->tree->name);
+    f->defines_own_name_ = same != NULL;
     if (!same) {
         f->main = main_tree->tree;
     } else if (kz_tmpl_tree_is_empty(*same)) {
@@ -1360,6 +1361,30 @@ const kz_tmpl_tree *kz_tmpl_file_lookup(const kz_tmpl_file *f, const char *name,
         if (n->len == len && memcmp(n->s, name, len) == 0) return f->defs[i];
     }
     return NULL;
+}
+
+static bool defines(const kz_tmpl_file *f, const char *name, size_t len) {
+    for (size_t i = 0; i < f->ndefs; i++) {
+        const kz_tmpl_name *n = f->defs[i]->name;
+        if (n->len == len && memcmp(n->s, name, len) == 0) return true;
+    }
+    return false;
+}
+
+bool kz_tmpl_file_rename(kz_tmpl_file *f, const char *name) {
+    size_t len = strlen(name);
+    if (!f->main || f->defines_own_name_ || len > UINT32_MAX) return false;
+    if (defines(f, f->name, strlen(f->name)) || defines(f, name, len)) return false;
+    const char *old = f->name;
+    kz_tmpl_name *renamed = arena_alloc(f->arena_, sizeof *renamed);
+    renamed->s = arena_strndup(f->arena_, name, len);
+    renamed->len = (uint32_t)len;
+    f->name = renamed->s;
+    f->main->name = renamed; /* a new name: nodes naming the old one keep it */
+    if (f->main->parse_name == old) f->main->parse_name = f->name;
+    for (size_t i = 0; i < f->ndefs; i++)
+        if (f->defs[i]->parse_name == old) f->defs[i]->parse_name = f->name;
+    return true;
 }
 
 void kz_tmpl_file_free(kz_tmpl_file *f) {

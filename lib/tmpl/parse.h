@@ -63,6 +63,7 @@ typedef struct kz_tmpl_file {
     kz_tmpl_tree **defs;
     size_t ndefs;
     kz_tmpl_arena *arena_;  /* private */
+    bool defines_own_name_; /* private: a {{define}} of the file's name was merged */
 } kz_tmpl_file;
 
 /* Parse text[0..len) as template `name`. Returns a NULL value and sets *out on
@@ -73,6 +74,14 @@ kz_value kz_tmpl_parse(const char *name, const char *text, size_t len, const kz_
 
 /* The named tree of the file (main or a definition), or NULL. */
 const kz_tmpl_tree *kz_tmpl_file_lookup(const kz_tmpl_file *f, const char *name, size_t len);
+
+/* Give a parsed file another name, as if it had been parsed under `name`:
+ * its own template and every tree's parse name (error locations). Only the
+ * name differs between two such parses, unless the file {{define}}s a
+ * template named like the file (then a name decides which tree is the file's
+ * own): false, and nothing changed, when it defines either name. Lets a text
+ * be parsed before the name Helm gives it (chart name, alias) is known. */
+bool kz_tmpl_file_rename(kz_tmpl_file *f, const char *name);
 
 void kz_tmpl_file_free(kz_tmpl_file *f); /* NULL is fine */
 

@@ -111,13 +111,18 @@ typedef struct {
 
 static void parse_job(void *ctx, size_t i) {
     parse_jobs *j = ctx;
+    if (j->src[i].parsed) {
+        j->files[i] = j->src[i].parsed;
+        j->errors[i] = kz_null();
+        return;
+    }
     j->errors[i] = kz_tmpl_parse(j->src[i].name, j->src[i].text, j->src[i].len, j->opts, &j->files[i]);
 }
 
 kz_value kz_tmpl_set_add_all(kz_tmpl_set *s, const kz_tmpl_source *src, size_t n, unsigned max_threads,
                              size_t *failed) {
     size_t total = 0;
-    for (size_t i = 0; i < n; i++) total += src[i].len;
+    for (size_t i = 0; i < n; i++) total += src[i].parsed ? 0 : src[i].len;
     if (total < KZ_PARALLEL_MIN_BYTES) max_threads = 1;
     kz_tmpl_parse_opts opts = parse_opts(s);
     opts.borrow_text = true;

@@ -48,11 +48,16 @@ void kz_tmpl_set_delims(kz_tmpl_set *s, const char *left, const char *right);
 kz_value kz_tmpl_set_add(kz_tmpl_set *s, const char *name, const char *text, size_t len);
 
 /* One file for kz_tmpl_set_add_all. The name is borrowed for the call; the
- * text, NUL-terminated at len, must outlive the set (it is not copied). */
+ * text, NUL-terminated at len, must outlive the set (it is not copied).
+ * `parsed`, when not NULL, is that text already parsed under that name with
+ * the set's function table and delimiters (borrow_text), e.g. on another core
+ * while the caller was busy: it is used as it is, and the set takes it over
+ * whatever the outcome of the call. */
 typedef struct kz_tmpl_source {
     const char *name;
     const char *text;
     size_t len;
+    kz_tmpl_file *parsed;
 } kz_tmpl_source;
 
 /* kz_tmpl_set_add for each of src[0..n) in order, with the parsing spread over

@@ -72,7 +72,7 @@ static void check(const char *golden, bool skip_tests, bool no_hooks) {
     load_files(&fs);
     kz_manifests m;
     kz_buf warnings = KZ_BUF_INIT, out = KZ_BUF_INIT, want = KZ_BUF_INIT;
-    kz_value err = kz_manifests_sort(fs.f, fs.n, &m, collect_warning, &warnings);
+    kz_value err = kz_manifests_sort(fs.f, fs.n, NULL, &m, collect_warning, &warnings);
     assert_null(kz_error_message(&err));
     render(&m, skip_tests, no_hooks, &out);
     assert_int_equal(kz_file_read(golden, &want, NULL), 0);
@@ -130,7 +130,7 @@ static void test_head_errors(void **state) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         kz_rendered_file f = {"x", cases[i].doc, strlen(cases[i].doc)};
         kz_manifests m;
-        kz_value err = kz_manifests_sort(&f, 1, &m, NULL, NULL);
+        kz_value err = kz_manifests_sort(&f, 1, NULL, &m, NULL, NULL);
         if (!kz_error_message(&err) || strcmp(kz_error_message(&err), cases[i].want) != 0)
             fail_msg("[%s]\n got  %s\n want %s", cases[i].doc, kz_error_message(&err), cases[i].want);
         kz_free(err);
@@ -139,7 +139,7 @@ static void test_head_errors(void **state) {
     const char *doc = "kind: 1\nmetadata: {name: 2}";
     kz_rendered_file ok = {"x", doc, strlen(doc)};
     kz_manifests m;
-    kz_value err = kz_manifests_sort(&ok, 1, &m, NULL, NULL);
+    kz_value err = kz_manifests_sort(&ok, 1, NULL, &m, NULL, NULL);
     assert_null(kz_error_message(&err));
     assert_int_equal(m.count, 1);
     assert_string_equal(m.items[0].kind, "1");
@@ -163,10 +163,24 @@ static void test_split(void **state) {
     }
 }
 
+enum { READ_HERE, READ_AHEAD_ALL, READ_AHEAD_SOME };
+
+/* A reader as render hands it files: all of them, or every third one and a
+ * text that is not among those sorted (a NOTES.txt would be, were it given). */
+static kz_manifest_reader *reader_for(int mode, const kz_rendered_file *f, size_t n) {
+    if (mode == READ_HERE) return NULL;
+    kz_manifest_reader *r = kz_manifest_reader_start(n + 1);
+    for (size_t i = 0; i < n; i++)
+        if (mode == READ_AHEAD_ALL || i % 3 == 0) kz_manifest_reader_add(r, f[i].path, f[i].text, f[i].len);
+    static const char foreign[] = "kind: [";
+    kz_manifest_reader_add(r, "c/templates/NOTES.txt", foreign, strlen(foreign));
+    return r;
+}
+
 /* Enough documents to be read on several threads: the result, the warnings
- * and the first error still follow file order. */
-static void test_many_documents(void **state) {
-    (void)state;
+ * and the first error still follow file order, whether heads were read
+ * ahead or not. */
+static void check_many_documents(int mode) {
     enum { FILES = 40, DOCS = 10 };
     kz_rendered_file f[FILES];
     char *texts[FILES], paths[FILES][48];
@@ -184,7 +198,13 @@ static void test_many_documents(void **state) {
     }
     kz_manifests m;
     kz_buf warnings = KZ_BUF_INIT;
-    kz_value err = kz_manifests_sort(f, FILES, &m, collect_warning, &warnings);
+    kz_manifest_reader *reader = reader_for(mode, f, FILES);
+    kz_value err = kz_manifests_sort(f, FILES, reader, &m, collect_warning, &warnings);
+    if (reader) { /* (no reader on one core) */
+        size_t read_ahead = mode == READ_AHEAD_ALL ? FILES * DOCS : (FILES + 2) / 3 * DOCS;
+        assert_int_equal(kz_manifest_reader_taken(reader), read_ahead);
+    }
+    kz_manifest_reader_free(reader);
     assert_null(kz_error_message(&err));
     assert_int_equal(m.count, FILES * (DOCS - 1)); /* the unknown hooks are dropped */
     /* ConfigMaps before Services, each kind in file then document order */
@@ -204,7 +224,9 @@ static void test_many_documents(void **state) {
     free(texts[30]);
     texts[30] = strdup("a: b: c");
     f[30] = (kz_rendered_file){paths[30], texts[30], strlen(texts[30])};
-    err = kz_manifests_sort(f, FILES, &m, collect_warning, &warnings);
+    reader = reader_for(mode, f, FILES);
+    err = kz_manifests_sort(f, FILES, reader, &m, collect_warning, &warnings);
+    kz_manifest_reader_free(reader);
     assert_string_equal(kz_error_message(&err), "YAML parse error on c/templates/f07.yaml: error converting YAML to "
                                                 "JSON: yaml: line 1: did not find expected ',' or ']'");
     kz_free(err);
@@ -215,10 +237,36 @@ static void test_many_documents(void **state) {
     for (int i = 0; i < FILES; i++) free(texts[i]);
 }
 
+static void test_many_documents(void **state) {
+    (void)state;
+    check_many_documents(READ_HERE);
+}
+
+static void test_heads_read_ahead(void **state) {
+    (void)state;
+    check_many_documents(READ_AHEAD_ALL);
+    check_many_documents(READ_AHEAD_SOME);
+}
+
+/* A reader handed files that are never sorted (render failed) is waited for
+ * and freed without a sort. */
+static void test_reader_unused(void **state) {
+    (void)state;
+    const char *text = "apiVersion: v1\nkind: ConfigMap\n";
+    kz_manifest_reader *r = kz_manifest_reader_start(2);
+    kz_manifest_reader_add(r, "c/templates/a.yaml", text, strlen(text));
+    kz_manifest_reader_add(r, "c/templates/b.yaml", text, strlen(text));
+    kz_manifest_reader_add(r, "c/templates/c.yaml", text, strlen(text)); /* over capacity: ignored */
+    kz_manifest_reader_wait(r);
+    kz_manifest_reader_free(r);
+    kz_manifest_reader_free(NULL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default),    cmocka_unit_test(test_skip_tests), cmocka_unit_test(test_no_hooks),
         cmocka_unit_test(test_head_errors), cmocka_unit_test(test_split), cmocka_unit_test(test_many_documents),
+        cmocka_unit_test(test_heads_read_ahead), cmocka_unit_test(test_reader_unused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

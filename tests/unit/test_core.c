@@ -116,6 +116,54 @@ static void test_parallel_for(void **state) {
     kz_parallel_reap();
 }
 
+/* Jobs posted one at a time, as a producer makes them, and batches started
+ * in the background: each job runs once, after its input was written, and
+ * nothing runs past max_jobs. */
+typedef struct {
+    size_t input[300];
+    _Atomic size_t output[300];
+    _Atomic unsigned hits[300];
+} posted_ctx;
+
+static void posted_job(void *ctx, size_t i) {
+    posted_ctx *c = ctx;
+    atomic_fetch_add(&c->hits[i], 1);
+    atomic_store(&c->output[i], c->input[i] * 2);
+}
+
+static void test_parallel_posted(void **state) {
+    (void)state;
+    for (unsigned workers = 0; workers <= 3; workers++) {
+        for (size_t max = 0; max <= 300; max += 150) {
+            posted_ctx *c = calloc(1, sizeof *c);
+            kz_parallel_batch *b = kz_parallel_open(max, workers, posted_job, c);
+            size_t posted = 0;
+            for (size_t i = 0; i < max; i++) {
+                c->input[i] = i + 1;
+                if (i % 50 == 0) for (volatile int spin = 0; spin < 20000; spin++) {} /* a slow producer */
+                assert_int_equal(kz_parallel_post(b), i);
+                posted++;
+            }
+            assert_int_equal(kz_parallel_post(b), SIZE_MAX); /* past max_jobs */
+            kz_parallel_finish(b);
+            for (size_t i = 0; i < posted; i++) {
+                if (atomic_load(&c->hits[i]) != 1 || atomic_load(&c->output[i]) != 2 * (i + 1))
+                    fail_msg("workers %u, job %zu: ran %u times, output %zu", workers, i, atomic_load(&c->hits[i]),
+                             atomic_load(&c->output[i]));
+            }
+            free(c);
+
+            _Atomic unsigned *hits = calloc(max ? max : 1, sizeof *hits);
+            count_ctx cc = {hits};
+            kz_parallel_finish(kz_parallel_start(max, workers, count_job, &cc));
+            for (size_t i = 0; i < max; i++) assert_int_equal(atomic_load(&hits[i]), 1);
+            free(hits);
+        }
+    }
+    kz_parallel_finish(NULL);
+    kz_parallel_reap();
+}
+
 static void test_float_integers(void **state) {
     (void)state;
     static const struct {
@@ -147,7 +195,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_regular),
         cmocka_unit_test(test_read_special),
-        cmocka_unit_test(test_parallel_for),
+        cmocka_unit_test(test_parallel_for), cmocka_unit_test(test_parallel_posted),
         cmocka_unit_test(test_float_integers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

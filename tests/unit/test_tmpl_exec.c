@@ -387,7 +387,7 @@ static void test_set_add_all(void **state) {
         for (int k = 0; k < 40; k++) kz_buf_puts(&t, "{{ if true }}{{ template \"x\" }}{{ else }}no{{ end }}\n");
         texts[i] = kz_buf_detach(&t, NULL);
         snprintf(names[i], sizeof names[i], "c/templates/f%02d.yaml", i);
-        src[i] = (kz_tmpl_source){names[i], texts[i], strlen(texts[i])};
+        src[i] = (kz_tmpl_source){names[i], texts[i], strlen(texts[i]), NULL};
     }
     for (unsigned threads = 1; threads <= 4; threads++) {
         kz_tmpl_set *set = kz_tmpl_set_new(NULL);

@@ -683,6 +683,51 @@ static void test_interned_names(void **state) {
     kz_tmpl_file_free(f);
 }
 
+/* A file parsed under one name and renamed reads as if parsed under the new
+ * one: its own template's name and every tree's parse name (error
+ * locations); files that define either name are refused, unchanged. */
+static void test_rename(void **state) {
+    (void)state;
+    const char *text = "{{ define \"d\" }}{{ .a.b }}{{ end }}x{{ template \"templates/x.yaml\" }}";
+    kz_tmpl_file *f = NULL;
+    kz_value err = kz_tmpl_parse("templates/x.yaml", text, strlen(text), &helm_opts, &f);
+    assert_non_null(f);
+    assert_true(kz_tmpl_file_rename(f, "chart/templates/x.yaml"));
+    assert_string_equal(f->name, "chart/templates/x.yaml");
+    assert_string_equal(f->main->name->s, "chart/templates/x.yaml");
+    assert_int_equal(f->main->name->len, strlen("chart/templates/x.yaml"));
+    assert_string_equal(f->main->parse_name, "chart/templates/x.yaml");
+    assert_string_equal(f->defs[0]->parse_name, "chart/templates/x.yaml");
+    assert_string_equal(f->defs[0]->name->s, "d");
+    assert_ptr_equal(kz_tmpl_file_lookup(f, "chart/templates/x.yaml", 22), f->main);
+    assert_null(kz_tmpl_file_lookup(f, "templates/x.yaml", 16));
+    kz_buf b = KZ_BUF_INIT; /* the call names what the text says */
+    kz_tmpl_tree_string(&b, f->main);
+    assert_string_equal(kz_buf_cstr(&b), "x{{template \"templates/x.yaml\"}}");
+    kz_buf_clear(&b);
+    kz_tmpl_location(&b, f->defs[0], f->defs[0]->root->u.list.nodes[0]);
+    assert_string_equal(kz_buf_cstr(&b), "chart/templates/x.yaml:1:19");
+    kz_buf_free(&b);
+    kz_free(err);
+    kz_tmpl_file_free(f);
+
+    const char *refused[] = {
+        "{{ define \"chart/templates/x.yaml\" }}D{{ end }}", /* defines the new name */
+        "{{ define \"templates/x.yaml\" }}D{{ end }}",      /* the old: a definition is the file's template */
+        "{{ define \"templates/x.yaml\" }} {{ end }}M",     /* or gave way to it */
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        err = kz_tmpl_parse("templates/x.yaml", refused[i], strlen(refused[i]), &helm_opts, &f);
+        assert_non_null(f);
+        size_t ndefs = f->ndefs;
+        assert_false(kz_tmpl_file_rename(f, "chart/templates/x.yaml"));
+        assert_string_equal(f->name, "templates/x.yaml");
+        assert_int_equal(f->ndefs, ndefs);
+        kz_free(err);
+        kz_tmpl_file_free(f);
+    }
+}
+
 static void test_definitions(void **state) {
     (void)state;
     const char *text = "{{ define \"a\" }}A{{ end }}main{{ block \"b\" . }}B{{ end }}"
@@ -861,7 +906,7 @@ int main(void) {
         cmocka_unit_test(test_tree_strings),     cmocka_unit_test(test_token_describe),
         cmocka_unit_test(test_number_constants), cmocka_unit_test(test_complex_parts),
         cmocka_unit_test(test_string_constants), cmocka_unit_test(test_positions),
-        cmocka_unit_test(test_interned_names),   cmocka_unit_test(test_definitions),
+        cmocka_unit_test(test_interned_names),   cmocka_unit_test(test_definitions), cmocka_unit_test(test_rename),
         cmocka_unit_test(test_function_check),   cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_real_charts),
     };

@@ -1,0 +1,109 @@
+/* chart/ahead: templates parsed while the chart loads, handed to the renderer
+ * under their Helm names; what can't be used as it is comes back NULL. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "chart/ahead.h"
+#include "chart/chart.h"
+#include "funcs/funcs.h"
+#include "tmpl/ast.h"
+
+static kz_chart_file file(const char *name, const char *text) {
+    return (kz_chart_file){(char *)name, (char *)text, strlen(text), false};
+}
+
+static void test_take(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    kz_chart_file files[] = {
+        file("Chart.yaml", "name: c\n"),
+        file("values.yaml", "a: 1\n"),
+        file("templates/cm.yaml", "{{ .Values.a | quote }}"),
+        file("templates/_helpers.tpl", "{{ define \"c.name\" }}c{{ end }}"),
+        file("templates/bad.yaml", "{{ nosuchfunction }}"),
+        file("templates/own.yaml", "{{ define \"templates/own.yaml\" }}x{{ end }}"),
+        file("charts/sub/templates/s.yaml", "{{ include \"c.name\" . }}"),
+        file("charts/sub/values.yaml", "{{ not a template }}"),
+        file("files/templates/t.txt", "{{ neither }}"),
+    };
+    size_t n = sizeof files / sizeof files[0];
+    kz_chart_ahead *a = kz_chart_ahead_start(files, n, funcs);
+    assert_non_null(a);
+    assert_ptr_equal(kz_chart_ahead_funcs(a), funcs);
+
+    kz_tmpl_file *f = kz_chart_ahead_take(a, files[2].data, files[2].len, "c/templates/cm.yaml");
+    assert_non_null(f);
+    assert_string_equal(f->name, "c/templates/cm.yaml");
+    assert_string_equal(f->main->name->s, "c/templates/cm.yaml");
+    assert_ptr_equal(f->text, files[2].data); /* the loaded bytes, not a copy */
+    kz_tmpl_file_free(f);
+    /* taken once */
+    assert_null(kz_chart_ahead_take(a, files[2].data, files[2].len, "c/templates/cm.yaml"));
+
+    f = kz_chart_ahead_take(a, files[3].data, files[3].len, "c/templates/_helpers.tpl");
+    assert_non_null(f);
+    assert_int_equal(f->ndefs, 1);
+    assert_string_equal(f->defs[0]->parse_name, "c/templates/_helpers.tpl");
+    kz_tmpl_file_free(f);
+
+    /* a subchart folder's template, under an alias */
+    f = kz_chart_ahead_take(a, files[6].data, files[6].len, "c/charts/alias/templates/s.yaml");
+    assert_non_null(f);
+    assert_string_equal(f->name, "c/charts/alias/templates/s.yaml");
+    kz_tmpl_file_free(f);
+
+    /* a parse error (the renderer reports it under the Helm name), a file
+     * defining its own name, the same text at another address, files that
+     * are not templates */
+    assert_null(kz_chart_ahead_take(a, files[4].data, files[4].len, "c/templates/bad.yaml"));
+    assert_null(kz_chart_ahead_take(a, files[5].data, files[5].len, "c/templates/own.yaml"));
+    char *copy = strdup(files[3].data);
+    assert_null(kz_chart_ahead_take(a, copy, files[3].len, "c/templates/_helpers.tpl"));
+    free(copy);
+    assert_null(kz_chart_ahead_take(a, files[7].data, files[7].len, "c/charts/sub/values.yaml"));
+    assert_null(kz_chart_ahead_take(a, files[8].data, files[8].len, "c/files/templates/t.txt"));
+
+    kz_chart_ahead_free(a); /* frees what was not taken */
+    kz_tmpl_funcs_free(funcs);
+}
+
+static void test_nothing_to_parse(void **state) {
+    (void)state;
+    kz_chart_file files[] = {file("Chart.yaml", "name: c\n"), file("charts/templates", "x")};
+    assert_null(kz_chart_ahead_start(files, 2, NULL));
+    assert_null(kz_chart_ahead_take(NULL, "x", 1, "c/templates/x"));
+    kz_chart_ahead_wait(NULL);
+    kz_chart_ahead_free(NULL);
+}
+
+/* Freed before anything was taken, while the parses may still run. */
+static void test_free_running(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    enum { N = 64 };
+    kz_chart_file files[N];
+    char names[N][32];
+    const char *text = "{{ range until 50 }}{{ if . }}{{ . | quote }}{{ end }}{{ end }}\n";
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "templates/t%02d.yaml", i);
+        files[i] = file(names[i], text);
+    }
+    kz_chart_ahead_free(kz_chart_ahead_start(files, N, funcs));
+    kz_tmpl_funcs_free(funcs);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_take),
+        cmocka_unit_test(test_nothing_to_parse),
+        cmocka_unit_test(test_free_running),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
