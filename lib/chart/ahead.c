@@ -1,25 +1,37 @@
-/* Templates parsed ahead, see chart/ahead.h. */
+/* Templates and values.yaml parsed ahead, see chart/ahead.h. */
 #include "chart/ahead.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chart/chart.h"
 #include "core/alloc.h"
 #include "core/parallel.h"
+#include "yaml/parse.h"
 
-typedef struct parse {
-    const char *path; /* the file's name in the chart folder: the parse's name */
+/* Jobs a folder's walk may post; files past that are parsed by the renderer. */
+#define OPEN_CAPACITY 4096
+
+enum { PENDING, RUNNING, DONE };
+
+typedef struct job {
+    const char *path; /* templates: the file's name in the chart folder, the parse's name */
     const char *text;
     size_t len;
-    kz_tmpl_file *file; /* NULL: failed, or taken */
-} parse;
+    bool is_values;
+    _Atomic int state;
+    kz_tmpl_file *file; /* templates: NULL when failed, or taken */
+    char *source;       /* values: the source name of the parse */
+    kz_value values;    /* values: the parse (or its error) until taken */
+} job;
 
 struct kz_chart_ahead {
     const kz_tmpl_funcs *funcs;
     kz_tmpl_parse_opts opts;
-    parse *v;
-    size_t n;
+    job *v;
+    size_t n, cap;
     kz_parallel_batch *batch; /* NULL once finished */
 };
 
@@ -35,16 +47,75 @@ static bool is_template(const char *name) {
     }
 }
 
-static void parse_one(void *ctx, size_t i) {
+/* values.yaml as the loader parses it (load.c parse_yaml). */
+static kz_value parse_values(const char *text, size_t len, const char *source) {
+    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .source_name = source, .max_threads = 1, .go_errors = true};
+    return kz_yaml_parse_one(text, len, &o);
+}
+
+static void run(kz_chart_ahead *a, job *j) {
+    if (j->is_values) {
+        j->values = parse_values(j->text, j->len, j->source);
+    } else {
+        kz_value err = kz_tmpl_parse(j->path, j->text, j->len, &a->opts, &j->file);
+        kz_free(err); /* the renderer parses again and reports it under the Helm name */
+    }
+}
+
+/* Whoever claims a job first runs it: a worker, or the loader that needs
+ * values.yaml now and finds nobody has started it. */
+static bool claim(job *j) {
+    int pending = PENDING;
+    return atomic_compare_exchange_strong(&j->state, &pending, RUNNING);
+}
+
+static void job_run(void *ctx, size_t i) {
     kz_chart_ahead *a = ctx;
-    parse *p = &a->v[i];
-    kz_value err = kz_tmpl_parse(p->path, p->text, p->len, &a->opts, &p->file);
-    kz_free(err); /* the renderer parses again and reports it under the Helm name */
+    job *j = &a->v[i];
+    if (!claim(j)) return;
+    run(a, j);
+    atomic_store(&j->state, DONE);
+}
+
+static kz_chart_ahead *ahead_new(size_t cap, const kz_tmpl_funcs *funcs) {
+    kz_chart_ahead *a = kz_xcalloc(1, sizeof *a);
+    a->funcs = funcs;
+    a->opts = (kz_tmpl_parse_opts){.func_exists = kz_tmpl_funcs_exists, .func_ctx = (void *)funcs,
+                                   .borrow_text = true};
+    a->v = kz_xcalloc(cap, sizeof *a->v);
+    a->cap = cap;
+    return a;
+}
+
+kz_chart_ahead *kz_chart_ahead_open(const kz_tmpl_funcs *funcs) {
+    if (kz_cpu_count() < 2) return NULL; /* nobody to parse ahead */
+    kz_chart_ahead *a = ahead_new(OPEN_CAPACITY, funcs);
+    a->batch = kz_parallel_open(a->cap, 1, job_run, a);
+    return a;
+}
+
+/* Fill in the next job and let the workers have it. */
+static void post(kz_chart_ahead *a, job j) {
+    if (!a || !a->batch || a->n == a->cap) return;
+    a->v[a->n] = j;
+    atomic_init(&a->v[a->n].state, PENDING);
+    a->n++;
+    kz_parallel_post(a->batch);
+}
+
+void kz_chart_ahead_add(kz_chart_ahead *a, const char *path, const char *text, size_t len) {
+    if (!text || !is_template(path)) return;
+    post(a, (job){.path = path, .text = text, .len = len, .values = kz_null()});
+}
+
+void kz_chart_ahead_add_values(kz_chart_ahead *a, const char *text, size_t len, const char *source) {
+    if (!a || !text) return;
+    post(a, (job){.text = text, .len = len, .is_values = true, .source = kz_xstrdup(source), .values = kz_null()});
 }
 
 /* Big files first: the caller joins in last and takes what is left. */
 static int bigger_first(const void *x, const void *y) {
-    const parse *a = x, *b = y;
+    const job *a = x, *b = y;
     return a->len < b->len ? 1 : a->len > b->len ? -1 : 0;
 }
 
@@ -52,16 +123,13 @@ kz_chart_ahead *kz_chart_ahead_start(const struct kz_chart_file *files, size_t n
     size_t count = 0;
     for (size_t i = 0; i < n; i++) count += is_template(files[i].name) && files[i].data;
     if (count == 0) return NULL;
-    kz_chart_ahead *a = kz_xcalloc(1, sizeof *a);
-    a->funcs = funcs;
-    a->opts = (kz_tmpl_parse_opts){.func_exists = kz_tmpl_funcs_exists, .func_ctx = (void *)funcs,
-                                   .borrow_text = true};
-    a->v = kz_xcalloc(count, sizeof *a->v);
+    kz_chart_ahead *a = ahead_new(count, funcs);
     for (size_t i = 0; i < n; i++)
         if (is_template(files[i].name) && files[i].data)
-            a->v[a->n++] = (parse){files[i].name, files[i].data, files[i].len, NULL};
+            a->v[a->n++] = (job){.path = files[i].name, .text = files[i].data, .len = files[i].len, .values = kz_null()};
     qsort(a->v, a->n, sizeof *a->v, bigger_first);
-    a->batch = kz_parallel_start(a->n, 0, parse_one, a);
+    for (size_t i = 0; i < a->n; i++) atomic_init(&a->v[i].state, PENDING);
+    a->batch = kz_parallel_start(a->n, 0, job_run, a);
     return a;
 }
 
@@ -77,20 +145,46 @@ kz_tmpl_file *kz_chart_ahead_take(kz_chart_ahead *a, const char *text, size_t le
     if (!a) return NULL;
     kz_chart_ahead_wait(a);
     for (size_t i = 0; i < a->n; i++) {
-        parse *p = &a->v[i];
-        if (p->text != text || p->len != len || !p->file) continue;
-        kz_tmpl_file *f = p->file;
+        job *j = &a->v[i];
+        if (j->is_values || j->text != text || j->len != len || !j->file) continue;
+        kz_tmpl_file *f = j->file;
         if (!kz_tmpl_file_rename(f, name)) return NULL;
-        p->file = NULL;
+        j->file = NULL;
         return f;
     }
     return NULL;
 }
 
+bool kz_chart_ahead_take_values(kz_chart_ahead *a, const char *text, size_t len, const char *source,
+                                kz_value *out) {
+    if (!a) return false;
+    for (size_t i = 0; i < a->n; i++) {
+        job *j = &a->v[i];
+        if (!j->is_values || j->text != text || j->len != len || strcmp(j->source, source) != 0) continue;
+        if (claim(j)) { /* nobody got to it: it is needed now */
+            run(a, j);
+            atomic_store(&j->state, DONE);
+        }
+        /* A worker parses it: help with templates meanwhile. */
+        while (atomic_load(&j->state) != DONE)
+            if (!a->batch || !kz_parallel_help(a->batch)) sched_yield();
+        *out = j->values;
+        j->values = kz_null();
+        j->is_values = false; /* taken */
+        j->text = NULL;
+        return true;
+    }
+    return false;
+}
+
 void kz_chart_ahead_free(kz_chart_ahead *a) {
     if (!a) return;
     kz_chart_ahead_wait(a);
-    for (size_t i = 0; i < a->n; i++) kz_tmpl_file_free(a->v[i].file);
+    for (size_t i = 0; i < a->n; i++) {
+        kz_tmpl_file_free(a->v[i].file);
+        kz_free(a->v[i].values);
+        free(a->v[i].source);
+    }
     free(a->v);
     free(a);
 }

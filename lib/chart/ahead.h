@@ -1,31 +1,36 @@
 /*
- * A chart's templates parsed ahead: on the other cores, while the loader
- * goes on with values.yaml and the caller with dependencies and values.
+ * A chart's templates and values.yaml parsed ahead: on the other cores,
+ * while the loader goes on with the chart's files and the caller with
+ * dependencies and values.
  *
  * Why: parsing the templates is a quarter of `hm template` on a big chart,
- * and nothing before rendering needs it; a worker thread started as soon as
- * the files are read also has time to get a CPU (on a virtual machine that
+ * and nothing before rendering needs it; values.yaml, a sixth, is needed
+ * only once every file is read. A worker started as soon as the chart
+ * folder is opened also has time to get a CPU (on a virtual machine that
  * can take a millisecond) before anyone waits for it.
  *
- * A text is parsed under its path in the chart folder ("templates/x.yaml",
- * "charts/sub/templates/y.yaml") because its Helm name ("mychart/templates/
- * x.yaml", with the chart's name and a dependency's alias) is not known yet;
- * kz_chart_ahead_take renames the parse. Whatever can't be used as it is (a
- * parse error, whose message names the file; a file defining a template of
- * either name; a text copied since) is left to the renderer to parse again:
- * the outcome is always that of parsing the text under its Helm name.
+ * A template is parsed under its path in the chart folder ("templates/
+ * x.yaml", "charts/sub/templates/y.yaml") because its Helm name ("mychart/
+ * templates/x.yaml", with the chart's name and a dependency's alias) is not
+ * known yet; kz_chart_ahead_take renames the parse. Whatever can't be used
+ * as it is (a parse error, whose message names the file; a file defining a
+ * template of either name; a text copied since) is left to the renderer to
+ * parse again: the outcome is always that of parsing the text under its
+ * Helm name. values.yaml is parsed exactly as the loader would.
  *
- * MEMORY: the texts are borrowed and must stay unchanged, in place, until
- * kz_chart_ahead_free (the chart's raw files: kz_chart_free frees the ahead
- * first). The function table is borrowed too and must not change until the
- * parses are finished (the first take, or the free). A file taken is the
- * taker's.
+ * MEMORY: texts and paths are borrowed and must stay unchanged, in place,
+ * until kz_chart_ahead_free (the chart's raw files: kz_chart_free frees the
+ * ahead first). The function table is borrowed too and must not change
+ * until the parses are finished (kz_chart_ahead_wait, the first take of a
+ * template, or the free). What is taken is the taker's.
  */
 #ifndef KZ_CHART_AHEAD_H
 #define KZ_CHART_AHEAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "core/value.h"
 #include "tmpl/funcs.h"
 #include "tmpl/parse.h"
 
@@ -37,6 +42,21 @@ struct kz_chart_file; /* chart.h */
  * chart root; templates of subchart folders included) with funcs' names as
  * the function check. NULL when there are none. */
 kz_chart_ahead *kz_chart_ahead_start(const struct kz_chart_file *files, size_t n, const kz_tmpl_funcs *funcs);
+
+/* A worker waiting for files as a folder's walk reads them (NULL with one
+ * core: every call takes NULL). _add starts parsing a file if it is a
+ * template (path relative to the chart root); _add_values starts parsing
+ * values.yaml, whose parse is named `source` (copied). */
+kz_chart_ahead *kz_chart_ahead_open(const kz_tmpl_funcs *funcs);
+void kz_chart_ahead_add(kz_chart_ahead *a, const char *path, const char *text, size_t len);
+void kz_chart_ahead_add_values(kz_chart_ahead *a, const char *text, size_t len, const char *source);
+
+/* The parse of values.yaml started for this text (same address) under that
+ * source name: true and *out set (the value, or the parse's error value,
+ * now the caller's), waiting for it while helping with the templates; false
+ * when there is none (the caller parses it). */
+bool kz_chart_ahead_take_values(kz_chart_ahead *a, const char *text, size_t len, const char *source,
+                                kz_value *out);
 
 /* The function table the parses check names against. */
 const kz_tmpl_funcs *kz_chart_ahead_funcs(const kz_chart_ahead *a);

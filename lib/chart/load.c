@@ -188,7 +188,7 @@ static void subcharts_free(subcharts *s) {
 }
 
 static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
-                           kz_value warnings, kz_chart **out);
+                           kz_value warnings, kz_chart_ahead *ahead, kz_chart **out);
 
 /* Load one subchart (Helm's loop over the charts/ map); NULL result for a
  * skipped name. */
@@ -219,7 +219,7 @@ static kz_value load_subchart(kz_chart *c, subchart *s, const kz_chart_load_opts
         /* its templates are among the parent's parsed ahead */
         kz_chart_load_opts sub = opts ? *opts : (kz_chart_load_opts){0};
         sub.parse_ahead = NULL;
-        err = load_files(kept.v, kept.len, &sub, kz_seq(), sc);
+        err = load_files(kept.v, kept.len, &sub, kz_seq(), NULL, sc);
         for (size_t i = 0; i < kept.len; i++) free(kept.v[i].name);
         free(kept.v);
     }
@@ -254,7 +254,9 @@ static kz_value place_file(kz_chart *c, kz_chart_file *f, bool *have_md, subchar
         /* Errors name the file as Helm does; values keep "<chart>/values.yaml". */
         kz_buf src = KZ_BUF_INIT;
         kz_buf_printf(&src, "%s/values.yaml", md_str(&c->metadata, "name"));
-        kz_value v = parse_yaml(f, kz_buf_cstr(&src));
+        kz_value v;
+        if (!kz_chart_ahead_take_values(c->ahead, f->data, f->len, kz_buf_cstr(&src), &v))
+            v = parse_yaml(f, kz_buf_cstr(&src));
         kz_buf_free(&src);
         if (!kz_is_valid(&v)) {
             kz_value e = load_error(name, &v, false);
@@ -320,10 +322,13 @@ static kz_value place_file(kz_chart *c, kz_chart_file *f, bool *have_md, subchar
     return kz_null();
 }
 
+/* `ahead`: the parses a folder's walk started (the chart takes it over), or
+ * NULL. */
 static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
-                           kz_value warnings, kz_chart **out) {
+                           kz_value warnings, kz_chart_ahead *ahead, kz_chart **out) {
     *out = NULL;
     kz_chart *c = kz_xcalloc(1, sizeof *c);
+    c->ahead = ahead;
     c->metadata = kz_invalid();
     c->values = kz_null();
     c->lock = kz_invalid();
@@ -340,7 +345,7 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
         c->raw.v[i].borrowed = files[i].borrowed;
     }
 
-    if (opts && opts->parse_ahead) c->ahead = kz_chart_ahead_start(c->raw.v, c->raw.len, opts->parse_ahead);
+    if (!c->ahead && opts && opts->parse_ahead) c->ahead = kz_chart_ahead_start(c->raw.v, c->raw.len, opts->parse_ahead);
 
     /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */
     for (size_t i = 0; i < n; i++) {
@@ -392,7 +397,7 @@ done:
 
 kz_value kz_chart_load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
                              kz_chart **out) {
-    return load_files(files, n, opts, kz_seq(), out);
+    return load_files(files, n, opts, kz_seq(), NULL, out);
 }
 
 /* ---- LoadDir ---- */
@@ -407,6 +412,9 @@ typedef struct walker {
     size_t max_file;
     kz_chart_files files;
     kz_value warnings;
+    kz_chart_ahead *ahead; /* files are handed to it as they are read */
+    char *early_values;    /* values.yaml, read before the walk (ahead parses it) */
+    size_t early_values_len;
 } walker;
 
 /* A directory entry with the type readdir reports (DT_UNKNOWN if the file
@@ -499,6 +507,31 @@ static kz_value too_big(const walker *w, const char *path) {
     return kz_error("chart file \"%s\" is larger than the maximum file size %zu", base_name(path), w->max_file);
 }
 
+/* A chart file's bytes (NUL-terminated, a UTF-8 byte order mark dropped),
+ * or Helm's error: kz_null() and *data the caller's. */
+static kz_value read_chart_file(const char *path, const char *rel, size_t max, char **data, size_t *len) {
+    kz_buf b = KZ_BUF_INIT;
+    kz_value err = kz_invalid();
+    int rc = kz_file_read_max(path, max, &b, &err);
+    if (rc == -2) {
+        kz_buf_free(&b);
+        kz_free(err);
+        return kz_error("chart file \"%s\" is larger than the maximum file size %zu", base_name(path), max);
+    }
+    if (rc < 0) {
+        kz_value e = kz_error("error reading %s: %s", rel, kz_error_message(&err));
+        kz_free(err);
+        kz_buf_free(&b);
+        return e;
+    }
+    *data = kz_buf_detach(&b, len);
+    if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(*data, *data + 3, *len - 2);
+        *len -= 3;
+    }
+    return kz_null();
+}
+
 static kz_value visit(walker *w, const char *path, const struct stat *st) {
     const char *rel = strlen(path) > w->top_len ? path + w->top_len : "";
     bool is_dir = S_ISDIR(st->st_mode);
@@ -510,23 +543,18 @@ static kz_value visit(walker *w, const char *path, const struct stat *st) {
                                 path);
             }
             if (st->st_size >= 0 && (size_t)st->st_size > w->max_file) return too_big(w, path);
-            kz_buf b = KZ_BUF_INIT;
-            kz_value err = kz_invalid();
-            int rc = kz_file_read_max(path, w->max_file, &b, &err);
-            if (rc == -2) return too_big(w, path);
-            if (rc < 0) {
-                kz_value e = kz_error("error reading %s: %s", rel, kz_error_message(&err));
-                kz_free(err);
-                kz_buf_free(&b);
-                return e;
-            }
+            char *data;
             size_t len;
-            char *data = kz_buf_detach(&b, &len);
-            if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-                memmove(data, data + 3, len - 2);
-                len -= 3;
+            if (w->early_values && strcmp(rel, "values.yaml") == 0) {
+                data = w->early_values, len = w->early_values_len;
+                w->early_values = NULL;
+            } else {
+                kz_value e = read_chart_file(path, rel, w->max_file, &data, &len);
+                if (!kz_is_null(&e)) return e;
             }
-            kz_chart_files_push(&w->files, kz_xstrdup(rel), data, len);
+            char *name = kz_xstrdup(rel);
+            kz_chart_files_push(&w->files, name, data, len);
+            kz_chart_ahead_add(w->ahead, name, data, len);
             return kz_null();
         }
     }
@@ -559,6 +587,50 @@ static void give_failed_warnings(const kz_chart_load_opts *opts, kz_value warnin
     }
 }
 
+/* A plain file right in the chart folder that the walk will read (not
+ * ignored, not a link, not too big): its bytes, or NULL. */
+static char *read_early(const walker *w, const char *top, const char *name, size_t *len) {
+    if (kz_helmignore_ignore(w->rules, name, false)) return NULL;
+    kz_buf path = KZ_BUF_INIT;
+    kz_buf_printf(&path, "%s/%s", strcmp(top, "/") == 0 ? "" : top, name);
+    struct stat st;
+    char *data = NULL;
+    if (lstat(kz_buf_cstr(&path), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= w->max_file) {
+        kz_value err = read_chart_file(kz_buf_cstr(&path), name, w->max_file, &data, len);
+        if (!kz_is_null(&err)) data = NULL; /* the walk meets it again and reports it in its turn */
+        kz_free(err);
+    }
+    kz_buf_free(&path);
+    return data;
+}
+
+/* values.yaml is the last file of the walk, and the loader parses it as soon
+ * as the walk is done, waiting for nothing else: read it first and let the
+ * other core parse it during the walk. The parse is named after the chart
+ * (Chart.yaml's name, as load_files will read it); the walk then takes
+ * these bytes instead of reading the file, so the loader finds the parse. */
+static void start_values_early(walker *w, const char *top) {
+    if (!w->ahead) return;
+    size_t len;
+    char *chart_yaml = read_early(w, top, "Chart.yaml", &len);
+    if (!chart_yaml) return;
+    kz_chart_file f = {"Chart.yaml", chart_yaml, len, false};
+    kz_value md = kz_map();
+    kz_value err = decode_metadata(&f, &md);
+    if (kz_is_null(&err)) {
+        w->early_values = read_early(w, top, "values.yaml", &w->early_values_len);
+        if (w->early_values) {
+            kz_buf source = KZ_BUF_INIT;
+            kz_buf_printf(&source, "%s/values.yaml", md_str(&md, "name"));
+            kz_chart_ahead_add_values(w->ahead, w->early_values, w->early_values_len, kz_buf_cstr(&source));
+            kz_buf_free(&source);
+        }
+    }
+    kz_free(err);
+    kz_free(md);
+    free(chart_yaml);
+}
+
 kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_chart **out) {
     *out = NULL;
     char *top = kz_chart_path_abs(path);
@@ -585,18 +657,27 @@ kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_
     kz_helmignore_add_defaults(rules);
 
     walker w = {rules, strlen(top) + (strcmp(top, "/") == 0 ? 0 : 1), max_file(opts), {0},
-                kz_seq()};
+                kz_seq(), NULL, NULL, 0};
+    if (opts && opts->parse_ahead) {
+        w.ahead = kz_chart_ahead_open(opts->parse_ahead);
+        start_values_early(&w, top);
+    }
     /* The root is stat'ed through a link (Helm walks "topdir/"). */
     kz_value err = stat(top, &st) == 0 ? visit(&w, top, &st)
                                        : kz_error("lstat %s: %s", top, go_strerror(errno));
     kz_helmignore_free(rules);
     free(top);
+    if (w.early_values) { /* the walk did not take it: its parse must end first */
+        kz_chart_ahead_wait(w.ahead);
+        free(w.early_values);
+    }
     if (!kz_is_null(&err)) {
+        kz_chart_ahead_free(w.ahead); /* its parses read the files */
         kz_chart_files_free(&w.files);
         give_failed_warnings(opts, w.warnings);
         return err;
     }
-    err = load_files(w.files.v, w.files.len, opts, kz_copy(&w.warnings), out);
+    err = load_files(w.files.v, w.files.len, opts, kz_copy(&w.warnings), w.ahead, out);
     free(w.files.v);
     if (kz_error_message(&err)) give_failed_warnings(opts, w.warnings);
     else kz_free(w.warnings);

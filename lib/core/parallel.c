@@ -77,19 +77,8 @@ static bool wait_for_job(work *w, size_t i) {
  * empty; on the caller (which closed it), until every job is handed out. */
 static void drain(work *w, bool is_worker) {
     for (;;) {
-        size_t i = atomic_load(&w->next);
-        if (i >= atomic_load(&w->avail)) {
-            if (!is_worker || !wait_for_job(w, i)) return;
-            continue;
-        }
-        if (!atomic_compare_exchange_weak(&w->next, &i, i + 1)) continue;
-        w->job(w->ctx, i);
-        size_t done = atomic_fetch_add(&w->done, 1) + 1;
-        if (done == atomic_load(&w->avail)) {
-            pthread_mutex_lock(&w->lock);
-            pthread_cond_broadcast(&w->all_done);
-            pthread_mutex_unlock(&w->lock);
-        }
+        if (kz_parallel_help(w)) continue;
+        if (!is_worker || !wait_for_job(w, atomic_load(&w->next))) return;
     }
 }
 
@@ -186,6 +175,22 @@ size_t kz_parallel_post(kz_parallel_batch *w) {
     if (w->nthreads == 0) atomic_store(&w->avail, i + 1); /* nobody waits */
     else post(w, 1);
     return i;
+}
+
+bool kz_parallel_help(kz_parallel_batch *w) {
+    for (;;) {
+        size_t i = atomic_load(&w->next);
+        if (i >= atomic_load(&w->avail)) return false;
+        if (!atomic_compare_exchange_weak(&w->next, &i, i + 1)) continue;
+        w->job(w->ctx, i);
+        size_t done = atomic_fetch_add(&w->done, 1) + 1;
+        if (done == atomic_load(&w->avail)) {
+            pthread_mutex_lock(&w->lock);
+            pthread_cond_broadcast(&w->all_done);
+            pthread_mutex_unlock(&w->lock);
+        }
+        return true;
+    }
 }
 
 kz_parallel_batch *kz_parallel_start(size_t n, unsigned max_workers, void (*job)(void *ctx, size_t i), void *ctx) {

@@ -61,6 +61,11 @@ kz_parallel_batch *kz_parallel_open(size_t max_jobs, unsigned max_workers, void 
                                     void *ctx);
 size_t kz_parallel_post(kz_parallel_batch *b);
 
+/* Run one job of the batch that nobody has started, on the calling thread:
+ * false when there is none (for a caller waiting on something a worker
+ * does, to make itself useful meanwhile). */
+bool kz_parallel_help(kz_parallel_batch *b);
+
 /* Wait for the worker threads still exiting and free what their calls used.
  * A program about to end needn't: its threads end with it. */
 void kz_parallel_reap(void);

@@ -29,6 +29,7 @@
 
 #include "chart/chart.h"
 #include "chart/helmignore.h"
+#include "tmpl/funcs.h"
 #include "core/buf.h"
 #include "core/file.h"
 #include "json/json.h"
@@ -931,6 +932,97 @@ static void t_helmignore(void **state) {
     kz_free(err);
 }
 
+/* ---- loading with the templates and values.yaml parsed ahead ---- */
+
+/* The same folder loaded both ways gives the same chart or the same error. */
+static void same_both_ways(const char *dir, const kz_tmpl_funcs *funcs) {
+    kz_chart *plain = NULL, *ahead = NULL;
+    kz_value e1 = kz_chart_load(dir, NULL, &plain);
+    kz_chart_load_opts o = {.parse_ahead = funcs};
+    kz_value e2 = kz_chart_load(dir, &o, &ahead);
+    if (kz_error_message(&e1) || kz_error_message(&e2)) {
+        assert_non_null(kz_error_message(&e1));
+        assert_non_null(kz_error_message(&e2));
+        assert_string_equal(kz_error_message(&e2), kz_error_message(&e1));
+    } else {
+        assert_true(kz_equal(&plain->values, &ahead->values));
+        assert_true(kz_equal(&plain->metadata, &ahead->metadata));
+        if (kz_is_map(&plain->values))
+            assert_string_equal(kz_source_name(&ahead->values), kz_source_name(&plain->values));
+        assert_int_equal(ahead->templates.len, plain->templates.len);
+        assert_int_equal(ahead->raw.len, plain->raw.len);
+        for (size_t i = 0; i < plain->raw.len; i++) {
+            assert_string_equal(ahead->raw.v[i].name, plain->raw.v[i].name);
+            assert_int_equal(ahead->raw.v[i].len, plain->raw.v[i].len);
+        }
+    }
+    kz_free(e1);
+    kz_free(e2);
+    kz_chart_free(plain);
+    kz_chart_free(ahead);
+}
+
+static char *chart_dir(const char *name, const char *chart_yaml, const char *values) {
+    char *dir = NULL;
+    assert_true(asprintf(&dir, "%s/%s", tmpdir, name) > 0);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char *t = NULL;
+    assert_true(asprintf(&t, "%s/templates", dir) > 0);
+    assert_int_equal(mkdir(t, 0755), 0);
+    free(t);
+    if (chart_yaml) mkfile(dir, "Chart.yaml", chart_yaml);
+    if (values) mkfile(dir, "values.yaml", values);
+    mkfile(dir, "templates/cm.yaml", CM_YAML);
+    return dir;
+}
+
+static void t_parse_ahead(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_tmpl_funcs_new();
+    const char *chart = "apiVersion: v2\nname: early\nversion: 1.0.0\n";
+    char *d = chart_dir("ahead-plain", chart, "a: 1\nb: {c: [1, 2]}\n");
+    same_both_ways(d, funcs);
+    free(d);
+    d = chart_dir("ahead-bad-values", chart, "a: [1\n");
+    same_both_ways(d, funcs);
+    free(d);
+    d = chart_dir("ahead-values-list", chart, "- 1\n");
+    same_both_ways(d, funcs);
+    free(d);
+    d = chart_dir("ahead-bad-chart", "name: [\n", "a: 1\n");
+    same_both_ways(d, funcs);
+    free(d);
+    d = chart_dir("ahead-no-chart", NULL, "a: 1\n");
+    same_both_ways(d, funcs);
+    free(d);
+    d = chart_dir("ahead-bom", chart, "\xEF\xBB\xBF" "a: 1\n");
+    same_both_ways(d, funcs);
+    free(d);
+    /* values.yaml ignored, or a link: the walk decides, as without */
+    d = chart_dir("ahead-ignored", chart, "a: 1\n");
+    mkfile(d, ".helmignore", "values.yaml\n");
+    same_both_ways(d, funcs);
+    free(d);
+    d = chart_dir("ahead-link", chart, NULL);
+    mkfile(tmpdir, "ahead-values.yaml", "linked: true\n");
+    char *p = NULL, *target = NULL;
+    assert_true(asprintf(&p, "%s/values.yaml", d) > 0);
+    assert_true(asprintf(&target, "%s/ahead-values.yaml", tmpdir) > 0);
+    assert_int_equal(symlink(target, p), 0);
+    same_both_ways(d, funcs);
+    free(p);
+    free(target);
+    free(d);
+    /* a walk that fails after values.yaml was read ahead */
+    d = chart_dir("ahead-walk-fails", chart, "a: 1\n");
+    assert_true(asprintf(&p, "%s/templates/fifo", d) > 0);
+    assert_int_equal(mkfifo(p, 0644), 0);
+    same_both_ways(d, funcs);
+    free(p);
+    free(d);
+    kz_tmpl_funcs_free(funcs);
+}
+
 static int setup(void **state) {
     (void)state;
     return mkdtemp(tmpdir) ? 0 : -1;
@@ -953,6 +1045,7 @@ int main(void) {
         cmocka_unit_test(t_archives_loaded),  cmocka_unit_test(t_archives_not_charts),
         cmocka_unit_test(t_dir_links),        cmocka_unit_test(t_metadata),
         cmocka_unit_test(t_go_match),         cmocka_unit_test(t_helmignore),
+        cmocka_unit_test(t_parse_ahead),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
