@@ -168,8 +168,12 @@ bool kz_chart_ahead_take_values(kz_chart_ahead *a, const char *text, size_t len,
         /* A worker parses it: help with templates meanwhile. */
         while (atomic_load(&j->state) != DONE)
             if (!a->batch || !kz_parallel_help(a->batch)) sched_yield();
-        *out = j->values;
-        j->values = kz_null();
+        /* The parse's blocks stay referenced here until the ahead is freed:
+         * they were allocated by the worker, in its malloc arena, and the
+         * loader would otherwise free them (replacing or copying values)
+         * while the worker allocates in that arena for templates, each free
+         * then contending for the arena's lock. */
+        *out = kz_copy(&j->values);
         j->is_values = false; /* taken */
         j->text = NULL;
         return true;

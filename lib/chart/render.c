@@ -280,8 +280,10 @@ kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz
     if (kz_error_message(&err)) {
         kz_manifest_reader_wait(opts->reader); /* it reads the texts */
         kz_rendered_free(out);
+        kz_tmpl_set_free(set);
+    } else {
+        out->set_ = set;
     }
-    kz_tmpl_set_free(set);
     if (!opts->funcs) kz_tmpl_funcs_free(funcs);
     free_collect(&col);
     return err;
@@ -293,5 +295,6 @@ void kz_rendered_free(kz_rendered *r) {
         free((char *)r->files[i].text);
     }
     free(r->files);
+    kz_tmpl_set_free(r->set_);
     memset(r, 0, sizeof *r);
 }

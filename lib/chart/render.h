@@ -55,6 +55,11 @@ typedef struct kz_render_opts {
 typedef struct kz_rendered {
     kz_rendered_file *files; /* path "chart/templates/x.yaml", owned text */
     size_t count;
+    /* private: the parsed templates, freed with the files. Their trees were
+     * mostly built by a worker, in its malloc arena, which the manifest
+     * reader's worker may be allocating in now: freeing them later spares
+     * the render the arena's lock. */
+    struct kz_tmpl_set *set_;
 } kz_rendered;
 
 /* Render `chart` with `values`, the coalesced values of the top chart.
