@@ -126,7 +126,8 @@ kz_chart_ahead *kz_chart_ahead_start(const struct kz_chart_file *files, size_t n
     kz_chart_ahead *a = ahead_new(count, funcs);
     for (size_t i = 0; i < n; i++)
         if (is_template(files[i].name) && files[i].data)
-            a->v[a->n++] = (job){.path = files[i].name, .text = files[i].data, .len = files[i].len, .values = kz_null()};
+            a->v[a->n++] =
+                (job){.path = files[i].name, .text = files[i].data, .len = files[i].len, .values = kz_null()};
     qsort(a->v, a->n, sizeof *a->v, bigger_first);
     for (size_t i = 0; i < a->n; i++) atomic_init(&a->v[i].state, PENDING);
     a->batch = kz_parallel_start(a->n, 0, job_run, a);

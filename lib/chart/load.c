@@ -345,7 +345,8 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
         c->raw.v[i].borrowed = files[i].borrowed;
     }
 
-    if (!c->ahead && opts && opts->parse_ahead) c->ahead = kz_chart_ahead_start(c->raw.v, c->raw.len, opts->parse_ahead);
+    if (!c->ahead && opts && opts->parse_ahead) /* an archive: the files are all here now */
+        c->ahead = kz_chart_ahead_start(c->raw.v, c->raw.len, opts->parse_ahead);
 
     /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */
     for (size_t i = 0; i < n; i++) {
@@ -503,8 +504,8 @@ static kz_value walk(walker *w, const char *path, unsigned char type) {
     return visit(w, path, &st);
 }
 
-static kz_value too_big(const walker *w, const char *path) {
-    return kz_error("chart file \"%s\" is larger than the maximum file size %zu", base_name(path), w->max_file);
+static kz_value too_big(const char *path, size_t max) {
+    return kz_error("chart file \"%s\" is larger than the maximum file size %zu", base_name(path), max);
 }
 
 /* A chart file's bytes (NUL-terminated, a UTF-8 byte order mark dropped),
@@ -516,7 +517,7 @@ static kz_value read_chart_file(const char *path, const char *rel, size_t max, c
     if (rc == -2) {
         kz_buf_free(&b);
         kz_free(err);
-        return kz_error("chart file \"%s\" is larger than the maximum file size %zu", base_name(path), max);
+        return too_big(path, max);
     }
     if (rc < 0) {
         kz_value e = kz_error("error reading %s: %s", rel, kz_error_message(&err));
@@ -542,7 +543,7 @@ static kz_value visit(walker *w, const char *path, const struct stat *st) {
                 return kz_error("cannot load irregular file %s as it has file mode type bits set",
                                 path);
             }
-            if (st->st_size >= 0 && (size_t)st->st_size > w->max_file) return too_big(w, path);
+            if (st->st_size >= 0 && (size_t)st->st_size > w->max_file) return too_big(path, w->max_file);
             char *data;
             size_t len;
             if (w->early_values && strcmp(rel, "values.yaml") == 0) {

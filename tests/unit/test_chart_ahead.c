@@ -99,11 +99,47 @@ static void test_free_running(void **state) {
     kz_tmpl_funcs_free(funcs);
 }
 
+/* As a folder's walk uses it: values.yaml first, templates as they are read. */
+static void test_open(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    kz_chart_ahead *a = kz_chart_ahead_open(funcs);
+    if (!a) { /* one core: nothing is parsed ahead */
+        kz_tmpl_funcs_free(funcs);
+        return;
+    }
+    const char *values = "a: 1\nb: [x, y]\n", *bad = "a: [1\n", *tmpl = "{{ .Values.a }}";
+    kz_chart_ahead_add_values(a, values, strlen(values), "c/values.yaml");
+    kz_chart_ahead_add_values(a, bad, strlen(bad), "d/values.yaml");
+    kz_chart_ahead_add(a, "templates/x.yaml", tmpl, strlen(tmpl));
+    kz_chart_ahead_add(a, "README.md", "{{ not parsed", 13);
+
+    kz_value v;
+    assert_false(kz_chart_ahead_take_values(a, values, strlen(values), "other/values.yaml", &v));
+    assert_true(kz_chart_ahead_take_values(a, values, strlen(values), "c/values.yaml", &v));
+    assert_true(kz_is_map(&v));
+    assert_int_equal(kz_len(&v), 2);
+    assert_string_equal(kz_source_name(&v), "c/values.yaml");
+    kz_free(v);
+    assert_false(kz_chart_ahead_take_values(a, values, strlen(values), "c/values.yaml", &v)); /* taken */
+    assert_true(kz_chart_ahead_take_values(a, bad, strlen(bad), "d/values.yaml", &v));
+    assert_non_null(kz_error_message(&v)); /* the parse's own error */
+    kz_free(v);
+
+    kz_tmpl_file *f = kz_chart_ahead_take(a, tmpl, strlen(tmpl), "c/templates/x.yaml");
+    assert_non_null(f);
+    assert_string_equal(f->name, "c/templates/x.yaml");
+    kz_tmpl_file_free(f);
+    kz_chart_ahead_free(a);
+    kz_tmpl_funcs_free(funcs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_take),
         cmocka_unit_test(test_nothing_to_parse),
         cmocka_unit_test(test_free_running),
+        cmocka_unit_test(test_open),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
