@@ -1,12 +1,14 @@
 /*
  * bench/charts: time whole processes, as users wait for them. Runs a command
- * N times (stdout to /dev/null) and prints the mean and best wall time and the
- * peak resident memory (getrusage of the children), so scripts/bench.sh can put
+ * N times (stdout to /dev/null) and prints the mean and best wall time, the
+ * mean CPU time (user + system, all threads: hm uses the second core for part
+ * of its work, helm's Go runtime uses every core) and the peak resident
+ * memory (getrusage of the children), so scripts/bench.sh can put
  * `hm template` and `helm template` side by side on the same chart.
  *
  *   bench_charts [--runs N] [--label NAME] -- COMMAND ARGS...
  *
- * Output: "NAME: mean 12.3 ms, best 11.9 ms, peak RSS 6712 KB (N runs)".
+ * Output: "NAME: mean 12.3 ms, best 11.9 ms, cpu 14.1 ms, peak RSS 6712 KB (N runs)".
  */
 #include <fcntl.h>
 #include <spawn.h>
@@ -64,6 +66,11 @@ int main(int argc, char **argv) {
         getrusage(RUSAGE_CHILDREN, &ru);
         if (ru.ru_maxrss > peak_kb) peak_kb = ru.ru_maxrss;
     }
-    printf("%s: mean %.1f ms, best %.1f ms, peak RSS %ld KB (%d runs)\n", label, total / runs, best, peak_kb, runs);
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+                 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+    printf("%s: mean %.1f ms, best %.1f ms, cpu %.1f ms, peak RSS %ld KB (%d runs)\n", label, total / runs, best,
+           cpu / runs, peak_kb, runs);
     return 0;
 }
