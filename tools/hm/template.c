@@ -94,6 +94,82 @@ static int check_install_flags(kz_cli_ctx *ctx) {
     return 0;
 }
 
+/* Go's findExecutable: 0 when FILE may be run, else the errno that says why;
+ * a failed stat also sets *stat_failed (Go words that one "stat FILE: ..."). */
+static int executable_errno(const char *file, bool *stat_failed) {
+    struct stat st;
+    *stat_failed = false;
+    if (stat(file, &st) != 0) {
+        *stat_failed = true;
+        return errno;
+    }
+    if (S_ISDIR(st.st_mode)) return EISDIR;
+    if (access(file, X_OK) == 0) return 0;
+    return errno == ENOSYS || errno == EPERM ? ((st.st_mode & 0111) ? 0 : EACCES) : errno;
+}
+
+/* Go's exec.LookPath, which helm runs as it parses --post-renderer: a FILE
+ * with a slash is checked as it is, another searched for in $PATH. true when
+ * found, else *why holds exec.Error's text ("exec: \"x\": ..."). */
+static bool look_path(const char *file, kz_buf *why) {
+    char eb[128];
+    bool stat_failed;
+    if (strchr(file, '/')) {
+        int e = executable_errno(file, &stat_failed);
+        if (e == 0) return true;
+        kz_buf_puts(why, "exec: ");
+        kz_fmt_quote(why, file, strlen(file), false);
+        kz_buf_printf(why, ": %s%s%s", stat_failed ? "stat " : "", stat_failed ? file : "", stat_failed ? ": " : "");
+        kz_buf_puts(why, kz_errno_text(e, eb, sizeof eb));
+        return false;
+    }
+    const char *path = getenv("PATH");
+    for (const char *dir = path; path && *path;) { /* filepath.SplitList: "" has no entries */
+        size_t len = strcspn(dir, ":");
+        kz_buf cand = KZ_BUF_INIT;
+        kz_buf_printf(&cand, "%.*s/%s", (int)(len ? len : 1), len ? dir : ".", file);
+        bool found = executable_errno(kz_buf_cstr(&cand), &stat_failed) == 0;
+        bool relative = kz_buf_cstr(&cand)[0] != '/';
+        kz_buf_free(&cand);
+        if (found) {
+            if (!relative) return true;
+            /* Go refuses what only a relative $PATH entry finds (exec.ErrDot) */
+            kz_buf_puts(why, "exec: ");
+            kz_fmt_quote(why, file, strlen(file), false);
+            kz_buf_puts(why, ": cannot run executable found relative to current directory");
+            return false;
+        }
+        if (!dir[len]) break;
+        dir += len + 1;
+    }
+    kz_buf_puts(why, "exec: ");
+    kz_fmt_quote(why, file, strlen(file), false);
+    kz_buf_puts(why, ": executable file not found in $PATH");
+    return false;
+}
+
+/* --post-renderer as helm parses it: each non-empty use must name an
+ * executable (else the flag is refused), the last one is run, an empty one
+ * changes nothing. 0 with *binary (NULL: none), or the exit code. */
+static int post_renderer_flag(kz_cli_ctx *ctx, const char **binary) {
+    size_t n = 0;
+    const char **uses = hm_flag_strings(ctx, "post-renderer", &n);
+    *binary = NULL;
+    int code = 0;
+    for (size_t i = 0; i < n && !code; i++) {
+        if (!*uses[i]) continue;
+        kz_buf why = KZ_BUF_INIT;
+        if (look_path(uses[i], &why))
+            *binary = uses[i];
+        else
+            code = kz_cli_fail(ctx, "invalid argument \"%s\" for \"--post-renderer\" flag: unable to find binary at %s: %s",
+                               uses[i], uses[i], kz_buf_cstr(&why));
+        kz_buf_free(&why);
+    }
+    free(uses);
+    return code;
+}
+
 /* --debug, whose default is strconv.ParseBool($HELM_DEBUG). */
 static bool debug_on(kz_cli_ctx *ctx) {
     if (kz_cli_flag_changed(ctx, "debug")) return kz_cli_flag_bool(ctx, "debug");
@@ -184,10 +260,11 @@ static int verify_chart(kz_cli_ctx *ctx, const char *chart) {
 }
 
 static int run_template(kz_cli_ctx *ctx) {
+    kz_template_opts o = {0};
     int bad_flag = check_install_flags(ctx);
+    if (!bad_flag) bad_flag = post_renderer_flag(ctx, &o.post_renderer);
     if (bad_flag) return bad_flag;
     const char *chart = NULL;
-    kz_template_opts o = {0};
     kz_value templated = kz_null();
     int failed = name_and_chart(ctx, &o.release_name, &chart, &templated);
     if (failed) {
@@ -232,7 +309,9 @@ static int run_template(kz_cli_ctx *ctx) {
     const char **show = hm_flag_strings(ctx, "show-only", &o.n_show_only);
     const char **apis = hm_flag_strings(ctx, "api-versions", &o.n_api_versions);
     o.show_only = show, o.api_versions = apis;
-    o.kube_version = kz_cli_flag_changed(ctx, "kube-version") ? kz_cli_flag_string(ctx, "kube-version") : NULL;
+    /* helm parses the flag only when it is not empty: --kube-version "" is the default */
+    const char *kube_version = kz_cli_flag_string(ctx, "kube-version");
+    o.kube_version = kz_cli_flag_changed(ctx, "kube-version") && kube_version && *kube_version ? kube_version : NULL;
     o.include_crds = kz_cli_flag_bool(ctx, "include-crds");
     o.skip_tests = kz_cli_flag_bool(ctx, "skip-tests");
     o.no_hooks = kz_cli_flag_bool(ctx, "no-hooks");
@@ -247,7 +326,6 @@ static int run_template(kz_cli_ctx *ctx) {
     o.use_release_name = kz_cli_flag_bool(ctx, "release-name");
     /* checked by the library after the dependency check, as Helm does */
     o.dry_run = kz_cli_flag_changed(ctx, "dry-run") ? kz_cli_flag_string(ctx, "dry-run") : NULL;
-    o.post_renderer = kz_cli_flag_changed(ctx, "post-renderer") ? kz_cli_flag_string(ctx, "post-renderer") : NULL;
     const char **pr_args = hm_flag_strings(ctx, "post-renderer-args", &o.n_post_renderer_args);
     o.post_renderer_args = pr_args;
     bool after_render = false;
@@ -310,7 +388,7 @@ static const kz_flag_def template_flags[] = {
      .usage = "accepted as helm accepts it (nothing waits)"},
     {.name = "wait", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing waits)"},
     {.name = "wait-for-jobs", .type = KZ_FLAG_BOOL, .usage = "accepted as helm accepts it (nothing waits)"},
-    {.name = "post-renderer", .type = KZ_FLAG_STRING,
+    {.name = "post-renderer", .type = KZ_FLAG_STRING_ARRAY, .varname = "postRendererString",
      .usage = "an executable that receives the manifests on stdin and prints what to keep"},
     {.name = "post-renderer-args", .type = KZ_FLAG_STRING_ARRAY, .usage = "an argument for the post-renderer (can repeat)"},
     {0},
