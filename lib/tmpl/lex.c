@@ -362,9 +362,11 @@ static const lex_state *lex_inside_action(kz_tmpl_lexer *l) {
 
 static const lex_state *lex_space(kz_tmpl_lexer *l) {
     int num_spaces = 0;
-    size_t w;
-    while (is_space(peek(l))) {
-        next(l, &w);
+    /* spaces are single bytes: no rune decoding (next() would count the
+     * newlines the same way) */
+    while (l->pos < l->len && is_space((unsigned char)l->input[l->pos])) {
+        if (l->input[l->pos] == '\n') l->line++;
+        l->pos++;
         num_spaces++;
     }
     /* A space followed by "-}}" is a trim marker, not an argument separator. */
@@ -378,10 +380,10 @@ static const lex_state *lex_space(kz_tmpl_lexer *l) {
 
 /* After an identifier, field or variable: only these may follow directly. */
 static bool at_terminator(kz_tmpl_lexer *l) {
-    int32_t r = peek(l);
-    if (is_space(r)) return true;
-    switch (r) {
-    case EOF_RUNE: case '.': case ',': case '|': case ':': case ')': case '(': return true;
+    if (l->pos >= l->len) return true; /* EOF */
+    switch (l->input[l->pos]) { /* all ASCII: the first byte is the rune */
+    case ' ': case '\t': case '\r': case '\n':
+    case '.': case ',': case '|': case ':': case ')': case '(': return true;
     default: break;
     }
     return has_prefix_at(l, l->pos, l->right, l->right_len);
@@ -416,23 +418,26 @@ static inline bool is_ascii_ident(unsigned char c) {
 }
 
 /* Read past the identifier runes (letters, digits, '_'): ASCII ones a byte
- * at a time, as templates are nearly all ASCII, the rest through next().
- * Returns the first other rune, consumed (width in *w; 0 at the end). */
-static int32_t skip_alnum(kz_tmpl_lexer *l, size_t *w) {
+ * at a time, as templates are nearly all ASCII, others decoded. Returns the
+ * first other rune, not consumed (EOF_RUNE at the end). No newline is
+ * passed, so the line count stays. */
+static int32_t skip_alnum(kz_tmpl_lexer *l) {
     const unsigned char *s = (const unsigned char *)l->input;
     size_t i = l->pos;
-    while (i < l->len && is_ascii_ident(s[i])) i++;
-    l->pos = i;
-    int32_t r;
-    while (is_alnum(r = next(l, w))) {
+    for (;;) {
+        while (i < l->len && is_ascii_ident(s[i])) i++;
+        l->pos = i;
+        if (i >= l->len) return EOF_RUNE;
+        if (s[i] < 0x80) return s[i];
+        size_t w;
+        int32_t r = decode_rune(s + i, l->len - i, &w);
+        if (!is_alnum(r)) return r;
+        i += w;
     }
-    return r;
 }
 
 static const lex_state *lex_identifier(kz_tmpl_lexer *l) {
-    size_t w;
-    int32_t r = skip_alnum(l, &w);
-    if (w) backup(l, r, w);
+    int32_t r = skip_alnum(l);
     if (!at_terminator(l)) return bad_character(l, r);
     const char *word = l->input + l->start;
     size_t n = l->pos - l->start;
@@ -448,9 +453,7 @@ static const lex_state *lex_identifier(kz_tmpl_lexer *l) {
 /* A field (.name) or variable ($name); the '.' or '$' was read. */
 static const lex_state *lex_field_or_variable(kz_tmpl_lexer *l, kz_tok_type t) {
     if (at_terminator(l)) return emit(l, t == KZ_TOK_VARIABLE ? KZ_TOK_VARIABLE : KZ_TOK_DOT);
-    size_t w;
-    int32_t r = skip_alnum(l, &w);
-    if (w) backup(l, r, w);
+    int32_t r = skip_alnum(l);
     if (!at_terminator(l)) return bad_character(l, r);
     return emit(l, t);
 }
