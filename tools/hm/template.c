@@ -108,6 +108,13 @@ static int executable_errno(const char *file, bool *stat_failed) {
     return errno == ENOSYS || errno == EPERM ? ((st.st_mode & 0111) ? 0 : EACCES) : errno;
 }
 
+/* exec.Error's start: `exec: "FILE": `. */
+static void exec_error(kz_buf *why, const char *file) {
+    kz_buf_puts(why, "exec: ");
+    kz_fmt_quote(why, file, strlen(file), false);
+    kz_buf_puts(why, ": ");
+}
+
 /* Go's exec.LookPath, which helm runs as it parses --post-renderer: a FILE
  * with a slash is checked as it is, another searched for in $PATH. true when
  * found, else *why holds exec.Error's text ("exec: \"x\": ..."). */
@@ -117,9 +124,8 @@ static bool look_path(const char *file, kz_buf *why) {
     if (strchr(file, '/')) {
         int e = executable_errno(file, &stat_failed);
         if (e == 0) return true;
-        kz_buf_puts(why, "exec: ");
-        kz_fmt_quote(why, file, strlen(file), false);
-        kz_buf_printf(why, ": %s%s%s", stat_failed ? "stat " : "", stat_failed ? file : "", stat_failed ? ": " : "");
+        exec_error(why, file);
+        if (stat_failed) kz_buf_printf(why, "stat %s: ", file);
         kz_buf_puts(why, kz_errno_text(e, eb, sizeof eb));
         return false;
     }
@@ -134,17 +140,15 @@ static bool look_path(const char *file, kz_buf *why) {
         if (found) {
             if (!relative) return true;
             /* Go refuses what only a relative $PATH entry finds (exec.ErrDot) */
-            kz_buf_puts(why, "exec: ");
-            kz_fmt_quote(why, file, strlen(file), false);
-            kz_buf_puts(why, ": cannot run executable found relative to current directory");
+            exec_error(why, file);
+            kz_buf_puts(why, "cannot run executable found relative to current directory");
             return false;
         }
         if (!dir[len]) break;
         dir += len + 1;
     }
-    kz_buf_puts(why, "exec: ");
-    kz_fmt_quote(why, file, strlen(file), false);
-    kz_buf_puts(why, ": executable file not found in $PATH");
+    exec_error(why, file);
+    kz_buf_puts(why, "executable file not found in $PATH");
     return false;
 }
 
