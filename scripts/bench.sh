@@ -74,6 +74,22 @@ for chart in prometheus jenkins metallb; do
   fi
 done
 
+# Throughput with every core busy, as a CI job rendering many charts at once
+# sees it: hm spends a second core on part of each render, which makes one
+# render faster but costs CPU time (the "cpu" figures above).
+cores=$(nproc)
+per_core_runs() { # per_core_runs TOOL: seconds for 20 renders of prometheus per core, one per core at a time
+  local start end
+  start=$(date +%s.%N)
+  seq $((20 * cores)) | xargs -P "$cores" -I{} sh -c "'$1' template prometheus '$charts/prometheus' > /dev/null"
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" -v n=$((20 * cores)) 'BEGIN { printf "%.1f renders/s", n / (e - s) }'
+}
+echo
+echo "== throughput: prometheus rendered $cores at a time (xargs -P $cores)"
+echo "hm   $(per_core_runs "$build/bin/hm")"
+if [ -x "$helm" ]; then echo "helm $(per_core_runs "$helm")"; fi
+
 # The floor: a process that only reads the chart's files and lets libyaml
 # scan its values.yaml files and the rendered manifests (bench/floor). hm can't
 # be faster than that, so helm's time over the floor's is the best ratio this

@@ -88,9 +88,8 @@ static kz_chart_ahead *ahead_new(size_t cap, const kz_tmpl_funcs *funcs) {
 }
 
 kz_chart_ahead *kz_chart_ahead_open(const kz_tmpl_funcs *funcs) {
-    if (kz_cpu_count() < 2) return NULL; /* nobody to parse ahead */
     kz_chart_ahead *a = ahead_new(OPEN_CAPACITY, funcs);
-    a->batch = kz_parallel_open(a->cap, 1, job_run, a);
+    a->batch = kz_parallel_open(a->cap, 0, job_run, a);
     return a;
 }
 

@@ -43,8 +43,9 @@ struct kz_chart_file; /* chart.h */
  * the function check. NULL when there are none. */
 kz_chart_ahead *kz_chart_ahead_start(const struct kz_chart_file *files, size_t n, const kz_tmpl_funcs *funcs);
 
-/* A worker waiting for files as a folder's walk reads them (NULL with one
- * core: every call takes NULL). _add starts parsing a file if it is a
+/* A worker waiting for files as a folder's walk reads them. With no idle
+ * core (kz_cpu_idle) there is no worker: the parses are then made when
+ * taken, on the caller's thread, as they would be without an ahead. _add starts parsing a file if it is a
  * template (path relative to the chart root); _add_values starts parsing
  * values.yaml, whose parse is named `source` (copied). */
 kz_chart_ahead *kz_chart_ahead_open(const kz_tmpl_funcs *funcs);

@@ -368,11 +368,11 @@ static void read_file_job(void *ctx, size_t i) {
 }
 
 kz_manifest_reader *kz_manifest_reader_start(size_t capacity) {
-    if (capacity == 0 || kz_cpu_count() < 2) return NULL;
+    if (capacity == 0) return NULL;
     kz_manifest_reader *r = kz_xcalloc(1, sizeof *r);
     r->files = kz_xcalloc(capacity, sizeof *r->files);
     r->cap = capacity;
-    r->batch = kz_parallel_open(capacity, 1, read_file_job, r);
+    r->batch = kz_parallel_open(capacity, 0, read_file_job, r);
     return r;
 }
 

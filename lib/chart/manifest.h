@@ -47,8 +47,8 @@ typedef struct kz_manifests {
  * kz_manifests_sort then takes what it read instead of reading again (and
  * reads what it didn't get to). Texts are borrowed and must stay in place,
  * unchanged, until kz_manifest_reader_free. A file handed in that is not
- * among those sorted (NOTES.txt) only costs the reading. Start returns NULL
- * (which every call takes) when there is no other core. */
+ * among those sorted (NOTES.txt) only costs the reading. With no idle core
+ * (kz_cpu_idle) there is no worker, and the sort reads every head itself. */
 typedef struct kz_manifest_reader kz_manifest_reader;
 kz_manifest_reader *kz_manifest_reader_start(size_t max_files);
 void kz_manifest_reader_add(kz_manifest_reader *r, const char *path, const char *text, size_t len);

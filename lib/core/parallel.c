@@ -1,12 +1,15 @@
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT, pthread_tryjoin_np */
 #include "core/parallel.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 
@@ -136,9 +139,34 @@ static bool worker_attr(pthread_attr_t *attr) {
     return true;
 }
 
+/* nr_running in /proc/loadavg counts runnable threads system-wide, this one
+ * included; a cgroup's CPU quota is not seen, which errs towards fewer
+ * workers. Read once: a run lasts milliseconds. */
+unsigned kz_cpu_idle(void) {
+    static _Atomic int cached = -1;
+    int idle = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (idle >= 0) return (unsigned)idle;
+    unsigned cpus = kz_cpu_count(), running = 1;
+    int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[128];
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n > 0) {
+            buf[n] = '\0';
+            double a, b, c;
+            unsigned r;
+            if (sscanf(buf, "%lf %lf %lf %u/", &a, &b, &c, &r) == 4 && r > 0) running = r;
+        }
+    }
+    idle = running >= cpus ? 0 : (int)(cpus - running);
+    atomic_store_explicit(&cached, idle, memory_order_relaxed);
+    return (unsigned)idle;
+}
+
 kz_parallel_batch *kz_parallel_open(size_t max_jobs, unsigned max_workers, void (*job)(void *ctx, size_t i),
                                     void *ctx) {
-    size_t workers = max_workers ? max_workers : kz_cpu_count() - 1;
+    size_t workers = max_workers ? max_workers : kz_cpu_idle();
     if (workers > max_jobs) workers = max_jobs;
     if (workers > MAX_WORKERS) workers = MAX_WORKERS;
     work *w = kz_xcalloc(1, sizeof *w);
@@ -223,7 +251,7 @@ void kz_parallel_finish(kz_parallel_batch *w) {
 }
 
 void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size_t i), void *ctx) {
-    unsigned threads = max_threads ? max_threads : kz_cpu_count();
+    unsigned threads = max_threads ? max_threads : kz_cpu_idle() + 1;
     if (threads > n) threads = (unsigned)n;
     if (threads <= 1) {
         for (size_t i = 0; i < n; i++) job(ctx, i);

@@ -29,9 +29,17 @@
 /* Cores this process may run on (sched_getaffinity), at least 1; read once. */
 unsigned kz_cpu_count(void);
 
+/* Those of them with nothing to run besides the calling thread when the
+ * process first asks (the system's runnable threads, from /proc/loadavg):
+ * the cores a worker could have without taking them from anyone. 0 when
+ * every core is busy, as when a CI job renders many charts at once; then
+ * parallel work only costs CPU time. */
+unsigned kz_cpu_idle(void);
+
 /* Call job(ctx, i) once for every i in [0, n). The calling thread takes part;
- * up to max_threads - 1 workers join it (max_threads 0: one per core; never
- * more threads than jobs). Jobs are handed out in order of i from a shared
+ * up to max_threads - 1 workers join it (max_threads 0: one per core that
+ * has nothing else to run when the process first asks, read from
+ * /proc/loadavg; never more threads than jobs). Jobs are handed out in order of i from a shared
  * counter, so put the big ones first if sizes vary. If a worker can't be
  * started the calling thread runs its share: every job runs exactly once
  * either way. It returns once every job has finished; a worker that found
@@ -40,7 +48,7 @@ unsigned kz_cpu_count(void);
 void kz_parallel_for(size_t n, unsigned max_threads, void (*job)(void *ctx, size_t i), void *ctx);
 
 /* The same jobs, started in the background: up to max_workers worker threads
- * (0: one per core but this one) begin taking jobs at once, while the caller
+ * (0: one per idle core, as above) begin taking jobs at once, while the caller
  * goes on with other work; kz_parallel_finish then runs on the calling thread
  * the jobs nobody has started, waits for the others and frees the batch.
  * Workers take a while to get a CPU on a virtual machine: starting them well
