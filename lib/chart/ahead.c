@@ -9,7 +9,6 @@
 #include "chart/chart.h"
 #include "core/alloc.h"
 #include "core/parallel.h"
-#include "yaml/parse.h"
 
 /* Jobs a folder's walk may post; files past that are parsed by the renderer. */
 #define OPEN_CAPACITY 4096
@@ -47,15 +46,9 @@ static bool is_template(const char *name) {
     }
 }
 
-/* values.yaml as the loader parses it (load.c parse_yaml). */
-static kz_value parse_values(const char *text, size_t len, const char *source) {
-    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .source_name = source, .max_threads = 1, .go_errors = true};
-    return kz_yaml_parse_one(text, len, &o);
-}
-
 static void run(kz_chart_ahead *a, job *j) {
     if (j->is_values) {
-        j->values = parse_values(j->text, j->len, j->source);
+        j->values = kz_chart_parse_yaml(j->text, j->len, j->source); /* as the loader would */
     } else {
         kz_value err = kz_tmpl_parse(j->path, j->text, j->len, &a->opts, &j->file);
         kz_free(err); /* the renderer parses again and reports it under the Helm name */

@@ -138,6 +138,11 @@ typedef struct kz_chart_load_opts {
     const kz_tmpl_funcs *parse_ahead;
 } kz_chart_load_opts;
 
+/* A chart file's first YAML document (Chart.yaml, values.yaml, a lock file)
+ * as Helm's yaml.Unmarshal reads it, its containers naming `source`: the
+ * value, or an error value in go-yaml's words. */
+kz_value kz_chart_parse_yaml(const char *text, size_t len, const char *source);
+
 /* Helm's loader.Load: a directory (LoadDir) or a chart archive (LoadFile).
  * Returns kz_null() and sets *out, or an error value with Helm's message
  * ("stat PATH: no such file or directory", "Chart.yaml file is missing",

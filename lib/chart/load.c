@@ -113,11 +113,14 @@ static kz_value load_error(const char *file, const kz_value *yerr, bool decode) 
                     kz_error_message(yerr));
 }
 
-/* Parse a YAML file's first document as Helm's yaml.Unmarshal reads it. */
-static kz_value parse_yaml(const kz_chart_file *f, const char *source) {
+kz_value kz_chart_parse_yaml(const char *text, size_t len, const char *source) {
     kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .source_name = source, .max_threads = 1,
                             .go_errors = true};
-    return kz_yaml_parse_one(f->data, f->len, &o);
+    return kz_yaml_parse_one(text, len, &o);
+}
+
+static kz_value parse_yaml(const kz_chart_file *f, const char *source) {
+    return kz_chart_parse_yaml(f->data, f->len, source);
 }
 
 /* Decode a Chart.yaml or requirements.yaml file into *md. */
