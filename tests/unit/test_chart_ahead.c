@@ -12,6 +12,7 @@
 
 #include "chart/ahead.h"
 #include "chart/chart.h"
+#include "core/parallel.h"
 #include "funcs/funcs.h"
 #include "tmpl/ast.h"
 
@@ -141,5 +142,7 @@ int main(void) {
         cmocka_unit_test(test_free_running),
         cmocka_unit_test(test_open),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    kz_parallel_reap(); /* workers still exiting would run beside LeakSanitizer's check */
+    return failed;
 }

@@ -29,10 +29,11 @@
 
 #include "chart/chart.h"
 #include "chart/helmignore.h"
-#include "tmpl/funcs.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/parallel.h"
 #include "json/json.h"
+#include "tmpl/funcs.h"
 
 #define GOLDEN_DIR KZ_TEST_DATA "/golden/chartload/"
 #define CHARTS_DIR KZ_TEST_DATA "/data/charts/"
@@ -1047,5 +1048,7 @@ int main(void) {
         cmocka_unit_test(t_go_match),         cmocka_unit_test(t_helmignore),
         cmocka_unit_test(t_parse_ahead),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
+    kz_parallel_reap(); /* workers still exiting would run beside LeakSanitizer's check */
+    return failed;
 }

@@ -18,6 +18,7 @@
 #include "chart/manifest.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/parallel.h"
 
 #define GOLDEN KZ_TEST_DATA "/golden/manifest"
 
@@ -268,5 +269,7 @@ int main(void) {
         cmocka_unit_test(test_head_errors), cmocka_unit_test(test_split), cmocka_unit_test(test_many_documents),
         cmocka_unit_test(test_heads_read_ahead), cmocka_unit_test(test_reader_unused),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    kz_parallel_reap(); /* workers still exiting would run beside LeakSanitizer's check */
+    return failed;
 }

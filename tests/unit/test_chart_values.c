@@ -21,6 +21,7 @@
 #include "chart/values.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/parallel.h"
 #include "golden_util.h"
 #include "json/json.h"
 #include "yaml/parse.h"
@@ -346,5 +347,7 @@ int main(void) {
         cmocka_unit_test(test_file_reader),
         cmocka_unit_test(test_coalesce_tables_and_subchart),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    kz_parallel_reap(); /* workers still exiting would run beside LeakSanitizer's check */
+    return failed;
 }

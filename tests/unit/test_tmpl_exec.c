@@ -24,6 +24,7 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/parallel.h"
 #include "core/value.h"
 #include "funcs/funcs.h"
 #include "golden_util.h"
@@ -468,5 +469,7 @@ int main(void) {
         cmocka_unit_test(test_set_add_all),
         cmocka_unit_test(test_strip_no_value), cmocka_unit_test(test_appends),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    kz_parallel_reap(); /* workers still exiting would run beside LeakSanitizer's check */
+    return failed;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/parallel.h"
 #include "yaml/parse.h"
 
 /* A stream of about `mb` megabytes mixing the constructs a cut must respect. */
@@ -135,5 +136,7 @@ int main(void) {
         cmocka_unit_test(test_parallel_errors),
         cmocka_unit_test(test_directives_parse_whole),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    kz_parallel_reap(); /* workers still exiting would run beside LeakSanitizer's check */
+    return failed;
 }

@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#include "core/parallel.h"
+
 int kz_tool_main(const kz_cli_app *app, int argc, char **argv) {
     kz_buf out = KZ_BUF_INIT, err = KZ_BUF_INIT;
     bool stderr_first = false;
@@ -15,5 +17,8 @@ int kz_tool_main(const kz_cli_app *app, int argc, char **argv) {
     if (!stderr_first) fwrite(kz_buf_cstr(&err), 1, err.len, stderr);
     kz_buf_free(&out);
     kz_buf_free(&err);
+    /* Worker threads are done but may still be exiting: join them, so that
+     * nothing runs beside exit (a leak checker stops every thread to look). */
+    kz_parallel_reap();
     return code;
 }
