@@ -182,7 +182,7 @@ static void free_collect(collect *col) {
     free(col->objects);
 }
 
-static bool is_notes(const char *path) {
+bool kz_rendered_is_notes(const char *path) {
     size_t n = strlen(path);
     return n >= 9 && strcmp(path + n - 9, "NOTES.txt") == 0;
 }
@@ -226,7 +226,7 @@ static kz_value execute_all(const collect *col, const kz_tmpl_set *set, const kz
             kz_tmpl_strip_no_value(&text);
             push_output(out, &cap, r->name, &text);
             const kz_rendered_file *f = &out->files[out->count - 1];
-            if (!is_notes(f->path)) kz_manifest_reader_add(opts->reader, f->path, f->text, f->len);
+            if (!kz_rendered_is_notes(f->path)) kz_manifest_reader_add(opts->reader, f->path, f->text, f->len);
         }
         kz_free(e);
     }

@@ -68,4 +68,7 @@ typedef struct kz_rendered {
 kz_value kz_chart_render(const kz_chart *chart, const kz_value *values, const kz_render_opts *opts, kz_rendered *out);
 void kz_rendered_free(kz_rendered *r);
 
+/* Whether a rendered file is a NOTES.txt: the release's notes, not manifests. */
+bool kz_rendered_is_notes(const char *path);
+
 #endif

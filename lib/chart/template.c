@@ -33,10 +33,6 @@ static void warn_manifest(void *ctx, const char *msg) { kz_buf_printf(ctx, "mani
 
 /* ---- output ---- */
 
-static bool ends_with(const char *s, const char *suffix) {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
 
 /* Every CRD of the chart and its subcharts (Helm's CRDObjects: the chart's
  * own, then each dependency's, depth first), as "---\n# Source: PATH\n" +
@@ -410,7 +406,7 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     /* NOTES.txt files are the release's notes, not manifests */
     size_t keep = 0;
     for (size_t i = 0; i < r.count; i++) {
-        if (ends_with(r.files[i].path, "NOTES.txt")) {
+        if (kz_rendered_is_notes(r.files[i].path)) {
             free((char *)r.files[i].path);
             free((char *)r.files[i].text);
         } else {
