@@ -141,12 +141,22 @@ static bool worker_attr(pthread_attr_t *attr) {
 
 /* nr_running in /proc/loadavg counts runnable threads system-wide, this one
  * included; a cgroup's CPU quota is not seen, which errs towards fewer
- * workers. Read once: a run lasts milliseconds. */
+ * workers. Read once: a run lasts milliseconds.
+ *
+ * The yield first: since Linux 6.12 the scheduler leaves a thread that went
+ * to sleep with CPU time owed (EEVDF's delayed dequeue) counted on its CPU's
+ * run queue until that CPU next picks a thread. A shell that forked this
+ * process and sleeps in wait() is such a thread, on this CPU, as long as we
+ * run without a break: measured here, 2 of 3 runs started from bash or
+ * any fork()ing parent read nr_running 2 on an idle machine and went
+ * single-threaded (40% slower). One pick clears it; with a real thread
+ * queued here, the yield gives it the CPU it was due anyway. */
 unsigned kz_cpu_idle(void) {
     static _Atomic int cached = -1;
     int idle = atomic_load_explicit(&cached, memory_order_relaxed);
     if (idle >= 0) return (unsigned)idle;
     unsigned cpus = kz_cpu_count(), running = 1;
+    sched_yield();
     int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         char buf[128];
