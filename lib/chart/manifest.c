@@ -236,29 +236,36 @@ static void list_push(list *l, kz_manifest m) {
 }
 
 /* Helm's lessByKind: known kinds by install order, unknown kinds after them
- * by name; equal ranks keep their order (the sort is stable). */
-static int cmp_kind(const kz_manifest *a, const kz_manifest *b) {
-    int ra = kind_rank(a->kind), rb = kind_rank(b->kind);
-    if (ra < 0 && rb < 0) return strcmp(a->kind, b->kind);
-    if (ra < 0) return 1;
-    if (rb < 0) return -1;
-    return (ra > rb) - (ra < rb);
+ * by name; equal ranks keep their order (the sort is stable). Each item's
+ * rank is looked up once, not in every comparison. */
+typedef struct ranked {
+    int rank; /* in install_order, or -1 */
+    kz_manifest m;
+} ranked;
+
+static int cmp_kind(const ranked *a, const ranked *b) {
+    if (a->rank < 0 && b->rank < 0) return strcmp(a->m.kind, b->m.kind);
+    if (a->rank < 0) return 1;
+    if (b->rank < 0) return -1;
+    return (a->rank > b->rank) - (a->rank < b->rank);
 }
 
 static void sort_stable(kz_manifest *items, size_t n) {
     if (n < 2) return;
-    kz_manifest *tmp = kz_xmalloc(n * sizeof *tmp);
+    ranked *v = kz_xmalloc(2 * n * sizeof *v), *tmp = v + n;
+    for (size_t i = 0; i < n; i++) v[i] = (ranked){kind_rank(items[i].kind), items[i]};
     for (size_t width = 1; width < n; width *= 2) { /* bottom-up merge sort */
         for (size_t lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) tmp[k++] = cmp_kind(&items[j], &items[i]) < 0 ? items[j++] : items[i++];
-            while (i < mid) tmp[k++] = items[i++];
-            while (j < hi) tmp[k++] = items[j++];
+            while (i < mid && j < hi) tmp[k++] = cmp_kind(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+            while (i < mid) tmp[k++] = v[i++];
+            while (j < hi) tmp[k++] = v[j++];
         }
-        memcpy(items, tmp, n * sizeof *tmp);
+        memcpy(v, tmp, n * sizeof *tmp);
     }
-    free(tmp);
+    for (size_t i = 0; i < n; i++) items[i] = v[i].m;
+    free(v);
 }
 
 static int cmp_path(const void *a, const void *b) {

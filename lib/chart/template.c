@@ -285,7 +285,12 @@ static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len
 /* The manifests as helm template prints them: CRDs (with --include-crds) and
  * manifests, through the post-renderer, trimmed, then the hooks. */
 static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const kz_manifests *m, kz_buf *out) {
-    kz_buf manifest = KZ_BUF_INIT, stream = KZ_BUF_INIT;
+    kz_buf manifest = KZ_BUF_INIT, shown = KZ_BUF_INIT;
+    /* The stream is the output itself, unless --show-only picks from it or
+     * --output-dir writes files (and `out` lists them). Nothing after the
+     * post-renderer can fail then, so `out` never holds half a stream. */
+    bool direct = !o->n_show_only && !o->output_dir;
+    kz_buf *stream = direct ? out : &shown;
     sink k = {.o = o, .stream = &manifest, .out = out, .w = {kz_map()}};
     if (o->output_dir) {
         kz_buf dir = KZ_BUF_INIT, joined = KZ_BUF_INIT;
@@ -298,6 +303,10 @@ static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const
         kz_buf_free(&dir);
         kz_buf_free(&joined);
     }
+    size_t total = 0; /* the stream's size, to grow each buffer once */
+    for (size_t i = 0; i < m->count; i++) total += strlen(m->items[i].content) + strlen(m->items[i].path) + 16;
+    if (!o->output_dir) kz_buf_reserve(&manifest, total);
+    if (direct) kz_buf_reserve(out, total);
     kz_value err = o->include_crds ? print_crds(chart, &k) : kz_null();
     for (size_t i = 0; i < m->hooks_from && kz_is_null(&err); i++)
         err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), false, false);
@@ -306,22 +315,20 @@ static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const
         const char *text = manifest.data ? manifest.data : "";
         size_t len = manifest.len;
         trim_ascii(&text, &len);
-        kz_buf_append(&stream, text, len);
-        kz_buf_putc(&stream, '\n');
-        k.stream = &stream;
+        kz_buf_append(stream, text, len);
+        kz_buf_putc(stream, '\n');
+        k.stream = stream;
     }
     for (size_t i = m->hooks_from; i < m->count && kz_is_null(&err) && !o->no_hooks; i++) {
         if (o->skip_tests && m->items[i].is_test_hook) continue;
         err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), true, false);
     }
-    if (kz_is_null(&err)) {
-        if (o->n_show_only) err = show_only(o, &stream, out);
-        else kz_buf_append(out, stream.data ? stream.data : "", stream.len);
-    }
+    if (kz_is_null(&err) && o->n_show_only) err = show_only(o, &shown, out);
+    else if (kz_is_null(&err) && !direct) kz_buf_append(out, shown.data ? shown.data : "", shown.len);
     kz_free(k.w.names);
     free(k.dir);
     kz_buf_free(&manifest);
-    kz_buf_free(&stream);
+    kz_buf_free(&shown);
     return err;
 }
 

@@ -316,6 +316,52 @@ static void test_func_table(void **state) {
     kz_tmpl_funcs_free(funcs);
 }
 
+/* The table itself: many names (its index grows several times), order of
+ * registration kept by a replaced name, the typed parameters stored without
+ * the dots, lookups by length (not NUL), methods apart from functions. */
+static void test_func_registry(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_tmpl_funcs_new();
+    char name[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "fn%d", i);
+        kz_tmpl_funcs_add(funcs, name, fn_twice, 1, 1, (void *)(intptr_t)i);
+    }
+    assert_int_equal(kz_tmpl_funcs_count(funcs), 1000);
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "fn%d", i);
+        const kz_tmpl_func *f = kz_tmpl_funcs_find(funcs, name, strlen(name));
+        assert_non_null(f);
+        assert_ptr_equal(f, kz_tmpl_funcs_at(funcs, (size_t)i));
+        assert_int_equal((intptr_t)f->data, i);
+    }
+    assert_null(kz_tmpl_funcs_find(funcs, "fn1000", 6));
+    assert_non_null(kz_tmpl_funcs_find(funcs, "fn12345", 4)); /* "fn12" */
+    assert_null(kz_tmpl_funcs_at(funcs, 1000));
+
+    kz_tmpl_funcs_add_typed(funcs, "fn7", fn_half, "f...b", NULL); /* replaced: keeps its place */
+    const kz_tmpl_func *f = kz_tmpl_funcs_at(funcs, 7);
+    assert_int_equal(kz_tmpl_funcs_count(funcs), 1000);
+    assert_string_equal(f->name, "fn7");
+    assert_int_equal(f->name_len, 3);
+    assert_true(f->fn == fn_half);
+    assert_int_equal(f->min_args, 1);
+    assert_int_equal(f->max_args, KZ_TMPL_VARIADIC);
+    assert_string_equal(f->params, "fb");
+    kz_tmpl_funcs_add(funcs, "fn7", fn_twice, 2, 2, NULL); /* untyped again */
+    assert_null(kz_tmpl_funcs_at(funcs, 7)->params);
+    assert_int_equal(kz_tmpl_funcs_at(funcs, 7)->min_args, 2);
+
+    kz_tmpl_funcs_add_method(funcs, KZ_GOTYPE_SEMVER, "fn8", fn_half, "f", NULL);
+    assert_int_equal(kz_tmpl_funcs_count(funcs), 1000); /* not a function */
+    assert_true(kz_tmpl_funcs_find(funcs, "fn8", 3)->fn == fn_twice);
+    const kz_tmpl_func *m = kz_tmpl_funcs_find_method(funcs, KZ_GOTYPE_SEMVER, "fn8", 3);
+    assert_non_null(m);
+    assert_true(m->fn == fn_half);
+    assert_null(kz_tmpl_funcs_find_method(funcs, KZ_GOTYPE_TIME, "fn8", 3));
+    kz_tmpl_funcs_free(funcs);
+}
+
 /* ---- set ---- */
 
 static char *exec_name(const kz_tmpl_set *set, const char *name) {
@@ -465,7 +511,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden),        cmocka_unit_test(test_builtin_slice),
         cmocka_unit_test(test_missingkey_error), cmocka_unit_test(test_typed_format),
-        cmocka_unit_test(test_func_table),    cmocka_unit_test(test_set),
+        cmocka_unit_test(test_func_table),    cmocka_unit_test(test_func_registry),
+        cmocka_unit_test(test_set),
         cmocka_unit_test(test_set_add_all),
         cmocka_unit_test(test_strip_no_value), cmocka_unit_test(test_appends),
     };
