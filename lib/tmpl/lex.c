@@ -389,21 +389,29 @@ static bool at_terminator(kz_tmpl_lexer *l) {
     return has_prefix_at(l, l->pos, l->right, l->right_len);
 }
 
+/* The keyword word[0..n) is, or KZ_TOK_EOF. Every identifier and field
+ * token is checked: the length and first byte rule out nearly all of them
+ * before any comparison. */
 static kz_tok_type keyword(const char *s, size_t n, const kz_tmpl_lexer *l) {
-    static const struct { const char *word; kz_tok_type type; } words[] = {
-        {".", KZ_TOK_DOT},       {"block", KZ_TOK_BLOCK},   {"break", KZ_TOK_BREAK},
-        {"continue", KZ_TOK_CONTINUE}, {"define", KZ_TOK_DEFINE}, {"else", KZ_TOK_ELSE},
-        {"end", KZ_TOK_END},     {"if", KZ_TOK_IF},         {"range", KZ_TOK_RANGE},
-        {"nil", KZ_TOK_NIL},     {"template", KZ_TOK_TEMPLATE}, {"with", KZ_TOK_WITH},
-    };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-        if (strlen(words[i].word) == n && memcmp(words[i].word, s, n) == 0) {
-            if (words[i].type == KZ_TOK_BREAK && !l->break_ok) return KZ_TOK_IDENTIFIER;
-            if (words[i].type == KZ_TOK_CONTINUE && !l->continue_ok) return KZ_TOK_IDENTIFIER;
-            return words[i].type;
-        }
+#define WORD(w, t) (n == sizeof w - 1 && memcmp(s, w, sizeof w - 1) == 0 ? (t) : KZ_TOK_EOF)
+    switch (s[0]) {
+    case '.': return n == 1 ? KZ_TOK_DOT : KZ_TOK_EOF;
+    case 'b':
+        if (n == 5 && memcmp(s, "break", 5) == 0) return l->break_ok ? KZ_TOK_BREAK : KZ_TOK_IDENTIFIER;
+        return WORD("block", KZ_TOK_BLOCK);
+    case 'c':
+        if (n == 8 && memcmp(s, "continue", 8) == 0) return l->continue_ok ? KZ_TOK_CONTINUE : KZ_TOK_IDENTIFIER;
+        return KZ_TOK_EOF;
+    case 'd': return WORD("define", KZ_TOK_DEFINE);
+    case 'e': return n == 4 ? WORD("else", KZ_TOK_ELSE) : WORD("end", KZ_TOK_END);
+    case 'i': return WORD("if", KZ_TOK_IF);
+    case 'n': return WORD("nil", KZ_TOK_NIL);
+    case 'r': return WORD("range", KZ_TOK_RANGE);
+    case 't': return WORD("template", KZ_TOK_TEMPLATE);
+    case 'w': return WORD("with", KZ_TOK_WITH);
+    default: return KZ_TOK_EOF; /* not a keyword */
     }
-    return KZ_TOK_EOF; /* not a keyword */
+#undef WORD
 }
 
 static const lex_state *bad_character(kz_tmpl_lexer *l, int32_t r) {
