@@ -48,6 +48,9 @@ typedef struct kz_semver_constraint kz_semver_constraint;
 /* Parse a constraint string. Returns kz_null() and sets *out (caller frees with
  * kz_semver_constraint_free), or an error value with *out set to NULL. */
 kz_value kz_semver_constraint_parse(const char *s, size_t n, kz_semver_constraint **out);
+/* The same parse without the hand-read path for plain constraints: only
+ * Masterminds' patterns (for the tests that compare the two). */
+kz_value kz_semver_constraint_parse_regexes(const char *s, size_t n, kz_semver_constraint **out);
 /* Whether v satisfies c (Masterminds' Constraints.Check). Both borrowed. */
 bool kz_semver_constraint_check(const kz_semver_constraint *c, const kz_semver *v);
 void kz_semver_constraint_free(kz_semver_constraint *c);

@@ -195,6 +195,78 @@ static void test_errors_leave_nothing(void **state) {
     kz_free(err);
 }
 
+/* The hand-read path for plain constraints and Masterminds' patterns give
+ * the same outcome (the same error, or constraints that accept the same
+ * versions) over constraints built from plain and not-quite-plain pieces:
+ * every operator spelling, spacing, wildcards, prereleases, metadata,
+ * leading zeros, extra parts, separators, alternatives. */
+static const char *const probe_versions[] = {
+    "0.0.0", "0.1.0", "1.0.0", "1.2.0", "1.2.3", "1.2.4", "1.3.0", "2.0.0", "1.2.3-alpha.1",
+    "1.2.3-beta", "1.14.0-0", "1.14.2", "1.2.3+b5", "0.0.0-0", "3.1.4-rc.1", "10.0.0",
+};
+
+static char *outcome(const char *text, bool regexes) {
+    kz_semver_constraint *c;
+    kz_value err = regexes ? kz_semver_constraint_parse_regexes(text, strlen(text), &c)
+                           : kz_semver_constraint_parse(text, strlen(text), &c);
+    kz_buf b = KZ_BUF_INIT;
+    if (kz_error_message(&err)) {
+        kz_buf_printf(&b, "error: %s", kz_error_message(&err));
+    } else {
+        for (size_t i = 0; i < sizeof probe_versions / sizeof probe_versions[0]; i++) {
+            kz_semver v = parse_ok(probe_versions[i]);
+            kz_buf_putc(&b, kz_semver_constraint_check(c, &v) ? '1' : '0');
+            kz_semver_free(&v);
+        }
+        kz_semver_constraint_free(c);
+    }
+    kz_free(err);
+    return kz_buf_detach(&b, NULL);
+}
+
+static void check_same(const char *text, size_t *checked) {
+    char *fast = outcome(text, false), *slow = outcome(text, true);
+    if (strcmp(fast, slow) != 0) fail_msg("constraint \"%s\": hand-read %s, patterns %s", text, fast, slow);
+    free(fast);
+    free(slow);
+    (*checked)++;
+}
+
+static void test_plain_matches_patterns(void **state) {
+    (void)state;
+    static const char *const ops[] = {"", "=", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^", "!", "==", "> ="};
+    static const char *const gaps[] = {"", " ", "\t "};
+    static const char *const versions[] = {
+        "1", "1.2", "1.2.3", "v1.2.3", "1.x", "x", "*", "1.2.X", "1.2.3-alpha.1", "1.2.3+b5",
+        "1.2.3-rc.1+meta.2", "01.2.3", "1.2.3.4", "1x", "1.2-", "1.2.3-", "1.2.3+", "V1", "1.|.3",
+        "1.2.3-a..b", "99999999999999999999.1.1", "1.14-0", "2.x.x", "x.2", "1.2.3-0", "v2", "",
+        ".1", "1.", "1.2.3-x.y-z"};
+    static const char *const seps[] = {" ", ",", ", ", " , ", "  ", ",,", "||", " || ", " - "};
+    char text[256];
+    size_t checked = 0;
+    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+        for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++)
+            for (size_t v = 0; v < sizeof versions / sizeof versions[0]; v++) {
+                snprintf(text, sizeof text, "%s%s%s", ops[o], gaps[g], versions[v]);
+                check_same(text, &checked);
+                snprintf(text, sizeof text, " %s%s%s ", ops[o], gaps[g], versions[v]);
+                check_same(text, &checked);
+            }
+    /* two and three items: every separator, a sample of operators */
+    static const char *const few_ops[] = {"", ">=", "<", "~", "^", "!=", "=>"};
+    for (size_t a = 0; a < sizeof versions / sizeof versions[0]; a++)
+        for (size_t b = 0; b < sizeof versions / sizeof versions[0]; b += 3)
+            for (size_t s = 0; s < sizeof seps / sizeof seps[0]; s++) {
+                const char *o1 = few_ops[(a + s) % 7], *o2 = few_ops[(b + 2 * s) % 7];
+                snprintf(text, sizeof text, "%s%s%s%s%s", o1, versions[a], seps[s], o2, versions[b]);
+                check_same(text, &checked);
+                snprintf(text, sizeof text, "%s %s%s%s%s, <%s", o1, versions[a], seps[s], o2, versions[b],
+                         versions[(a + b) % 30]);
+                check_same(text, &checked);
+            }
+    assert_true(checked > 3000);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compare_table),
@@ -202,6 +274,7 @@ int main(void) {
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_errors_leave_nothing),
+        cmocka_unit_test(test_plain_matches_patterns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
