@@ -210,12 +210,28 @@ static void clear_epos(cont_heap *c, size_t from, size_t to) {
         for (size_t i = from; i < to; i++) compact_pos(c)[i] = COMPACT_UNKNOWN;
 }
 
+static str_heap *source_ref(const kz_value *source);
+
 static kz_value cont_new(kz_kind kind, size_t cap) {
     if (cap > UINT32_MAX / 2) kz_oom(cap); /* lengths are 32-bit: beyond any real document */
     cont_heap *c = kz_xmalloc(block_size((uint8_t)kind, POS_NONE, cap));
     memset(c, 0, sizeof *c);
     c->h.kind = (uint8_t)kind;
     c->cap = (uint32_t)cap;
+    return make_heap(kind, &c->h);
+}
+
+kz_value kz_container_at(kz_kind kind, size_t cap, const kz_value *source, kz_pos pos) {
+    if (kind != KZ_SEQ && kind != KZ_MAP) return kz_invalid();
+    if (cap > UINT32_MAX / 2) kz_oom(cap);
+    cont_heap *c = kz_xmalloc(block_size((uint8_t)kind, POS_COMPACT, cap));
+    memset(c, 0, sizeof *c);
+    c->h.kind = (uint8_t)kind;
+    c->h.pos_mode = POS_COMPACT;
+    c->cap = (uint32_t)cap;
+    meta(c)->source = source_ref(source);
+    meta(c)->self = pos;
+    clear_epos(c, 0, cap);
     return make_heap(kind, &c->h);
 }
 

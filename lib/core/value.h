@@ -328,6 +328,10 @@ kz_value kz_source(const char *name);
 const char *kz_source_name(const kz_value *container);
 kz_pos kz_node_pos(const kz_value *container); /* where the container starts */
 kz_pos kz_entry_pos(const kz_value *container, size_t i); /* entry i of seq/map */
+/* An empty SEQ or MAP (kind) with room for cap entries, already holding its
+ * source and position: what kz_seq_sized + kz_set_node_pos give, in one
+ * allocation instead of two (parsers make one per mapping and sequence). */
+kz_value kz_container_at(kz_kind kind, size_t cap, const kz_value *source, kz_pos pos);
 /* Record positions (used by parsers). `source` is borrowed and copied. */
 void kz_set_node_pos(kz_value *container, const kz_value *source, kz_pos pos);
 void kz_set_entry_pos(kz_value *container, size_t i, kz_pos pos);

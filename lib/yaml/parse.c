@@ -564,8 +564,7 @@ static void push_frame(parser *p, bool is_map, kz_pos pos, yaml_char_t *anchor_n
  * allocated once at its final size (see core/value.c). */
 static kz_value build_seq(parser *p, size_t base, kz_pos pos) {
     size_t n = p->nscratch - base;
-    kz_value seq = kz_seq_sized(n);
-    kz_set_node_pos(&seq, &p->source, pos);
+    kz_value seq = kz_container_at(KZ_SEQ, n, &p->source, pos);
     for (size_t i = 0; i < n; i++) {
         scratch_entry *e = &p->scratch[base + i];
         kz_seq_push(&seq, e->val);
@@ -578,8 +577,7 @@ static kz_value build_seq(parser *p, size_t base, kz_pos pos) {
 /* Insert the queued entries in order, applying each mode's duplicate rules. */
 static bool build_map(parser *p, size_t base, kz_pos pos, kz_value *out) {
     size_t n = p->nscratch - base;
-    kz_value map = kz_map_sized(n);
-    kz_set_node_pos(&map, &p->source, pos);
+    kz_value map = kz_container_at(KZ_MAP, n, &p->source, pos);
     if (n > p->merged_flags_cap) {
         p->merged_flags_cap = kz_grow_cap(p->merged_flags_cap, n);
         p->merged_flags = kz_xrealloc(p->merged_flags, p->merged_flags_cap);

@@ -272,6 +272,39 @@ static void assert_pos(kz_pos p, uint32_t line, uint32_t col) {
     assert_int_equal(p.col, col);
 }
 
+/* kz_container_at: born with its source and position, then used like any
+ * container (filled past its capacity, positions widened, copied). */
+static void test_container_at(void **state) {
+    (void)state;
+    kz_value src = kz_source("values.yaml");
+    kz_value m = kz_container_at(KZ_MAP, 2, &src, (kz_pos){4, 2});
+    assert_true(kz_is_map(&m));
+    assert_int_equal(kz_len(&m), 0);
+    assert_string_equal(kz_source_name(&m), "values.yaml");
+    assert_pos(kz_node_pos(&m), 4, 2);
+    kz_map_setz(&m, "a", kz_int(1));
+    kz_set_entry_pos(&m, 0, (kz_pos){5, 2});
+    for (int i = 0; i < 10; i++) kz_map_set(&m, kz_string_fmt("k%d", i), kz_int(i)); /* beyond cap */
+    kz_set_entry_pos(&m, 10, (kz_pos){90000, 7}); /* widens */
+    assert_pos(kz_entry_pos(&m, 0), 5, 2);
+    assert_pos(kz_entry_pos(&m, 1), 0, 0);
+    assert_pos(kz_entry_pos(&m, 10), 90000, 7);
+    assert_int_equal(kz_int_get(kz_map_getz(&m, "k9")), 9);
+    kz_value s = kz_container_at(KZ_SEQ, 0, &src, (kz_pos){1, 0});
+    kz_seq_push(&s, kz_copy(&m));
+    kz_set_entry_pos(&s, 0, (kz_pos){2, 0});
+    kz_value d = kz_deep_copy(&s);
+    assert_true(kz_equal(&d, &s));
+    assert_pos(kz_entry_pos(&d, 0), 2, 0);
+    assert_string_equal(kz_source_name(&d), "values.yaml");
+    kz_value bad = kz_container_at(KZ_STRING, 1, &src, (kz_pos){1, 0});
+    assert_int_equal(kz_kind_of(&bad), KZ_INVALID);
+    kz_free(d);
+    kz_free(s);
+    kz_free(m);
+    kz_free(src);
+}
+
 /* Entry positions are stored as line offsets while every entry sits in the
  * container's column (block YAML), and as full positions otherwise. Every
  * transition must keep what was recorded. */
@@ -462,6 +495,7 @@ int main(void) {
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_position_encodings),
+        cmocka_unit_test(test_container_at),
         cmocka_unit_test(test_buf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
