@@ -317,39 +317,32 @@ static op op_of(const char *s, size_t n) {
     return OP_TILDE_OR_EQ; /* "" and "=" */
 }
 
-/* Whether group g (with its leading '.') is absent or a wildcard. */
-static bool part_is_wild(const char *s, const group_span *m, int g) {
-    if (group_empty(m, g)) return true;
-    const char *p = s + m[g].rm_so;
-    size_t n = (size_t)(m[g].rm_eo - m[g].rm_so);
-    if (*p == '.') p++, n--;
-    return is_x(p, n);
-}
+/* The pieces of one version in a constraint. */
+typedef struct plain_cv {
+    const char *start, *major, *minor, *patch, *pre; /* minor/patch/pre NULL when absent */
+    size_t len, major_n, minor_n, patch_n, pre_n;      /* pre: with its '-' */
+} plain_cv;
 
-/* "%.*s" arguments for group g of a match on the local `text` ("" when absent). */
-#define GSTR(m, g) (int)(group_empty(m, g) ? 0 : (m)[g].rm_eo - (m)[g].rm_so), \
-                   (group_empty(m, g) ? "" : text + (m)[g].rm_so)
-
-/* One "OP VERSION" (text NUL-terminated). Wildcards and missing parts become 0
- * and mark the item dirty; the base version is then re-parsed without "v" or
- * metadata, as upstream does. */
-static kz_value parse_item(const char *text, item *out) {
-    group_span m[MAX_GROUPS];
-    int rc = re_exec(RE_CONSTRAINT, text, m, 0);
-    if (rc != 0) return kz_error("improper constraint: %s", text);
-    *out = (item){.op = op_of(text + m[1].rm_so, group_empty(m, 1) ? 0 : (size_t)(m[1].rm_eo - m[1].rm_so))};
+/* An item from its operator and version. Wildcards and missing parts become
+ * 0 and mark the item dirty; the base version is then re-parsed without "v"
+ * or metadata, as upstream does. */
+static kz_value plain_item(const char *op_text, size_t op_n, const plain_cv *cv, item *out) {
+    *out = (item){.op = op_of(op_text, op_n)};
     kz_buf ver = KZ_BUF_INIT;
-    if (part_is_wild(text, m, 3)) {
+    int pre_n = cv->pre ? (int)cv->pre_n : 0;
+    const char *pre = cv->pre ? cv->pre : "";
+    if (is_x(cv->major, cv->major_n)) {
         out->dirty = true;
-        kz_buf_printf(&ver, "0.0.0%.*s", GSTR(m, 6));
-    } else if (part_is_wild(text, m, 4)) {
+        kz_buf_printf(&ver, "0.0.0%.*s", pre_n, pre);
+    } else if (!cv->minor || is_x(cv->minor, cv->minor_n)) {
         out->dirty = out->minor_dirty = true;
-        kz_buf_printf(&ver, "%.*s.0.0%.*s", GSTR(m, 3), GSTR(m, 6));
-    } else if (part_is_wild(text, m, 5)) {
+        kz_buf_printf(&ver, "%.*s.0.0%.*s", (int)cv->major_n, cv->major, pre_n, pre);
+    } else if (!cv->patch || is_x(cv->patch, cv->patch_n)) {
         out->dirty = out->patch_dirty = true;
-        kz_buf_printf(&ver, "%.*s%.*s.0%.*s", GSTR(m, 3), GSTR(m, 4), GSTR(m, 6));
+        kz_buf_printf(&ver, "%.*s.%.*s.0%.*s", (int)cv->major_n, cv->major, (int)cv->minor_n, cv->minor, pre_n,
+                      pre);
     } else {
-        kz_buf_printf(&ver, "%.*s", GSTR(m, 2));
+        kz_buf_append(&ver, cv->start, cv->len);
     }
     size_t len;
     char *v = kz_buf_detach(&ver, &len);
@@ -360,6 +353,32 @@ static kz_value parse_item(const char *text, item *out) {
         return kz_error("constraint Parser Error");
     }
     return kz_null();
+}
+
+/* Group g of a match on text: its start and length (NULL when absent or
+ * empty), without the leading byte if skip_dot. */
+static const char *group_at(const char *text, const group_span *m, int g, bool skip_dot, size_t *n) {
+    if (group_empty(m, g)) {
+        *n = 0;
+        return NULL;
+    }
+    *n = (size_t)(m[g].rm_eo - m[g].rm_so) - skip_dot;
+    return text + m[g].rm_so + skip_dot;
+}
+
+/* One "OP VERSION" (text NUL-terminated), read with the pattern. */
+static kz_value parse_item(const char *text, item *out) {
+    group_span m[MAX_GROUPS];
+    int rc = re_exec(RE_CONSTRAINT, text, m, 0);
+    if (rc != 0) return kz_error("improper constraint: %s", text);
+    size_t op_n;
+    const char *op_text = group_at(text, m, 1, false, &op_n);
+    plain_cv cv = {.start = text + m[2].rm_so, .len = (size_t)(m[2].rm_eo - m[2].rm_so)};
+    cv.major = group_at(text, m, 3, false, &cv.major_n);
+    cv.minor = group_at(text, m, 4, true, &cv.minor_n);
+    cv.patch = group_at(text, m, 5, true, &cv.patch_n);
+    cv.pre = group_at(text, m, 6, false, &cv.pre_n);
+    return plain_item(op_text ? op_text : "", op_n, &cv, out);
 }
 
 /* Replace hyphen ranges "A - B" by ">= A, <= B " (sic: trailing space): each match of RANGE_RE, in
@@ -460,12 +479,6 @@ static size_t scan_idents(const char *s) {
     }
 }
 
-/* The pieces of one version in a constraint; false if it isn't plain. */
-typedef struct plain_cv {
-    const char *start, *major, *minor, *patch, *pre; /* minor/patch/pre NULL when absent */
-    size_t len, major_n, minor_n, patch_n, pre_n;      /* pre: with its '-' */
-} plain_cv;
-
 static bool scan_plain_cv(const char *s, plain_cv *cv) {
     *cv = (plain_cv){.start = s};
     size_t i = s[0] == 'v';
@@ -497,36 +510,6 @@ static bool scan_plain_cv(const char *s, plain_cv *cv) {
     if (s[i] && !is_ws(s[i]) && s[i] != ',') return false;
     cv->len = i;
     return true;
-}
-
-/* parse_item's reading of a plain "OP VERSION". */
-static kz_value plain_item(const char *op_text, size_t op_n, const plain_cv *cv, item *out) {
-    *out = (item){.op = op_of(op_text, op_n)};
-    kz_buf ver = KZ_BUF_INIT;
-    int pre_n = cv->pre ? (int)cv->pre_n : 0;
-    const char *pre = cv->pre ? cv->pre : "";
-    if (is_x(cv->major, cv->major_n)) {
-        out->dirty = true;
-        kz_buf_printf(&ver, "0.0.0%.*s", pre_n, pre);
-    } else if (!cv->minor || is_x(cv->minor, cv->minor_n)) {
-        out->dirty = out->minor_dirty = true;
-        kz_buf_printf(&ver, "%.*s.0.0%.*s", (int)cv->major_n, cv->major, pre_n, pre);
-    } else if (!cv->patch || is_x(cv->patch, cv->patch_n)) {
-        out->dirty = out->patch_dirty = true;
-        kz_buf_printf(&ver, "%.*s.%.*s.0%.*s", (int)cv->major_n, cv->major, (int)cv->minor_n, cv->minor, pre_n,
-                      pre);
-    } else {
-        kz_buf_append(&ver, cv->start, cv->len);
-    }
-    size_t len;
-    char *v = kz_buf_detach(&ver, &len);
-    kz_value err = kz_semver_parse(v, len, &out->con);
-    free(v);
-    if (!kz_is_null(&err)) {
-        kz_free(err);
-        return kz_error("constraint Parser Error");
-    }
-    return kz_null();
 }
 
 /* One item of a plain alternative, as scanned. */
