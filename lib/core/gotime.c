@@ -988,6 +988,10 @@ bool kz_gotime_go_equal(const kz_value *a, const kz_value *b) {
     if (field(a, "sec") != field(b, "sec") || field(a, "nsec") != field(b, "nsec")) return false;
     const kz_value *ma = kz_map_getz(a, "mono"), *mb = kz_map_getz(b, "mono");
     if ((ma == NULL) != (mb == NULL) || (ma && kz_int_get(ma) != kz_int_get(mb))) return false;
+    return kz_gotime_same_location(a, b);
+}
+
+bool kz_gotime_same_location(const kz_value *a, const kz_value *b) {
     const kz_value *la = kz_map_getz(a, "loc"), *lb = kz_map_getz(b, "loc");
     const char *sa = la ? kz_str(la) : "UTC", *sb = lb ? kz_str(lb) : "UTC";
     if (strcmp(sa, sb) != 0) return false;
@@ -1748,4 +1752,159 @@ int64_t kz_goduration_round(int64_t d, int64_t m) {
     int64_t d1;
     if (!__builtin_add_overflow(d, m - r, &d1) && d1 > d) return d1;
     return INT64_MAX;
+}
+
+/* ------------------------------------------------------------------ */
+/* calendar arithmetic and comparisons (Time's methods)               */
+
+void kz_gotime_civil_of(const kz_value *t, kz_gotime_civil *out) {
+    civil c;
+    civil_of((__int128)field(t, "sec") + field(t, "offset"), &c);
+    *out = (kz_gotime_civil){c.year, c.month, c.day, c.hour, c.min, c.sec, c.yday, c.wday};
+}
+
+/* The time at sec/nsec in t's location (a fixed zone keeps its offset and
+ * name), without a monotonic reading. */
+static kz_value at_loc_of(const kz_value *t, int64_t sec, int32_t nsec) {
+    const kz_value *locv = kz_map_getz(t, "loc");
+    const char *loc = locv ? kz_str(locv) : "UTC";
+    goloc *l = *loc ? load_location(loc) : NULL;
+    if (l) return in_loc(sec, nsec, l, l == &utc_loc ? "UTC" : loc);
+    const kz_value *zone = kz_map_getz(t, "zone");
+    return make_n(sec, nsec, (int32_t)field(t, "offset"), zone ? kz_str(zone) : "", zone ? kz_str_len(zone) : 0,
+                  loc);
+}
+
+/* Go's Date: Unix seconds of a wall clock reading (`local`, seconds as if
+ * the zone were UTC) in t's location, choosing the offset as Go does. */
+static int64_t wall_to_unix(const kz_value *t, int64_t local) {
+    const kz_value *locv = kz_map_getz(t, "loc");
+    const char *loc = locv ? kz_str(locv) : "UTC";
+    goloc *l = *loc ? load_location(loc) : NULL;
+    if (!l) return wadd(local, -field(t, "offset")); /* a fixed zone */
+    zinfo z;
+    loc_lookup(l, local, &z);
+    if (z.off != 0) {
+        int64_t utc = local - z.off;
+        if (utc < z.start || utc >= z.end) loc_lookup(l, utc, &z);
+        local -= z.off;
+    }
+    return local;
+}
+
+kz_value kz_gotime_add_date(const kz_value *t, int64_t years, int64_t months, int64_t days) {
+    civil c;
+    civil_of((__int128)field(t, "sec") + field(t, "offset"), &c);
+    /* Go's Date normalises the month into the year, the day into the month */
+    int64_t m = wadd(c.month - 1, months);
+    int64_t year = wadd(wadd(c.year, years), floor_div(m, 12));
+    m -= floor_div(m, 12) * 12;
+    int64_t day_count = wadd(days_from_civil(year, (int)m + 1, 1), wadd(c.day - 1, days));
+    int64_t local = wadd(wmul(day_count, SEC_PER_DAY), c.hour * 3600 + c.min * 60 + c.sec);
+    return at_loc_of(t, wall_to_unix(t, local), (int32_t)field(t, "nsec"));
+}
+
+static int64_t saturate(__int128 d) {
+    if (d > INT64_MAX) return INT64_MAX;
+    if (d < INT64_MIN) return INT64_MIN;
+    return (int64_t)d;
+}
+
+int64_t kz_gotime_sub(const kz_value *a, const kz_value *b) {
+    const kz_value *ma = kz_map_getz(a, "mono"), *mb = kz_map_getz(b, "mono");
+    if (ma && mb) return saturate((__int128)kz_int_get(ma) - kz_int_get(mb));
+    __int128 d = ((__int128)field(a, "sec") - field(b, "sec")) * 1000000000 + (field(a, "nsec") - field(b, "nsec"));
+    return saturate(d);
+}
+
+int kz_gotime_compare(const kz_value *a, const kz_value *b) {
+    const kz_value *ma = kz_map_getz(a, "mono"), *mb = kz_map_getz(b, "mono");
+    int64_t x, y;
+    if (ma && mb) {
+        x = kz_int_get(ma), y = kz_int_get(mb);
+    } else {
+        x = field(a, "sec"), y = field(b, "sec");
+        if (x == y) x = field(a, "nsec"), y = field(b, "nsec");
+    }
+    return x < y ? -1 : x > y;
+}
+
+kz_value kz_gotime_round(const kz_value *t, int64_t d, bool round) {
+    kz_value bare = at_loc_of(t, field(t, "sec"), (int32_t)field(t, "nsec")); /* Go's stripMono */
+    if (d <= 0) return bare;
+    /* Go's div: the remainder of the time since year 1 by d, floored */
+    __int128 abs = (__int128)internal_sec(field(t, "sec")) * 1000000000 + field(t, "nsec");
+    __int128 r128 = abs % d;
+    if (r128 < 0) r128 += d;
+    int64_t r = (int64_t)r128;
+    kz_value out = kz_gotime_add(&bare, round && !less_than_half(r, d) ? d - r : -r);
+    kz_free(bare);
+    return out;
+}
+
+void kz_gotime_go_string(const kz_value *t, kz_buf *out) {
+    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+    civil c;
+    civil_of((__int128)field(t, "sec") + field(t, "offset"), &c);
+    kz_buf_printf(out, "time.Date(%lld, time.%s, %d, %d, %d, %d, %d, ", (long long)c.year, months[c.month - 1], c.day,
+                  c.hour, c.min, c.sec, (int)field(t, "nsec"));
+    const kz_value *locv = kz_map_getz(t, "loc");
+    const char *loc = locv ? kz_str(locv) : "UTC";
+    if (strcmp(loc, "UTC") == 0) {
+        kz_buf_puts(out, "time.UTC");
+    } else if (strcmp(loc, "Local") == 0) {
+        kz_buf_puts(out, "time.Local");
+    } else if (*loc) {
+        kz_buf_puts(out, "time.Location(");
+        go_quote(out, loc, strlen(loc));
+        kz_buf_putc(out, ')');
+    } else { /* FixedZone(name, offset) is named as its zone */
+        const kz_value *zone = kz_map_getz(t, "zone");
+        kz_buf_puts(out, "time.Location(");
+        go_quote(out, zone ? kz_str(zone) : "", zone ? kz_str_len(zone) : 0);
+        kz_buf_putc(out, ')');
+    }
+    kz_buf_putc(out, ')');
+}
+
+/* ---- Duration's methods ---- */
+
+int64_t kz_goduration_truncate(int64_t d, int64_t m) { return m <= 0 ? d : d - d % m; }
+
+int64_t kz_goduration_abs(int64_t d) {
+    if (d >= 0) return d;
+    return d == INT64_MIN ? INT64_MAX : -d;
+}
+
+double kz_goduration_in(int64_t d, int64_t unit) {
+    return (double)(d / unit) + (double)(d % unit) / (double)unit;
+}
+
+/* ---- *time.Location ---- */
+
+kz_value kz_gotime_location(const kz_value *t) {
+    const kz_value *loc = kz_map_getz(t, "loc");
+    kz_value l = kz_map_sized(3);
+    kz_map_setz(&l, "loc", loc ? kz_copy(loc) : kz_string("UTC"));
+    if (loc && kz_str_len(loc) == 0) { /* a fixed zone: its name and offset */
+        const kz_value *zone = kz_map_getz(t, "zone");
+        kz_map_setz(&l, "zone", zone ? kz_copy(zone) : kz_string(""));
+        kz_map_setz(&l, "offset", kz_int(field(t, "offset")));
+    }
+    return kz_with_gotype(l, KZ_GOTYPE_LOCATION);
+}
+
+void kz_gotime_location_name(const kz_value *loc, kz_buf *out) {
+    const kz_value *name = kz_map_getz(loc, "loc");
+    if (name && kz_str_len(name) == 0) name = kz_map_getz(loc, "zone");
+    if (name) kz_buf_append(out, kz_str(name), kz_str_len(name));
+}
+
+kz_value kz_gotime_in_location(const kz_value *t, const kz_value *loc) {
+    const kz_value *name = kz_map_getz(loc, "loc");
+    if (name && kz_str_len(name) > 0) return kz_gotime_in(t, kz_str(name));
+    const kz_value *zone = kz_map_getz(loc, "zone");
+    return make_n(field(t, "sec"), (int32_t)field(t, "nsec"), (int32_t)field(loc, "offset"),
+                  zone ? kz_str(zone) : "", zone ? kz_str_len(zone) : 0, "");
 }

@@ -41,7 +41,7 @@ static void fail(enc *e, int code, const char *msg) {
 static bool is_table_value(const kz_value *v) {
     if (kz_kind_of(v) != KZ_MAP) return false;
     kz_gotype g = kz_gotype_of(v);
-    return g != KZ_GOTYPE_TIME && g != KZ_GOTYPE_SEMVER; /* certificates are structs: tables */
+    return g != KZ_GOTYPE_TIME && g != KZ_GOTYPE_SEMVER && g != KZ_GOTYPE_SEMVER_VALUE; /* certificates are structs: tables */
 }
 
 static ttype type_of(enc *e, const kz_value *v);
@@ -219,7 +219,8 @@ static void element(enc *e, const kz_value *v) {
     case KZ_MAP:
         switch (kz_gotype_of(v)) {
         case KZ_GOTYPE_TIME: put_time(e, v); return;
-        case KZ_GOTYPE_SEMVER: {
+        case KZ_GOTYPE_SEMVER:
+        case KZ_GOTYPE_SEMVER_VALUE: {
             kz_buf b = KZ_BUF_INIT;
             kz_goobj_json_string(v, &b);
             put_quoted(e, b.data ? b.data : "", b.len);

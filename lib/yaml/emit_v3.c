@@ -342,7 +342,7 @@ static void emit_node(emitter *e, const kz_value *v) {
         emit_scalar(e, &p, false);
         return;
     }
-    if (kind == KZ_MAP && gt == KZ_GOTYPE_SEMVER) {
+    if (kind == KZ_MAP && (gt == KZ_GOTYPE_SEMVER || gt == KZ_GOTYPE_SEMVER_VALUE)) {
         /* *semver.Version is an encoding.TextMarshaler: its String() as a string */
         kz_buf t = KZ_BUF_INIT;
         kz_goobj_string(v, &t);
