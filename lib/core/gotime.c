@@ -241,18 +241,23 @@ static bool load_named(goloc *l, const char *name) {
     return false;
 }
 
-/* Go's initLocal. Caller holds loc_lock. */
+/* Go's initLocal. Caller holds loc_lock. The name is what Go's Local.String()
+ * gives: "Local" for /etc/localtime, the TZ value for another zone, "UTC"
+ * when none loads. */
 static goloc *init_local(void) {
     goloc *l = kz_xcalloc(1, sizeof *l);
-    l->name = kz_xstrdup("Local");
-    const char *tz = getenv("TZ");
+    const char *tz = getenv("TZ"), *name = "UTC";
     if (!tz) {
-        l->ok = load_file(l, "/etc/localtime");
+        if (load_file(l, "/etc/localtime")) name = "Local";
     } else if (*tz) {
         if (*tz == ':') tz++;
-        if (*tz == '/') l->ok = load_file(l, tz);
-        else if (*tz && strcmp(tz, "UTC") != 0) l->ok = load_named(l, tz);
+        if (*tz == '/') {
+            if (load_file(l, tz)) name = strcmp(tz, "/etc/localtime") == 0 ? "Local" : tz;
+        } else if (*tz && strcmp(tz, "UTC") != 0) {
+            if (load_named(l, tz)) name = tz;
+        }
     }
+    l->name = kz_xstrdup(name);
     l->ok = true; /* on failure: UTC (no zones) */
     return l;
 }
@@ -1785,22 +1790,50 @@ static int64_t wall_to_unix(const kz_value *t, int64_t local) {
     zinfo z;
     loc_lookup(l, local, &z);
     if (z.off != 0) {
-        int64_t utc = local - z.off;
+        int64_t utc = wadd(local, -z.off);
         if (utc < z.start || utc >= z.end) loc_lookup(l, utc, &z);
-        local -= z.off;
+        local = wadd(local, -z.off);
     }
     return local;
+}
+
+/* Go's norm for the month: lo into [0, base), the carry into hi, with Go's
+ * wrapping int arithmetic (AddDate with absurd counts wraps as in Go). */
+static void go_norm(int64_t *hi, int64_t *lo, int64_t base) {
+    if (*lo < 0) {
+        int64_t n = wadd((int64_t)(0 - (uint64_t)*lo), -1) / base + 1; /* Go: (-lo-1)/base + 1 */
+        *hi = wadd(*hi, -n);
+        *lo = wadd(*lo, wmul(n, base));
+    }
+    if (*lo >= base) {
+        int64_t n = *lo / base;
+        *hi = wadd(*hi, n);
+        *lo = wadd(*lo, wmul(-n, base));
+    }
+}
+
+/* Go 1.23's Date before the zone: the wall clock as Unix seconds, computed
+ * as Go does from an unsigned day count since its absolute zero year. */
+static int64_t go_date_wall(int64_t year, int64_t month0, int64_t day, int hour, int min, int sec) {
+    go_norm(&year, &month0, 12);
+    uint64_t y = (uint64_t)year - (uint64_t)-292277022399LL; /* absoluteZeroYear */
+    uint64_t n = y / 400, d = 146097 * n;
+    y -= 400 * n;
+    n = y / 100, y -= 100 * n, d += 36524 * n;
+    n = y / 4, y -= 4 * n, d += 1461 * n;
+    d += 365 * y;
+    d += (uint64_t)days_before[month0];
+    if (is_leap(year) && month0 >= 2) d++;
+    d += (uint64_t)day - 1;
+    uint64_t abs = d * SEC_PER_DAY + (uint64_t)(hour * 3600 + min * 60 + sec);
+    return (int64_t)(abs + (uint64_t)(-9223371966579724800LL - 62135596800LL)); /* absolute to Unix */
 }
 
 kz_value kz_gotime_add_date(const kz_value *t, int64_t years, int64_t months, int64_t days) {
     civil c;
     civil_of((__int128)field(t, "sec") + field(t, "offset"), &c);
-    /* Go's Date normalises the month into the year, the day into the month */
-    int64_t m = wadd(c.month - 1, months);
-    int64_t year = wadd(wadd(c.year, years), floor_div(m, 12));
-    m -= floor_div(m, 12) * 12;
-    int64_t day_count = wadd(days_from_civil(year, (int)m + 1, 1), wadd(c.day - 1, days));
-    int64_t local = wadd(wmul(day_count, SEC_PER_DAY), c.hour * 3600 + c.min * 60 + c.sec);
+    int64_t local = go_date_wall(wadd(c.year, years), wadd(c.month - 1, months), wadd(c.day, days), c.hour, c.min,
+                                 c.sec);
     return at_loc_of(t, wall_to_unix(t, local), (int32_t)field(t, "nsec"));
 }
 
@@ -1897,6 +1930,10 @@ kz_value kz_gotime_location(const kz_value *t) {
 
 void kz_gotime_location_name(const kz_value *loc, kz_buf *out) {
     const kz_value *name = kz_map_getz(loc, "loc");
+    if (name && strcmp(kz_str(name), "Local") == 0) { /* Go names Local after $TZ */
+        kz_buf_puts(out, get_local()->name);
+        return;
+    }
     if (name && kz_str_len(name) == 0) name = kz_map_getz(loc, "zone");
     if (name) kz_buf_append(out, kz_str(name), kz_str_len(name));
 }
