@@ -439,6 +439,7 @@ typedef struct zinfo {
     size_t name_len;
     int32_t off;
     int64_t start, end;
+    bool dst; /* daylight saving time (IsDST) */
 } zinfo;
 
 static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
@@ -448,7 +449,7 @@ static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
     if (!tzset_name(&s, &std_name, &std_len) || !tzset_offset(&s, &std_off)) return false;
     std_off = -std_off;
     if (!*s || *s == ',') {
-        *z = (zinfo){std_name, std_len, std_off, last_tx, OMEGA};
+        *z = (zinfo){std_name, std_len, std_off, last_tx, OMEGA, false};
         return true;
     }
     if (!tzset_name(&s, &dst_name, &dst_len)) return false;
@@ -465,6 +466,7 @@ static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
     if (!tzset_rule(&s, &start_rule) || *s != ',') return false;
     s++;
     if (!tzset_rule(&s, &end_rule) || *s) return false;
+    bool std_is_dst = false, dst_is_dst = true; /* swapped below with the zones */
 
     int64_t days = floor_div(sec, SEC_PER_DAY);
     int64_t year;
@@ -482,6 +484,7 @@ static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
         const char *tn = std_name;
         std_name = dst_name;
         dst_name = tn;
+        std_is_dst = true, dst_is_dst = false;
         size_t tl = std_len;
         std_len = dst_len;
         dst_len = tl;
@@ -489,10 +492,10 @@ static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
         std_off = dst_off;
         dst_off = to;
     }
-    if (ysec < start_sec) *z = (zinfo){std_name, std_len, std_off, abs, wadd(start_sec, abs)};
+    if (ysec < start_sec) *z = (zinfo){std_name, std_len, std_off, abs, wadd(start_sec, abs), std_is_dst};
     else if (ysec >= end_sec)
-        *z = (zinfo){std_name, std_len, std_off, wadd(end_sec, abs), wadd(abs, 365 * SEC_PER_DAY)};
-    else *z = (zinfo){dst_name, dst_len, dst_off, wadd(start_sec, abs), wadd(end_sec, abs)};
+        *z = (zinfo){std_name, std_len, std_off, wadd(end_sec, abs), wadd(abs, 365 * SEC_PER_DAY), std_is_dst};
+    else *z = (zinfo){dst_name, dst_len, dst_off, wadd(start_sec, abs), wadd(end_sec, abs), dst_is_dst};
     return true;
 }
 
@@ -517,13 +520,13 @@ static size_t lookup_first_zone(const goloc *l) {
 }
 
 static void set_zone(zinfo *z, const gz_zone *zone, int64_t start, int64_t end) {
-    *z = (zinfo){zone->name, strlen(zone->name), zone->off, start, end};
+    *z = (zinfo){zone->name, strlen(zone->name), zone->off, start, end, zone->dst};
 }
 
 /* Go's Location.lookup. */
 static void loc_lookup(const goloc *l, int64_t sec, zinfo *z) {
     if (l->nzones == 0) {
-        *z = (zinfo){"UTC", 3, 0, ALPHA, OMEGA};
+        *z = (zinfo){"UTC", 3, 0, ALPHA, OMEGA, false};
         return;
     }
     if (l->ntx == 0 || sec < l->tx[0].when) {
@@ -1912,6 +1915,16 @@ int64_t kz_goduration_abs(int64_t d) {
 
 double kz_goduration_in(int64_t d, int64_t unit) {
     return (double)(d / unit) + (double)(d % unit) / (double)unit;
+}
+
+bool kz_gotime_is_dst(const kz_value *t) {
+    const kz_value *locv = kz_map_getz(t, "loc");
+    const char *loc = locv ? kz_str(locv) : "UTC";
+    goloc *l = *loc ? load_location(loc) : NULL;
+    if (!l) return false; /* a fixed zone never is */
+    zinfo z;
+    loc_lookup(l, field(t, "sec"), &z);
+    return z.dst;
 }
 
 /* ---- *time.Location ---- */

@@ -110,6 +110,8 @@ kz_value kz_gotime_add_date(const kz_value *t, int64_t years, int64_t months, in
 int64_t kz_gotime_sub(const kz_value *a, const kz_value *b);
 /* a.Compare(b): -1, 0 or 1 (Before, After and Equal follow from it). */
 int kz_gotime_compare(const kz_value *a, const kz_value *b);
+/* t.IsDST(): whether t's location observes daylight saving time then. */
+bool kz_gotime_is_dst(const kz_value *t);
 /* t.Round(d) (round) or t.Truncate(d): to a multiple of d since year 1,
  * without a monotonic reading; d <= 0 leaves the instant as it is. */
 kz_value kz_gotime_round(const kz_value *t, int64_t d, bool round);

@@ -257,6 +257,17 @@ static kz_value m_unix(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     return kz_go_int64(sec * per_sec + nsec_of(&argv[0]) / (1000000000 / per_sec));
 }
 
+/* AppendFormat(b []byte, layout string) []byte: b (nil: none) then Format. */
+static kz_value m_append_format(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_buf text = KZ_BUF_INIT;
+    if (kz_kind_of(&argv[1]) == KZ_STRING) kz_buf_append(&text, kz_str(&argv[1]), kz_str_len(&argv[1]));
+    kz_gotime_format(&argv[0], kz_str(&argv[2]), kz_str_len(&argv[2]), &text);
+    kz_value b = kz_with_gotype(kz_string_n(text.data ? text.data : "", text.len), KZ_GOTYPE_BYTES);
+    kz_buf_free(&text);
+    return b;
+}
+
 static kz_value m_format(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     kz_buf text = KZ_BUF_INIT;
@@ -346,6 +357,11 @@ static kz_value m_in_location(kz_tmpl_call *c, size_t argc, const kz_value *argv
     return kz_gotime_in_location(&argv[0], &argv[1]);
 }
 
+static kz_value m_is_dst(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return kz_bool(kz_gotime_is_dst(&argv[0]));
+}
+
 static kz_value m_go_string(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     kz_buf text = KZ_BUF_INIT;
@@ -372,6 +388,37 @@ static kz_value m_marshal(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     kz_value b = kz_with_gotype(kz_string_n(text.data, text.len), KZ_GOTYPE_BYTES);
     kz_buf_free(&text);
     return b;
+}
+
+static void put_be(kz_buf *b, uint64_t x, int bytes) {
+    for (int i = bytes - 1; i >= 0; i--) kz_buf_putc(b, (char)(x >> (8 * i)));
+}
+
+/* MarshalBinary and GobEncode: Go's version 1 (2 for an offset with
+ * seconds) encoding: seconds since year 1, nanoseconds, the offset in
+ * minutes (-1 for UTC). */
+static kz_value m_marshal_binary(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    const kz_value *loc = kz_map_getz(&argv[0], "loc");
+    const kz_value *offv = kz_map_getz(&argv[0], "offset");
+    int64_t offset = offv ? kz_int_get(offv) : 0, minutes = -1;
+    int version = 1;
+    if (!loc || strcmp(kz_str(loc), "UTC") != 0) {
+        if (offset % 60 != 0) version = 2;
+        minutes = offset / 60;
+        if (minutes < -32768 || minutes == -1 || minutes > 32767)
+            return kz_error("Time.MarshalBinary: unexpected zone offset");
+    }
+    const kz_value *nsec = kz_map_getz(&argv[0], "nsec");
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_putc(&b, (char)version);
+    put_be(&b, (uint64_t)kz_gotime_unix_sec(&argv[0]) + 62135596800ULL, 8); /* Unix to year 1, wrapping as Go */
+    put_be(&b, (uint64_t)(nsec ? kz_int_get(nsec) : 0), 4);
+    put_be(&b, (uint64_t)minutes, 2);
+    if (version == 2) kz_buf_putc(&b, (char)(offset % 60));
+    kz_value r = kz_with_gotype(kz_string_n(b.data, b.len), KZ_GOTYPE_BYTES);
+    kz_buf_free(&b);
+    return r;
 }
 
 /* Methods whose results a template can't take (Go's goodFunc), failing with
@@ -449,6 +496,7 @@ static void register_time_methods(kz_tmpl_funcs *t) {
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UnixMicro", m_unix, "", (void *)(intptr_t)1000000);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UnixNano", m_unix, "", (void *)(intptr_t)1000000000);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Format", m_format, "s", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "AppendFormat", m_append_format, "Bs", NULL);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UTC", m_in, "", (void *)"UTC");
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Local", m_in, "", (void *)"Local");
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "String", m_time_string, "", NULL);
@@ -465,6 +513,9 @@ static void register_time_methods(kz_tmpl_funcs *t) {
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Round", m_round, "D", (void *)"round");
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Truncate", m_round, "D", NULL);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "GoString", m_go_string, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "IsDST", m_is_dst, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "MarshalBinary", m_marshal_binary, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "GobEncode", m_marshal_binary, "", NULL);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Location", m_location, "", NULL);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "In", m_in_location, "L", NULL);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "MarshalJSON", m_marshal, "", (void *)"json");

@@ -250,6 +250,7 @@ static const char *param_type_name(char letter) {
     case 'V': return "*semver.Version";
     case 'D': return "time.Duration";
     case 'L': return "*time.Location";
+    case 'B': return "[]uint8";
     default: return "interface {}";
     }
 }
@@ -259,6 +260,7 @@ static bool has_type(const kz_value *v, char letter) {
     if (letter == 't') return kz_gotime_is(v);
     if (letter == 'c') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CERT;
     if (letter == 'V') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_SEMVER;
+    if (letter == 'B') return kz_kind_of(v) == KZ_STRING && kz_gotype_of(v) == KZ_GOTYPE_BYTES;
     if (letter == 'L') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_LOCATION;
     if (letter == 'D') return kz_kind_of(v) == KZ_INT && kz_gotype_of(v) == KZ_GOTYPE_DURATION;
     if (letter == 'u') return false; /* no value of the data is a uint32; constants are converted */
@@ -280,7 +282,7 @@ static bool has_type(const kz_value *v, char letter) {
 static bool check_type(kz_exec_state *st, kz_value *v, char letter) {
     if (has_type(v, letter)) return true;
     if (kz_kind_of(v) == KZ_INVALID) {
-        if (letter == 'm' || letter == 'l' || letter == 'V' || letter == 'L') {
+        if (letter == 'm' || letter == 'l' || letter == 'V' || letter == 'L' || letter == 'B') {
             *v = kz_null();
             return true;
         }
@@ -312,7 +314,8 @@ static kz_value typed_constant(kz_exec_state *st, const kz_tmpl_node *n, char le
                        : letter == 'u' ? "unsigned integer"
                        : letter == 'f' ? "float"
                                        : "bool";
-    if (letter == 'm' || letter == 't' || letter == 'l' || letter == 'c' || letter == 'V' || letter == 'L') {
+    if (letter == 'm' || letter == 't' || letter == 'l' || letter == 'c' || letter == 'V' || letter == 'L' ||
+        letter == 'B') {
         kz_exec_fail(st, "can't handle %s for arg of type %s", kz_buf_cstr(&s), param_type_name(letter));
     } else {
         kz_exec_fail(st, "expected %s; found %s", what, kz_buf_cstr(&s));
@@ -327,7 +330,7 @@ static kz_value eval_typed_arg(kz_exec_state *st, const xval *dot, const kz_tmpl
     st->at = n;
     switch (n->kind) {
     case KZ_TN_NIL:
-        if (letter == 'm' || letter == 'l' || letter == 'V' || letter == 'L') return kz_null(); /* nil map, slice, pointer */
+        if (letter == 'm' || letter == 'l' || letter == 'V' || letter == 'L' || letter == 'B') return kz_null(); /* nil map, slice, pointer */
         kz_exec_fail(st, "cannot assign nil to %s", param_type_name(letter));
         return kz_invalid();
     case KZ_TN_BOOL:

@@ -71,6 +71,7 @@ void kz_tmpl_funcs_add(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, int mi
  *   l []interface {} (nil arrives as NULL)   u uint32 (constants only: data holds no uint32)
  *   c sprig.certificate (a KZ_GOTYPE_CERT map)   V *semver.Version (nil arrives as NULL)
  *   D time.Duration (an INT; constants are integers)   L *time.Location (nil arrives as NULL)
+ *   B []uint8 (a KZ_GOTYPE_BYTES string; nil arrives as NULL)
  * e.g. "is" for repeat(count int, str string), "v...v" for default. The
  * arity follows from it. */
 void kz_tmpl_funcs_add_typed(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, const char *params, void *data);

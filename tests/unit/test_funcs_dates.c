@@ -220,6 +220,10 @@ static void test_local_methods(void **state) {
     expect("{{ printf \"%#v\" (" JULY ".In " SPRING ".Location) }}",
            "time.Date(2024, time.July, 1, 12, 0, 0, 0, time.Local)");
     expect("{{ eq " SPRING ".Location " JULY ".Local.Location }}", "true");
+    expect("{{ " SPRING ".IsDST }} {{ " FALL ".IsDST }} {{ (" FALL ".Add 3600000000000).IsDST }} {{ " JULY ".IsDST }} {{ " JULY
+           ".Local.IsDST }}",
+           "false true true false true");
+    expect("{{ " JULY ".Local.MarshalBinary }}", "[1 0 0 0 14 222 20 117 32 0 0 0 0 0 120]");
 #undef SPRING
 #undef FALL
 #undef JULY
