@@ -3,17 +3,21 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/alloc.h"
 #include "core/gofloat.h"
 #include "core/gotime.h"
 
+static uint64_t semver_number(const kz_value *v, const char *key) {
+    const kz_value *n = kz_map_getz(v, key);
+    return n ? kz_uint_get(n) : 0;
+}
+
 static void semver_string(const kz_value *v, kz_buf *out) {
-    const kz_value *major = kz_map_getz(v, "Major"), *minor = kz_map_getz(v, "Minor");
-    const kz_value *patch = kz_map_getz(v, "Patch");
-    kz_buf_printf(out, "%" PRIu64 ".%" PRIu64 ".%" PRIu64, major ? kz_uint_get(major) : 0,
-                  minor ? kz_uint_get(minor) : 0, patch ? kz_uint_get(patch) : 0);
-    const kz_value *pre = kz_map_getz(v, "Prerelease"), *meta = kz_map_getz(v, "Metadata");
+    kz_buf_printf(out, "%" PRIu64 ".%" PRIu64 ".%" PRIu64, semver_number(v, "major"), semver_number(v, "minor"),
+                  semver_number(v, "patch"));
+    const kz_value *pre = kz_map_getz(v, "pre"), *meta = kz_map_getz(v, "metadata");
     if (pre && kz_str_len(pre)) {
         kz_buf_putc(out, '-');
         kz_buf_append(out, kz_str(pre), kz_str_len(pre));
@@ -65,6 +69,7 @@ const kz_goobj_field *kz_goobj_struct_fields(const kz_value *v, size_t *n) {
     case KZ_GOTYPE_METADATA: f = chart_fields, *n = METADATA_NFIELDS; break;
     case KZ_GOTYPE_MAINTAINER: f = maintainer_fields, *n = COUNT(maintainer_fields); break;
     case KZ_GOTYPE_DEPENDENCY: f = dependency_fields, *n = COUNT(dependency_fields); break;
+    case KZ_GOTYPE_LOCATION: f = maintainer_fields, *n = 0; break; /* no exported field: JSON's {} */
     default: break;
     }
     return f;
@@ -179,11 +184,37 @@ static void print_v(const kz_value *v, kz_buf *out, int depth) {
     free(keys);
 }
 
+static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                          "July",    "August",   "September", "October", "November", "December"};
+static const char *const weekday_names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                            "Thursday", "Friday", "Saturday"};
+
+/* Go's String of a time.Month or time.Weekday: the name, or "%!Month(13)". */
+static void enum_string(int64_t n, const char *const *names, int64_t first, int64_t count, const char *type,
+                        kz_buf *out) {
+    if (n >= first && n < first + count) kz_buf_puts(out, names[n - first]);
+    else kz_buf_printf(out, "%%!%s(%" PRId64 ")", type, n);
+}
+
+/* The Stringers that are integers: time.Month, time.Weekday, time.Duration. */
+static bool int_string(const kz_value *v, kz_buf *out) {
+    int64_t n = kz_int_get(v);
+    switch (kz_gotype_of(v)) {
+    case KZ_GOTYPE_MONTH: enum_string(n, month_names, 1, 12, "Month", out); return true;
+    case KZ_GOTYPE_WEEKDAY: enum_string(n, weekday_names, 0, 7, "Weekday", out); return true;
+    case KZ_GOTYPE_DURATION: kz_goduration_string(n, out); return true;
+    default: return false;
+    }
+}
+
 bool kz_goobj_string(const kz_value *v, kz_buf *out) {
+    if (kz_kind_of(v) == KZ_INT) return int_string(v, out);
     if (kz_kind_of(v) != KZ_MAP) return false;
     switch (kz_gotype_of(v)) {
     case KZ_GOTYPE_TIME: kz_gotime_string(v, out); return true;
-    case KZ_GOTYPE_SEMVER: semver_string(v, out); return true;
+    case KZ_GOTYPE_SEMVER:
+    case KZ_GOTYPE_SEMVER_VALUE: semver_string(v, out); return true;
+    case KZ_GOTYPE_LOCATION: kz_gotime_location_name(v, out); return true;
     case KZ_GOTYPE_CAPABILITIES: /* a pointer to a struct: fmt's "&{...}" */
     case KZ_GOTYPE_MAINTAINER:
     case KZ_GOTYPE_DEPENDENCY: kz_buf_putc(out, '&'); print_v(v, out, 0); return true;
@@ -199,7 +230,67 @@ bool kz_goobj_json_string(const kz_value *v, kz_buf *out) {
     if (kz_kind_of(v) != KZ_MAP) return false;
     switch (kz_gotype_of(v)) {
     case KZ_GOTYPE_TIME: kz_gotime_rfc3339nano(v, out); return true;
-    case KZ_GOTYPE_SEMVER: semver_string(v, out); return true;
+    case KZ_GOTYPE_SEMVER:
+    case KZ_GOTYPE_SEMVER_VALUE: semver_string(v, out); return true;
     default: return false;
     }
+}
+
+static bool is_named(const char *name, size_t len, const char *const *names) {
+    for (; *names; names++)
+        if (strlen(*names) == len && memcmp(*names, name, len) == 0) return true;
+    return false;
+}
+
+bool kz_goobj_unexported_field(const kz_value *v, const char *name, size_t len) {
+    static const char *const time_fields[] = {"wall", "ext", "loc", NULL};
+    static const char *const semver_fields[] = {"major", "minor", "patch", "pre", "metadata", "original", NULL};
+    static const char *const location_fields[] = {"name",       "zone",     "tx",        "extend",
+                                                  "cacheStart", "cacheEnd", "cacheZone", NULL};
+    if (kz_kind_of(v) != KZ_MAP) return false;
+    switch (kz_gotype_of(v)) {
+    case KZ_GOTYPE_TIME: return is_named(name, len, time_fields);
+    case KZ_GOTYPE_SEMVER:
+    case KZ_GOTYPE_SEMVER_VALUE: return is_named(name, len, semver_fields);
+    case KZ_GOTYPE_LOCATION: return is_named(name, len, location_fields);
+    default: return false;
+    }
+}
+
+bool kz_goobj_internal_key(const kz_value *v, const char *name, size_t len) {
+    if (kz_kind_of(v) != KZ_MAP || kz_is_go_map(v)) return false;
+    return len > 0 && name[0] >= 'a' && name[0] <= 'z';
+}
+
+/* Go's %#v of a string: strconv.Quote. */
+static void go_quoted(kz_buf *out, const kz_value *s) {
+    kz_buf_putc(out, '"');
+    for (size_t i = 0; i < kz_str_len(s); i++) {
+        unsigned char c = (unsigned char)kz_str(s)[i];
+        if (c == '"' || c == '\\') kz_buf_putc(out, '\\');
+        kz_buf_putc(out, (char)c); /* semver strings are [0-9A-Za-z.-]: nothing else to escape */
+    }
+    kz_buf_putc(out, '"');
+}
+
+bool kz_goobj_go_syntax(const kz_value *v, kz_buf *out) {
+    if (kz_kind_of(v) != KZ_MAP) return false;
+    kz_gotype t = kz_gotype_of(v);
+    if (t == KZ_GOTYPE_TIME) {
+        kz_gotime_go_string(v, out);
+        return true;
+    }
+    if (t != KZ_GOTYPE_SEMVER && t != KZ_GOTYPE_SEMVER_VALUE) return false;
+    kz_buf_puts(out, t == KZ_GOTYPE_SEMVER ? "&semver.Version{" : "semver.Version{");
+    kz_buf_printf(out, "major:0x%" PRIx64 ", minor:0x%" PRIx64 ", patch:0x%" PRIx64, semver_number(v, "major"),
+                  semver_number(v, "minor"), semver_number(v, "patch"));
+    static const char *const strings[] = {"pre", "metadata", "original"};
+    for (size_t i = 0; i < 3; i++) {
+        const kz_value *s = kz_map_getz(v, strings[i]);
+        kz_value empty = kz_string("");
+        kz_buf_printf(out, ", %s:", strings[i]);
+        go_quoted(out, s ? s : &empty);
+    }
+    kz_buf_putc(out, '}');
+    return true;
 }

@@ -1,10 +1,15 @@
 /*
  * Go objects kept as KZ_MAPs with a type hint (core/value.h).
  *
- * Objects Go prints through a method: time.Time (core/gotime.h) and
- * *semver.Version (KZ_GOTYPE_SEMVER: Major Minor Patch (INT, uint64)
- * Prerelease Metadata Original (STRING)). fmt uses their String method;
- * encoding/json their MarshalJSON.
+ * Objects Go prints through a method: time.Time (core/gotime.h),
+ * *semver.Version and semver.Version (KZ_GOTYPE_SEMVER, _SEMVER_VALUE: Go's
+ * own unexported fields major minor patch (INT, uint64) pre metadata original
+ * (STRING); templates reach them through methods only), and the integers
+ * time.Month, time.Weekday and time.Duration (INT). fmt uses their String
+ * method; encoding/json their MarshalJSON (the integers are numbers there).
+ *
+ * Keys of these objects that start with a lower-case letter are internal:
+ * a template never sees them as fields (kz_goobj_internal_key).
  *
  * Go structs of Helm's template objects (lib/chart/objects.h): .Capabilities
  * (*chartutil.Capabilities), its KubeVersion and HelmVersion, .Chart and its
@@ -16,6 +21,7 @@
 #define KZ_CORE_GOOBJ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/buf.h"
 #include "core/value.h"
@@ -25,6 +31,22 @@
  * pointer-receiver String(); the others print as Go's %v of the struct,
  * pointers inside shown as &{...} where Go shows an address). */
 bool kz_goobj_string(const kz_value *v, kz_buf *out);
+
+/* Append fmt's %#v of the object where Go has its own form: time.Time's
+ * GoString ("time.Date(2024, time.March, 5, 0, 0, 0, 0, time.UTC)") and the
+ * semver structs ("&semver.Version{major:0x1, ..., original:\"v1.2.3\"}").
+ * False (nothing appended) for other values. */
+bool kz_goobj_go_syntax(const kz_value *v, kz_buf *out);
+
+/* Whether name[0..len) is an unexported field of the object's Go struct
+ * ("original" of a semver.Version, "loc" of a time.Time): Go's evalField
+ * then fails with "NAME is an unexported field of struct type T". */
+bool kz_goobj_unexported_field(const kz_value *v, const char *name, size_t len);
+
+/* Whether name[0..len) would be one of kz's internal keys of a struct-like
+ * object (one starting with a lower-case letter), which a template must not
+ * see: "can't evaluate field NAME" as for any other missing field. */
+bool kz_goobj_internal_key(const kz_value *v, const char *name, size_t len);
 
 /* Append the string encoding/json writes for the object (unquoted: the
  * caller quotes it as a JSON string). */

@@ -241,18 +241,23 @@ static bool load_named(goloc *l, const char *name) {
     return false;
 }
 
-/* Go's initLocal. Caller holds loc_lock. */
+/* Go's initLocal. Caller holds loc_lock. The name is what Go's Local.String()
+ * gives: "Local" for /etc/localtime, the TZ value for another zone, "UTC"
+ * when none loads. */
 static goloc *init_local(void) {
     goloc *l = kz_xcalloc(1, sizeof *l);
-    l->name = kz_xstrdup("Local");
-    const char *tz = getenv("TZ");
+    const char *tz = getenv("TZ"), *name = "UTC";
     if (!tz) {
-        l->ok = load_file(l, "/etc/localtime");
+        if (load_file(l, "/etc/localtime")) name = "Local";
     } else if (*tz) {
         if (*tz == ':') tz++;
-        if (*tz == '/') l->ok = load_file(l, tz);
-        else if (*tz && strcmp(tz, "UTC") != 0) l->ok = load_named(l, tz);
+        if (*tz == '/') {
+            if (load_file(l, tz)) name = strcmp(tz, "/etc/localtime") == 0 ? "Local" : tz;
+        } else if (*tz && strcmp(tz, "UTC") != 0) {
+            if (load_named(l, tz)) name = tz;
+        }
     }
+    l->name = kz_xstrdup(name);
     l->ok = true; /* on failure: UTC (no zones) */
     return l;
 }
@@ -434,6 +439,7 @@ typedef struct zinfo {
     size_t name_len;
     int32_t off;
     int64_t start, end;
+    bool dst; /* daylight saving time (IsDST) */
 } zinfo;
 
 static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
@@ -443,7 +449,7 @@ static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
     if (!tzset_name(&s, &std_name, &std_len) || !tzset_offset(&s, &std_off)) return false;
     std_off = -std_off;
     if (!*s || *s == ',') {
-        *z = (zinfo){std_name, std_len, std_off, last_tx, OMEGA};
+        *z = (zinfo){std_name, std_len, std_off, last_tx, OMEGA, false};
         return true;
     }
     if (!tzset_name(&s, &dst_name, &dst_len)) return false;
@@ -460,6 +466,7 @@ static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
     if (!tzset_rule(&s, &start_rule) || *s != ',') return false;
     s++;
     if (!tzset_rule(&s, &end_rule) || *s) return false;
+    bool std_is_dst = false, dst_is_dst = true; /* swapped below with the zones */
 
     int64_t days = floor_div(sec, SEC_PER_DAY);
     int64_t year;
@@ -477,6 +484,7 @@ static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
         const char *tn = std_name;
         std_name = dst_name;
         dst_name = tn;
+        std_is_dst = true, dst_is_dst = false;
         size_t tl = std_len;
         std_len = dst_len;
         dst_len = tl;
@@ -484,10 +492,10 @@ static bool posix_tz(const char *s, int64_t last_tx, int64_t sec, zinfo *z) {
         std_off = dst_off;
         dst_off = to;
     }
-    if (ysec < start_sec) *z = (zinfo){std_name, std_len, std_off, abs, wadd(start_sec, abs)};
+    if (ysec < start_sec) *z = (zinfo){std_name, std_len, std_off, abs, wadd(start_sec, abs), std_is_dst};
     else if (ysec >= end_sec)
-        *z = (zinfo){std_name, std_len, std_off, wadd(end_sec, abs), wadd(abs, 365 * SEC_PER_DAY)};
-    else *z = (zinfo){dst_name, dst_len, dst_off, wadd(start_sec, abs), wadd(end_sec, abs)};
+        *z = (zinfo){std_name, std_len, std_off, wadd(end_sec, abs), wadd(abs, 365 * SEC_PER_DAY), std_is_dst};
+    else *z = (zinfo){dst_name, dst_len, dst_off, wadd(start_sec, abs), wadd(end_sec, abs), dst_is_dst};
     return true;
 }
 
@@ -512,13 +520,13 @@ static size_t lookup_first_zone(const goloc *l) {
 }
 
 static void set_zone(zinfo *z, const gz_zone *zone, int64_t start, int64_t end) {
-    *z = (zinfo){zone->name, strlen(zone->name), zone->off, start, end};
+    *z = (zinfo){zone->name, strlen(zone->name), zone->off, start, end, zone->dst};
 }
 
 /* Go's Location.lookup. */
 static void loc_lookup(const goloc *l, int64_t sec, zinfo *z) {
     if (l->nzones == 0) {
-        *z = (zinfo){"UTC", 3, 0, ALPHA, OMEGA};
+        *z = (zinfo){"UTC", 3, 0, ALPHA, OMEGA, false};
         return;
     }
     if (l->ntx == 0 || sec < l->tx[0].when) {
@@ -988,6 +996,10 @@ bool kz_gotime_go_equal(const kz_value *a, const kz_value *b) {
     if (field(a, "sec") != field(b, "sec") || field(a, "nsec") != field(b, "nsec")) return false;
     const kz_value *ma = kz_map_getz(a, "mono"), *mb = kz_map_getz(b, "mono");
     if ((ma == NULL) != (mb == NULL) || (ma && kz_int_get(ma) != kz_int_get(mb))) return false;
+    return kz_gotime_same_location(a, b);
+}
+
+bool kz_gotime_same_location(const kz_value *a, const kz_value *b) {
     const kz_value *la = kz_map_getz(a, "loc"), *lb = kz_map_getz(b, "loc");
     const char *sa = la ? kz_str(la) : "UTC", *sb = lb ? kz_str(lb) : "UTC";
     if (strcmp(sa, sb) != 0) return false;
@@ -1748,4 +1760,201 @@ int64_t kz_goduration_round(int64_t d, int64_t m) {
     int64_t d1;
     if (!__builtin_add_overflow(d, m - r, &d1) && d1 > d) return d1;
     return INT64_MAX;
+}
+
+/* ------------------------------------------------------------------ */
+/* calendar arithmetic and comparisons (Time's methods)               */
+
+void kz_gotime_civil_of(const kz_value *t, kz_gotime_civil *out) {
+    civil c;
+    civil_of((__int128)field(t, "sec") + field(t, "offset"), &c);
+    *out = (kz_gotime_civil){c.year, c.month, c.day, c.hour, c.min, c.sec, c.yday, c.wday};
+}
+
+/* The time at sec/nsec in t's location (a fixed zone keeps its offset and
+ * name), without a monotonic reading. */
+static kz_value at_loc_of(const kz_value *t, int64_t sec, int32_t nsec) {
+    const kz_value *locv = kz_map_getz(t, "loc");
+    const char *loc = locv ? kz_str(locv) : "UTC";
+    goloc *l = *loc ? load_location(loc) : NULL;
+    if (l) return in_loc(sec, nsec, l, l == &utc_loc ? "UTC" : loc);
+    const kz_value *zone = kz_map_getz(t, "zone");
+    return make_n(sec, nsec, (int32_t)field(t, "offset"), zone ? kz_str(zone) : "", zone ? kz_str_len(zone) : 0,
+                  loc);
+}
+
+/* Go's Date: Unix seconds of a wall clock reading (`local`, seconds as if
+ * the zone were UTC) in t's location, choosing the offset as Go does. */
+static int64_t wall_to_unix(const kz_value *t, int64_t local) {
+    const kz_value *locv = kz_map_getz(t, "loc");
+    const char *loc = locv ? kz_str(locv) : "UTC";
+    goloc *l = *loc ? load_location(loc) : NULL;
+    if (!l) return wadd(local, -field(t, "offset")); /* a fixed zone */
+    zinfo z;
+    loc_lookup(l, local, &z);
+    if (z.off != 0) {
+        int64_t utc = wadd(local, -z.off);
+        if (utc < z.start || utc >= z.end) loc_lookup(l, utc, &z);
+        local = wadd(local, -z.off);
+    }
+    return local;
+}
+
+/* Go's norm for the month: lo into [0, base), the carry into hi, with Go's
+ * wrapping int arithmetic (AddDate with absurd counts wraps as in Go). */
+static void go_norm(int64_t *hi, int64_t *lo, int64_t base) {
+    if (*lo < 0) {
+        int64_t n = wadd((int64_t)(0 - (uint64_t)*lo), -1) / base + 1; /* Go: (-lo-1)/base + 1 */
+        *hi = wadd(*hi, -n);
+        *lo = wadd(*lo, wmul(n, base));
+    }
+    if (*lo >= base) {
+        int64_t n = *lo / base;
+        *hi = wadd(*hi, n);
+        *lo = wadd(*lo, wmul(-n, base));
+    }
+}
+
+/* Go 1.23's Date before the zone: the wall clock as Unix seconds, computed
+ * as Go does from an unsigned day count since its absolute zero year. */
+static int64_t go_date_wall(int64_t year, int64_t month0, int64_t day, int hour, int min, int sec) {
+    go_norm(&year, &month0, 12);
+    uint64_t y = (uint64_t)year - (uint64_t)-292277022399LL; /* absoluteZeroYear */
+    uint64_t n = y / 400, d = 146097 * n;
+    y -= 400 * n;
+    n = y / 100, y -= 100 * n, d += 36524 * n;
+    n = y / 4, y -= 4 * n, d += 1461 * n;
+    d += 365 * y;
+    d += (uint64_t)days_before[month0];
+    if (is_leap(year) && month0 >= 2) d++;
+    d += (uint64_t)day - 1;
+    uint64_t abs = d * SEC_PER_DAY + (uint64_t)(hour * 3600 + min * 60 + sec);
+    return (int64_t)(abs + (uint64_t)(-9223371966579724800LL - 62135596800LL)); /* absolute to Unix */
+}
+
+kz_value kz_gotime_add_date(const kz_value *t, int64_t years, int64_t months, int64_t days) {
+    civil c;
+    civil_of((__int128)field(t, "sec") + field(t, "offset"), &c);
+    int64_t local = go_date_wall(wadd(c.year, years), wadd(c.month - 1, months), wadd(c.day, days), c.hour, c.min,
+                                 c.sec);
+    return at_loc_of(t, wall_to_unix(t, local), (int32_t)field(t, "nsec"));
+}
+
+static int64_t saturate(__int128 d) {
+    if (d > INT64_MAX) return INT64_MAX;
+    if (d < INT64_MIN) return INT64_MIN;
+    return (int64_t)d;
+}
+
+int64_t kz_gotime_sub(const kz_value *a, const kz_value *b) {
+    const kz_value *ma = kz_map_getz(a, "mono"), *mb = kz_map_getz(b, "mono");
+    if (ma && mb) return saturate((__int128)kz_int_get(ma) - kz_int_get(mb));
+    __int128 d = ((__int128)field(a, "sec") - field(b, "sec")) * 1000000000 + (field(a, "nsec") - field(b, "nsec"));
+    return saturate(d);
+}
+
+int kz_gotime_compare(const kz_value *a, const kz_value *b) {
+    const kz_value *ma = kz_map_getz(a, "mono"), *mb = kz_map_getz(b, "mono");
+    int64_t x, y;
+    if (ma && mb) {
+        x = kz_int_get(ma), y = kz_int_get(mb);
+    } else {
+        x = field(a, "sec"), y = field(b, "sec");
+        if (x == y) x = field(a, "nsec"), y = field(b, "nsec");
+    }
+    return x < y ? -1 : x > y;
+}
+
+kz_value kz_gotime_round(const kz_value *t, int64_t d, bool round) {
+    kz_value bare = at_loc_of(t, field(t, "sec"), (int32_t)field(t, "nsec")); /* Go's stripMono */
+    if (d <= 0) return bare;
+    /* Go's div: the remainder of the time since year 1 by d, floored */
+    __int128 abs = (__int128)internal_sec(field(t, "sec")) * 1000000000 + field(t, "nsec");
+    __int128 r128 = abs % d;
+    if (r128 < 0) r128 += d;
+    int64_t r = (int64_t)r128;
+    kz_value out = kz_gotime_add(&bare, round && !less_than_half(r, d) ? d - r : -r);
+    kz_free(bare);
+    return out;
+}
+
+void kz_gotime_go_string(const kz_value *t, kz_buf *out) {
+    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+    civil c;
+    civil_of((__int128)field(t, "sec") + field(t, "offset"), &c);
+    kz_buf_printf(out, "time.Date(%lld, time.%s, %d, %d, %d, %d, %d, ", (long long)c.year, months[c.month - 1], c.day,
+                  c.hour, c.min, c.sec, (int)field(t, "nsec"));
+    const kz_value *locv = kz_map_getz(t, "loc");
+    const char *loc = locv ? kz_str(locv) : "UTC";
+    if (strcmp(loc, "UTC") == 0) {
+        kz_buf_puts(out, "time.UTC");
+    } else if (strcmp(loc, "Local") == 0) {
+        kz_buf_puts(out, "time.Local");
+    } else if (*loc) {
+        kz_buf_puts(out, "time.Location(");
+        go_quote(out, loc, strlen(loc));
+        kz_buf_putc(out, ')');
+    } else { /* FixedZone(name, offset) is named as its zone */
+        const kz_value *zone = kz_map_getz(t, "zone");
+        kz_buf_puts(out, "time.Location(");
+        go_quote(out, zone ? kz_str(zone) : "", zone ? kz_str_len(zone) : 0);
+        kz_buf_putc(out, ')');
+    }
+    kz_buf_putc(out, ')');
+}
+
+/* ---- Duration's methods ---- */
+
+int64_t kz_goduration_truncate(int64_t d, int64_t m) { return m <= 0 ? d : d - d % m; }
+
+int64_t kz_goduration_abs(int64_t d) {
+    if (d >= 0) return d;
+    return d == INT64_MIN ? INT64_MAX : -d;
+}
+
+double kz_goduration_in(int64_t d, int64_t unit) {
+    return (double)(d / unit) + (double)(d % unit) / (double)unit;
+}
+
+bool kz_gotime_is_dst(const kz_value *t) {
+    const kz_value *locv = kz_map_getz(t, "loc");
+    const char *loc = locv ? kz_str(locv) : "UTC";
+    goloc *l = *loc ? load_location(loc) : NULL;
+    if (!l) return false; /* a fixed zone never is */
+    zinfo z;
+    loc_lookup(l, field(t, "sec"), &z);
+    return z.dst;
+}
+
+/* ---- *time.Location ---- */
+
+kz_value kz_gotime_location(const kz_value *t) {
+    const kz_value *loc = kz_map_getz(t, "loc");
+    kz_value l = kz_map_sized(3);
+    kz_map_setz(&l, "loc", loc ? kz_copy(loc) : kz_string("UTC"));
+    if (loc && kz_str_len(loc) == 0) { /* a fixed zone: its name and offset */
+        const kz_value *zone = kz_map_getz(t, "zone");
+        kz_map_setz(&l, "zone", zone ? kz_copy(zone) : kz_string(""));
+        kz_map_setz(&l, "offset", kz_int(field(t, "offset")));
+    }
+    return kz_with_gotype(l, KZ_GOTYPE_LOCATION);
+}
+
+void kz_gotime_location_name(const kz_value *loc, kz_buf *out) {
+    const kz_value *name = kz_map_getz(loc, "loc");
+    if (name && strcmp(kz_str(name), "Local") == 0) { /* Go names Local after $TZ */
+        kz_buf_puts(out, get_local()->name);
+        return;
+    }
+    if (name && kz_str_len(name) == 0) name = kz_map_getz(loc, "zone");
+    if (name) kz_buf_append(out, kz_str(name), kz_str_len(name));
+}
+
+kz_value kz_gotime_in_location(const kz_value *t, const kz_value *loc) {
+    const kz_value *name = kz_map_getz(loc, "loc");
+    if (name && kz_str_len(name) > 0) return kz_gotime_in(t, kz_str(name));
+    const kz_value *zone = kz_map_getz(loc, "zone");
+    return make_n(field(t, "sec"), (int32_t)field(t, "nsec"), (int32_t)field(loc, "offset"),
+                  zone ? kz_str(zone) : "", zone ? kz_str_len(zone) : 0, "");
 }

@@ -75,6 +75,47 @@ void kz_gotime_rfc3339nano(const kz_value *t, kz_buf *out);
  * times are never equal (Go: unless they are the very same variable). */
 bool kz_gotime_go_equal(const kz_value *a, const kz_value *b);
 
+/* Go's GoString (fmt's %#v): "time.Date(2024, time.March, 5, 10, 20, 30, 0,
+ * time.UTC)", time.Local, or time.Location("NAME") (a fixed zone's name is
+ * its zone's: "" for a parsed "+02:00", "CET" for a "CET" Local doesn't use). */
+void kz_gotime_go_string(const kz_value *t, kz_buf *out);
+
+/* ---- Time's methods ---- */
+
+/* t.Location(): a KZ_GOTYPE_LOCATION map of t's "loc", and for a fixed zone
+ * its "zone" and "offset" too. */
+kz_value kz_gotime_location(const kz_value *t);
+/* Location.String(): the name ("UTC", "Local", "Europe/Berlin"; a fixed
+ * zone's own name, which may be ""). Appends to out. */
+void kz_gotime_location_name(const kz_value *loc, kz_buf *out);
+/* t.In(loc) for a location from kz_gotime_location. */
+kz_value kz_gotime_in_location(const kz_value *t, const kz_value *loc);
+/* Go's == on the *Location of two times or locations (see kz_gotime_go_equal). */
+bool kz_gotime_same_location(const kz_value *a, const kz_value *b);
+
+/* The wall clock and calendar of t in its zone (Date, Clock, YearDay,
+ * Weekday). */
+typedef struct kz_gotime_civil {
+    int64_t year;
+    int month, day, hour, min, sec; /* month 1..12 */
+    int yday, wday;                 /* yday 1-based, wday 0 = Sunday */
+} kz_gotime_civil;
+void kz_gotime_civil_of(const kz_value *t, kz_gotime_civil *out);
+
+/* t.AddDate(years, months, days): the date's fields added and normalised
+ * ("2024-01-31" plus a month is "2024-03-02"), in t's location. */
+kz_value kz_gotime_add_date(const kz_value *t, int64_t years, int64_t months, int64_t days);
+/* a.Sub(b) as a Duration, saturated; by the monotonic readings when both
+ * have one, as Go does. */
+int64_t kz_gotime_sub(const kz_value *a, const kz_value *b);
+/* a.Compare(b): -1, 0 or 1 (Before, After and Equal follow from it). */
+int kz_gotime_compare(const kz_value *a, const kz_value *b);
+/* t.IsDST(): whether t's location observes daylight saving time then. */
+bool kz_gotime_is_dst(const kz_value *t);
+/* t.Round(d) (round) or t.Truncate(d): to a multiple of d since year 1,
+ * without a monotonic reading; d <= 0 leaves the instant as it is. */
+kz_value kz_gotime_round(const kz_value *t, int64_t d, bool round);
+
 /* Go's MarshalJSON/MarshalText refuse years outside [0,9999]: the message
  * ("Time.MarshalJSON: year outside of range [0,9999]"; encoding/json wraps
  * it as "json: error calling MarshalJSON for type time.Time: ..."), or NULL. */
@@ -88,5 +129,11 @@ void kz_goduration_string(int64_t d, kz_buf *out);
 bool kz_goduration_parse(const char *s, size_t n, int64_t *d, kz_buf *err);
 /* Duration.Round(m). */
 int64_t kz_goduration_round(int64_t d, int64_t m);
+/* Duration.Truncate(m) and Duration.Abs(). */
+int64_t kz_goduration_truncate(int64_t d, int64_t m);
+int64_t kz_goduration_abs(int64_t d);
+/* d in units of `unit` nanoseconds as Go's Hours, Minutes and Seconds
+ * compute it: whole units plus the remainder's fraction. */
+double kz_goduration_in(int64_t d, int64_t unit);
 
 #endif

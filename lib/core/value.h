@@ -142,7 +142,12 @@ typedef enum kz_gotype {
     /* Go objects of the function library, kept as MAPs (see core/gotime.h and
      * lib/funcs): fmt prints them with their String method or as a struct. */
     KZ_GOTYPE_TIME,         /* MAP: time.Time (now, toDate), core/gotime.h */
-    KZ_GOTYPE_SEMVER,       /* MAP: *semver.Version {Major Minor Patch Prerelease Metadata Original} */
+    KZ_GOTYPE_SEMVER,       /* MAP: *semver.Version {major minor patch pre metadata original} */
+    KZ_GOTYPE_SEMVER_VALUE, /* MAP: semver.Version (IncMinor, SetPrerelease, ...), as SEMVER */
+    KZ_GOTYPE_MONTH,        /* INT: time.Month (Time.Month): prints as "March" */
+    KZ_GOTYPE_WEEKDAY,      /* INT: time.Weekday (Time.Weekday): prints as "Tuesday" */
+    KZ_GOTYPE_DURATION,     /* INT: time.Duration in nanoseconds (Time.Sub): prints as "1h2m3s" */
+    KZ_GOTYPE_LOCATION,     /* MAP: *time.Location (Time.Location) {loc zone offset}, core/gotime.h */
     KZ_GOTYPE_CERT,         /* MAP: sprig.certificate {Cert Key} (genCA, ...) */
     KZ_GOTYPE_SLICE_OF_SLICES, /* SEQ of SEQ: [][]interface {} (chunk) */
     KZ_GOTYPE_CHART_VALUES, /* MAP: chartutil.Values (a chart's top-level .Values) */

@@ -175,10 +175,14 @@ static bool parse_float(const char *s, size_t n, double *out) {
     return ok;
 }
 
+/* cast's type switches name the basic types, and time.Month and
+ * time.Weekday: any other named integer (time.Duration) casts to 0. */
+static bool cast_skips(const kz_value *v) { return kz_gotype_of(v) == KZ_GOTYPE_DURATION; }
+
 int64_t kz_cast_to_int64(const kz_value *v) {
     switch (kz_kind_of(v)) {
     case KZ_BOOL: return kz_bool_get(v) ? 1 : 0;
-    case KZ_INT: return v->x.u.i; /* a uint64 wraps as Go's int64(u) does */
+    case KZ_INT: return cast_skips(v) ? 0 : v->x.u.i; /* a uint64 wraps as Go's int64(u) does */
     case KZ_FLOAT: return go_float_to_int64(kz_float_get(v));
     case KZ_STRING: {
         if (kz_gotype_of(v) == KZ_GOTYPE_BYTES) return 0;
@@ -193,7 +197,9 @@ int64_t kz_cast_to_int64(const kz_value *v) {
 double kz_cast_to_float64(const kz_value *v) {
     switch (kz_kind_of(v)) {
     case KZ_BOOL: return kz_bool_get(v) ? 1 : 0;
-    case KZ_INT: return kz_gotype_is_unsigned(v) ? (double)kz_uint_get(v) : (double)v->x.u.i;
+    case KZ_INT:
+        if (cast_skips(v)) return 0;
+        return kz_gotype_is_unsigned(v) ? (double)kz_uint_get(v) : (double)v->x.u.i;
     case KZ_FLOAT: return kz_float_get(v);
     case KZ_STRING: {
         if (kz_gotype_of(v) == KZ_GOTYPE_BYTES) return 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/goobj.h"
 #include "core/gotime.h"
 #include "funcs/funcs_internal.h"
 #include "tmpl/gotype.h"
@@ -256,6 +257,17 @@ static kz_value m_unix(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     return kz_go_int64(sec * per_sec + nsec_of(&argv[0]) / (1000000000 / per_sec));
 }
 
+/* AppendFormat(b []byte, layout string) []byte: b (nil: none) then Format. */
+static kz_value m_append_format(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_buf text = KZ_BUF_INIT;
+    if (kz_kind_of(&argv[1]) == KZ_STRING) kz_buf_append(&text, kz_str(&argv[1]), kz_str_len(&argv[1]));
+    kz_gotime_format(&argv[0], kz_str(&argv[2]), kz_str_len(&argv[2]), &text);
+    kz_value b = kz_with_gotype(kz_string_n(text.data ? text.data : "", text.len), KZ_GOTYPE_BYTES);
+    kz_buf_free(&text);
+    return b;
+}
+
 static kz_value m_format(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     kz_buf text = KZ_BUF_INIT;
@@ -287,6 +299,190 @@ static kz_value m_is_zero(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     return kz_bool(z);
 }
 
+/* Month and Weekday: Go's named integers, printed by name. */
+static kz_value m_month(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_gotime_civil cv;
+    kz_gotime_civil_of(&argv[0], &cv);
+    return kz_with_gotype(kz_int(cv.month), KZ_GOTYPE_MONTH);
+}
+
+static kz_value m_weekday(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_gotime_civil cv;
+    kz_gotime_civil_of(&argv[0], &cv);
+    return kz_with_gotype(kz_int(cv.wday), KZ_GOTYPE_WEEKDAY);
+}
+
+static kz_value m_add_date(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return kz_gotime_add_date(&argv[0], kz_int_get(&argv[1]), kz_int_get(&argv[2]), kz_int_get(&argv[3]));
+}
+
+static kz_value m_add(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return kz_gotime_add(&argv[0], kz_int_get(&argv[1]));
+}
+
+static kz_value duration(int64_t d) { return kz_with_gotype(kz_int(d), KZ_GOTYPE_DURATION); }
+
+static kz_value m_sub(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return duration(kz_gotime_sub(&argv[0], &argv[1]));
+}
+
+/* Before, After, Equal (data "<", ">", "="), Compare (NULL). */
+static kz_value m_compare(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)argc;
+    int r = kz_gotime_compare(&argv[0], &argv[1]);
+    const char *op = c->func->data;
+    if (!op) return kz_go_int(r);
+    return kz_bool(op[0] == '<' ? r < 0 : op[0] == '>' ? r > 0 : r == 0);
+}
+
+/* Round (data non-NULL) and Truncate. */
+static kz_value m_round(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)argc;
+    return kz_gotime_round(&argv[0], kz_int_get(&argv[1]), c->func->data != NULL);
+}
+
+static kz_value m_location(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return kz_gotime_location(&argv[0]);
+}
+
+static kz_value m_in_location(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    if (kz_kind_of(&argv[1]) != KZ_MAP) return kz_error("time: missing Location in call to Time.In");
+    return kz_gotime_in_location(&argv[0], &argv[1]);
+}
+
+static kz_value m_is_dst(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    return kz_bool(kz_gotime_is_dst(&argv[0]));
+}
+
+static kz_value m_go_string(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_buf text = KZ_BUF_INIT;
+    kz_gotime_go_string(&argv[0], &text);
+    kz_value s = kz_string_n(text.data, text.len);
+    kz_buf_free(&text);
+    return s;
+}
+
+/* MarshalJSON (data non-NULL: quoted) and MarshalText: RFC 3339 as []byte,
+ * or Go's error for a year outside 0..9999. */
+static kz_value m_marshal(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)argc;
+    bool json = c->func->data != NULL;
+    const char *err = kz_gotime_marshal_error(&argv[0]);
+    if (err) { /* "Time.MarshalJSON: ..." */
+        const char *rest = strchr(err, ':');
+        return kz_error("Time.%s%s", json ? "MarshalJSON" : "MarshalText", rest ? rest : "");
+    }
+    kz_buf text = KZ_BUF_INIT;
+    if (json) kz_buf_putc(&text, '"');
+    kz_gotime_rfc3339nano(&argv[0], &text);
+    if (json) kz_buf_putc(&text, '"');
+    kz_value b = kz_with_gotype(kz_string_n(text.data, text.len), KZ_GOTYPE_BYTES);
+    kz_buf_free(&text);
+    return b;
+}
+
+static void put_be(kz_buf *b, uint64_t x, int bytes) {
+    for (int i = bytes - 1; i >= 0; i--) kz_buf_putc(b, (char)(x >> (8 * i)));
+}
+
+/* MarshalBinary and GobEncode: Go's version 1 (2 for an offset with
+ * seconds) encoding: seconds since year 1, nanoseconds, the offset in
+ * minutes (-1 for UTC). */
+static kz_value m_marshal_binary(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    const kz_value *loc = kz_map_getz(&argv[0], "loc");
+    const kz_value *offv = kz_map_getz(&argv[0], "offset");
+    int64_t offset = offv ? kz_int_get(offv) : 0, minutes = -1;
+    int version = 1;
+    if (!loc || strcmp(kz_str(loc), "UTC") != 0) {
+        if (offset % 60 != 0) version = 2;
+        minutes = offset / 60;
+        if (minutes < -32768 || minutes == -1 || minutes > 32767)
+            return kz_error("Time.MarshalBinary: unexpected zone offset");
+    }
+    const kz_value *nsec = kz_map_getz(&argv[0], "nsec");
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_putc(&b, (char)version);
+    put_be(&b, (uint64_t)kz_gotime_unix_sec(&argv[0]) + 62135596800ULL, 8); /* Unix to year 1, wrapping as Go */
+    put_be(&b, (uint64_t)(nsec ? kz_int_get(nsec) : 0), 4);
+    put_be(&b, (uint64_t)minutes, 2);
+    if (version == 2) kz_buf_putc(&b, (char)(offset % 60));
+    kz_value r = kz_with_gotype(kz_string_n(b.data, b.len), KZ_GOTYPE_BYTES);
+    kz_buf_free(&b);
+    return r;
+}
+
+/* Methods whose results a template can't take (Go's goodFunc), failing with
+ * text/template's message. */
+static void register_uncallable(kz_tmpl_funcs *t) {
+    static const char *const bad[][2] = {
+        {"Date", "function Date has 3 return values; should be 1 or 2"},
+        {"Clock", "function Clock has 3 return values; should be 1 or 2"},
+        {"Zone", "invalid function signature for Zone: second return value should be error; is int"},
+        {"ISOWeek", "invalid function signature for ISOWeek: second return value should be error; is int"},
+        {"ZoneBounds", "invalid function signature for ZoneBounds: second return value should be error; is time.Time"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, bad[i][0], NULL, "", (void *)bad[i][1]);
+}
+
+/* ---- methods of time.Duration, time.Month and time.Weekday ---- */
+
+static kz_value m_stringer(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_buf text = KZ_BUF_INIT;
+    kz_goobj_string(&argv[0], &text);
+    kz_value s = kz_string_n(text.data ? text.data : "", text.len);
+    kz_buf_free(&text);
+    return s;
+}
+
+/* Hours, Minutes, Seconds: float64 (the data is the unit in nanoseconds). */
+static kz_value m_dur_float(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)argc;
+    return kz_float(kz_goduration_in(kz_int_get(&argv[0]), (int64_t)(intptr_t)c->func->data));
+}
+
+/* Milliseconds, Microseconds, Nanoseconds: int64 (the data is the unit). */
+static kz_value m_dur_int(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)argc;
+    return kz_go_int64(kz_int_get(&argv[0]) / (int64_t)(intptr_t)c->func->data);
+}
+
+/* Round (data non-NULL), Truncate; Abs (no argument). */
+static kz_value m_dur_round(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    int64_t d = kz_int_get(&argv[0]);
+    if (argc == 1) return duration(kz_goduration_abs(d));
+    int64_t m = kz_int_get(&argv[1]);
+    return duration(c->func->data ? kz_goduration_round(d, m) : kz_goduration_truncate(d, m));
+}
+
+static void register_duration_methods(kz_tmpl_funcs *t) {
+    const kz_gotype D = KZ_GOTYPE_DURATION;
+    kz_tmpl_funcs_add_method(t, D, "String", m_stringer, "", NULL);
+    kz_tmpl_funcs_add_method(t, D, "Hours", m_dur_float, "", (void *)(intptr_t)3600000000000);
+    kz_tmpl_funcs_add_method(t, D, "Minutes", m_dur_float, "", (void *)(intptr_t)60000000000);
+    kz_tmpl_funcs_add_method(t, D, "Seconds", m_dur_float, "", (void *)(intptr_t)1000000000);
+    kz_tmpl_funcs_add_method(t, D, "Milliseconds", m_dur_int, "", (void *)(intptr_t)1000000);
+    kz_tmpl_funcs_add_method(t, D, "Microseconds", m_dur_int, "", (void *)(intptr_t)1000);
+    kz_tmpl_funcs_add_method(t, D, "Nanoseconds", m_dur_int, "", (void *)(intptr_t)1);
+    kz_tmpl_funcs_add_method(t, D, "Round", m_dur_round, "D", (void *)"round");
+    kz_tmpl_funcs_add_method(t, D, "Truncate", m_dur_round, "D", NULL);
+    kz_tmpl_funcs_add_method(t, D, "Abs", m_dur_round, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_MONTH, "String", m_stringer, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_WEEKDAY, "String", m_stringer, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_LOCATION, "String", m_stringer, "", NULL);
+}
+
 static void register_time_methods(kz_tmpl_funcs *t) {
     static const struct {
         const char *name, *layout;
@@ -300,10 +496,32 @@ static void register_time_methods(kz_tmpl_funcs *t) {
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UnixMicro", m_unix, "", (void *)(intptr_t)1000000);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UnixNano", m_unix, "", (void *)(intptr_t)1000000000);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Format", m_format, "s", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "AppendFormat", m_append_format, "Bs", NULL);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "UTC", m_in, "", (void *)"UTC");
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Local", m_in, "", (void *)"Local");
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "String", m_time_string, "", NULL);
     kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "IsZero", m_is_zero, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Month", m_month, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Weekday", m_weekday, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "AddDate", m_add_date, "iii", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Add", m_add, "D", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Sub", m_sub, "t", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Before", m_compare, "t", (void *)"<");
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "After", m_compare, "t", (void *)">");
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Equal", m_compare, "t", (void *)"=");
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Compare", m_compare, "t", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Round", m_round, "D", (void *)"round");
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Truncate", m_round, "D", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "GoString", m_go_string, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "IsDST", m_is_dst, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "MarshalBinary", m_marshal_binary, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "GobEncode", m_marshal_binary, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "Location", m_location, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "In", m_in_location, "L", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "MarshalJSON", m_marshal, "", (void *)"json");
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_TIME, "MarshalText", m_marshal, "", NULL);
+    register_uncallable(t);
+    register_duration_methods(t);
 }
 
 void kz_funcs_register_dates(kz_tmpl_funcs *t) {

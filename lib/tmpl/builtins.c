@@ -191,9 +191,17 @@ static kz_value error_from(kz_buf *msg) {
 /* Two values outside the basic classes (nil, slices, maps): equal only when both
  * are nil; otherwise Go refuses. Its first message prints the operands in the
  * order value1 (%s), type1, type2, value2 (%v). */
+static bool is_location(const kz_value *v) {
+    return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_LOCATION;
+}
+
 static kz_value eq_other(const kz_value *a, const kz_value *b, bool *result) {
     if (kz_gotime_is(a) && kz_gotime_is(b)) { /* time.Time is a comparable struct */
         *result = kz_gotime_go_equal(a, b);
+        return kz_null();
+    }
+    if (is_location(a) && is_location(b)) { /* pointers: the same *Location */
+        *result = kz_gotime_same_location(a, b);
         return kz_null();
     }
     bool same_kind = strcmp(kz_gokind_name(a), kz_gokind_name(b)) == 0;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/goobj.h"
 #include "core/parallel.h"
 #include "tmpl/builtins.h"
 #include "tmpl/exec_internal.h"
@@ -207,7 +208,14 @@ static xval eval_field(kz_exec_state *st, const xval *dot, const kz_tmpl_node *n
         kz_free(receiver.v);
         return invalid();
     }
+    if (kz_goobj_unexported_field(&receiver.v, name->s, name->len)) {
+        kz_exec_fail(st, "%.*s is an unexported field of struct type %s", (int)name->len, name->s,
+                     kz_gotype_name(&receiver.v));
+        kz_free(receiver.v);
+        return invalid();
+    }
     const kz_value *found = kz_map_get(&receiver.v, name->s, name->len);
+    if (found && kz_goobj_internal_key(&receiver.v, name->s, name->len)) found = NULL; /* kz's, not Go's */
     if (is_struct_like(&receiver.v) && !found) {
         /* Go names the receiver's type before unboxing it: .Chart.x, straight
          * from the top-level map, is an interface {} */

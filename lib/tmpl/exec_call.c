@@ -248,6 +248,9 @@ static const char *param_type_name(char letter) {
     case 'l': return "[]interface {}";
     case 'c': return "sprig.certificate";
     case 'V': return "*semver.Version";
+    case 'D': return "time.Duration";
+    case 'L': return "*time.Location";
+    case 'B': return "[]uint8";
     default: return "interface {}";
     }
 }
@@ -257,6 +260,9 @@ static bool has_type(const kz_value *v, char letter) {
     if (letter == 't') return kz_gotime_is(v);
     if (letter == 'c') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CERT;
     if (letter == 'V') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_SEMVER;
+    if (letter == 'B') return kz_kind_of(v) == KZ_STRING && kz_gotype_of(v) == KZ_GOTYPE_BYTES;
+    if (letter == 'L') return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_LOCATION;
+    if (letter == 'D') return kz_kind_of(v) == KZ_INT && kz_gotype_of(v) == KZ_GOTYPE_DURATION;
     if (letter == 'u') return false; /* no value of the data is a uint32; constants are converted */
     /* chartutil.Values is a named map[string]interface{}: assignable to it */
     if (letter == 'm' && kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_CHART_VALUES) return true;
@@ -276,7 +282,7 @@ static bool has_type(const kz_value *v, char letter) {
 static bool check_type(kz_exec_state *st, kz_value *v, char letter) {
     if (has_type(v, letter)) return true;
     if (kz_kind_of(v) == KZ_INVALID) {
-        if (letter == 'm' || letter == 'l' || letter == 'V') {
+        if (letter == 'm' || letter == 'l' || letter == 'V' || letter == 'L' || letter == 'B') {
             *v = kz_null();
             return true;
         }
@@ -293,6 +299,8 @@ static kz_value typed_constant(kz_exec_state *st, const kz_tmpl_node *n, char le
     if (letter == 's' && n->kind == KZ_TN_STRING) return kz_copy(&n->u.con.value);
     if (letter == 'b' && n->kind == KZ_TN_BOOL) return kz_copy(&n->u.con.value);
     if (letter == 'i' && n->kind == KZ_TN_NUMBER && (n->u.con.num->flags & KZ_TNUM_INT)) return kz_int(n->u.con.num->i64);
+    if (letter == 'D' && n->kind == KZ_TN_NUMBER && (n->u.con.num->flags & KZ_TNUM_INT))
+        return kz_with_gotype(kz_int(n->u.con.num->i64), KZ_GOTYPE_DURATION);
     if (letter == 'f' && n->kind == KZ_TN_NUMBER && (n->u.con.num->flags & KZ_TNUM_FLOAT)) {
         return kz_float(n->u.con.num->f64);
     }
@@ -302,11 +310,12 @@ static kz_value typed_constant(kz_exec_state *st, const kz_tmpl_node *n, char le
     kz_buf s = KZ_BUF_INIT;
     kz_tmpl_node_string(&s, n);
     const char *what = letter == 's'   ? "string"
-                       : letter == 'i' ? "integer"
+                       : letter == 'i' || letter == 'D' ? "integer"
                        : letter == 'u' ? "unsigned integer"
                        : letter == 'f' ? "float"
                                        : "bool";
-    if (letter == 'm' || letter == 't' || letter == 'l' || letter == 'c' || letter == 'V') {
+    if (letter == 'm' || letter == 't' || letter == 'l' || letter == 'c' || letter == 'V' || letter == 'L' ||
+        letter == 'B') {
         kz_exec_fail(st, "can't handle %s for arg of type %s", kz_buf_cstr(&s), param_type_name(letter));
     } else {
         kz_exec_fail(st, "expected %s; found %s", what, kz_buf_cstr(&s));
@@ -321,7 +330,7 @@ static kz_value eval_typed_arg(kz_exec_state *st, const xval *dot, const kz_tmpl
     st->at = n;
     switch (n->kind) {
     case KZ_TN_NIL:
-        if (letter == 'm' || letter == 'l' || letter == 'V') return kz_null(); /* nil map, slice, pointer */
+        if (letter == 'm' || letter == 'l' || letter == 'V' || letter == 'L' || letter == 'B') return kz_null(); /* nil map, slice, pointer */
         kz_exec_fail(st, "cannot assign nil to %s", param_type_name(letter));
         return kz_invalid();
     case KZ_TN_BOOL:
@@ -401,6 +410,10 @@ static xval eval_call(kz_exec_state *st, const xval *dot, const callee *c, const
     uint32_t nargs = args && args->n > 0 ? args->n - 1 : 0;
     size_t num_in = nargs + (final ? 1 : 0);
     if (!check_arity(st, c, nargs, num_in)) return (xval){.v = kz_invalid()};
+    if (c->f && !c->f->fn) { /* a method templates can't call: Go's goodFunc */
+        kz_exec_fail(st, "%s", (const char *)c->f->data);
+        return (xval){.v = kz_invalid()};
+    }
     if (c->b && (c->b->id == B_AND || c->b->id == B_OR)) return and_or(st, dot, c->b->id == B_OR, args, final);
 
     size_t skip = recv ? 1 : 0; /* argv[0] is the receiver: parameter i is argv[i + skip] */

@@ -611,12 +611,24 @@ static void print_map(printer *p, const kz_value *v, uint32_t verb, int depth) {
 static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth);
 
 /* Go objects of the function library (core/goobj.h): a Stringer is printed
- * through String() for the string verbs (Go's handleMethods); a certificate is
- * a struct {Cert Key}. Returns false for other values. */
+ * through String() for the string verbs (Go's handleMethods), %#v through
+ * GoString or as a Go struct; a certificate is a struct {Cert Key}. Returns
+ * false for other values. */
 static bool print_go_object(printer *p, const kz_value *v, uint32_t verb, int depth) {
-    if (kz_kind_of(v) != KZ_MAP || kz_is_go_map(v))
-        return false;
     kz_gotype t = kz_gotype_of(v);
+    bool stringer_int = kz_kind_of(v) == KZ_INT && t != KZ_GOTYPE_NATURAL && t != KZ_GOTYPE_INT64 &&
+                        t != KZ_GOTYPE_INT32 && t != KZ_GOTYPE_UINT8 && t != KZ_GOTYPE_UINT64;
+    if (stringer_int && p->f.sharp_v) return false; /* %#v of a time.Month: the number */
+    if (!stringer_int && (kz_kind_of(v) != KZ_MAP || kz_is_go_map(v))) return false;
+    if (p->f.sharp_v) {
+        kz_buf text = KZ_BUF_INIT;
+        bool done = kz_goobj_go_syntax(v, &text);
+        /* a GoStringer's text is padded as a string; a struct's fields are not */
+        if (done && t == KZ_GOTYPE_TIME) fmt_s(p, text.data, text.len);
+        else if (done) kz_buf_append(p->out, text.data, text.len);
+        kz_buf_free(&text);
+        if (done) return true;
+    }
     if (t == KZ_GOTYPE_CERT || t == KZ_GOTYPE_KUBE_VERSION || t == KZ_GOTYPE_HELM_VERSION) {
         /* structs of strings, printed field by field with the verb */
         static const kz_goobj_field cert_fields[] = {{"Cert", "Cert", false}, {"Key", "Key", false}};

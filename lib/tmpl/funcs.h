@@ -70,6 +70,8 @@ void kz_tmpl_funcs_add(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, int mi
  *   m map[string]interface {} (nil arrives as NULL)   t time.Time (core/gotime.h)
  *   l []interface {} (nil arrives as NULL)   u uint32 (constants only: data holds no uint32)
  *   c sprig.certificate (a KZ_GOTYPE_CERT map)   V *semver.Version (nil arrives as NULL)
+ *   D time.Duration (an INT; constants are integers)   L *time.Location (nil arrives as NULL)
+ *   B []uint8 (a KZ_GOTYPE_BYTES string; nil arrives as NULL)
  * e.g. "is" for repeat(count int, str string), "v...v" for default. The
  * arity follows from it. */
 void kz_tmpl_funcs_add_typed(kz_tmpl_funcs *t, const char *name, kz_tmpl_fn fn, const char *params, void *data);
@@ -84,7 +86,9 @@ const kz_tmpl_func *kz_tmpl_funcs_find(const kz_tmpl_funcs *t, const char *name,
  * Version`). The function receives the receiver as argv[0], then the
  * arguments; `params` types the arguments only (letters as above, NULL or ""
  * for none), and the arity and "error calling NAME" messages count the
- * arguments only, as Go does. */
+ * arguments only, as Go does. A NULL fn registers a method Go has but a
+ * template can't call (time.Time's Date returns three values): calling it
+ * fails, once the arity is checked, with the message `data` points to. */
 void kz_tmpl_funcs_add_method(kz_tmpl_funcs *t, kz_gotype recv, const char *name, kz_tmpl_fn fn, const char *params,
                               void *data);
 const kz_tmpl_func *kz_tmpl_funcs_find_method(const kz_tmpl_funcs *t, kz_gotype recv, const char *name, size_t len);

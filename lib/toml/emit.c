@@ -41,7 +41,7 @@ static void fail(enc *e, int code, const char *msg) {
 static bool is_table_value(const kz_value *v) {
     if (kz_kind_of(v) != KZ_MAP) return false;
     kz_gotype g = kz_gotype_of(v);
-    return g != KZ_GOTYPE_TIME && g != KZ_GOTYPE_SEMVER; /* certificates are structs: tables */
+    return g != KZ_GOTYPE_TIME && g != KZ_GOTYPE_SEMVER && g != KZ_GOTYPE_SEMVER_VALUE; /* certificates are structs: tables */
 }
 
 static ttype type_of(enc *e, const kz_value *v);
@@ -187,7 +187,12 @@ static void element(enc *e, const kz_value *v) {
     switch (kz_kind_of(v)) {
     case KZ_BOOL: kz_buf_puts(out, kz_bool_get(v) ? "true" : "false"); return;
     case KZ_INT:
-        if (kz_int_is_unsigned(v)) kz_buf_printf(out, "%llu", (unsigned long long)kz_uint_get(v));
+        if (kz_gotype_of(v) == KZ_GOTYPE_DURATION) { /* BurntSushi writes a time.Duration as its String */
+            kz_buf d = KZ_BUF_INIT;
+            kz_goduration_string(kz_int_get(v), &d);
+            put_quoted(e, d.data, d.len);
+            kz_buf_free(&d);
+        } else if (kz_int_is_unsigned(v)) kz_buf_printf(out, "%llu", (unsigned long long)kz_uint_get(v));
         else kz_buf_printf(out, "%lld", (long long)kz_int_get(v));
         return;
     case KZ_FLOAT: put_float(out, kz_float_get(v)); return;
@@ -219,7 +224,8 @@ static void element(enc *e, const kz_value *v) {
     case KZ_MAP:
         switch (kz_gotype_of(v)) {
         case KZ_GOTYPE_TIME: put_time(e, v); return;
-        case KZ_GOTYPE_SEMVER: {
+        case KZ_GOTYPE_SEMVER:
+        case KZ_GOTYPE_SEMVER_VALUE: {
             kz_buf b = KZ_BUF_INIT;
             kz_goobj_json_string(v, &b);
             put_quoted(e, b.data ? b.data : "", b.len);
@@ -335,7 +341,8 @@ static part *grow_key(part *key, size_t depth, part **own) {
 }
 
 static void emit_map(enc *e, part *key, size_t depth, const kz_value *m, bool inl) {
-    size_t n = kz_len(m);
+    /* a *time.Location has no exported field: an empty table */
+    size_t n = kz_gotype_of(m) == KZ_GOTYPE_LOCATION ? 0 : kz_len(m);
     entry *direct = kz_xmalloc((n + 1) * sizeof *direct), *sub = kz_xmalloc((n + 1) * sizeof *sub);
     size_t nd = 0, ns = 0;
     for (size_t i = 0; i < n && !e->fail; i++) {

@@ -342,7 +342,7 @@ static void emit_node(emitter *e, const kz_value *v) {
         emit_scalar(e, &p, false);
         return;
     }
-    if (kind == KZ_MAP && gt == KZ_GOTYPE_SEMVER) {
+    if (kind == KZ_MAP && (gt == KZ_GOTYPE_SEMVER || gt == KZ_GOTYPE_SEMVER_VALUE)) {
         /* *semver.Version is an encoding.TextMarshaler: its String() as a string */
         kz_buf t = KZ_BUF_INIT;
         kz_goobj_string(v, &t);
@@ -353,6 +353,17 @@ static void emit_node(emitter *e, const kz_value *v) {
     }
     if (kind == KZ_MAP && gt == KZ_GOTYPE_CERT) {
         emit_struct(e, v);
+        return;
+    }
+    if (kind == KZ_MAP && gt == KZ_GOTYPE_LOCATION) { /* *time.Location: no exported field */
+        emit_empty(e, "{", "}");
+        return;
+    }
+    if (kind == KZ_INT && gt == KZ_GOTYPE_DURATION) { /* yaml.v3 writes a time.Duration as its String */
+        kz_buf d = KZ_BUF_INIT;
+        kz_goduration_string(kz_int_get(v), &d);
+        emit_string(e, d.data, d.len);
+        kz_buf_free(&d);
         return;
     }
     if (kind == KZ_STRING && gt == KZ_GOTYPE_BYTES) {

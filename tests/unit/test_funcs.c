@@ -23,6 +23,8 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/file.h"
+#include "core/goobj.h"
+#include "core/gotime.h"
 #include "core/value.h"
 #include "golden_util.h"
 #include "funcs/funcs.h"
@@ -200,6 +202,68 @@ static void read_tests(kz_buf *all) {
     closedir(d);
 }
 
+/* `text` renders to `want` (or fails with the helm message `want`). */
+static void expect(const kz_tmpl_funcs *funcs, const char *text, const char *want) {
+    bool failed;
+    char *got = run_case(funcs, text, NULL, &failed);
+    if (strcmp(got, want) != 0) fail_msg("%s\n  want [%s]\n  got  [%s]", text, want, got);
+    free(got);
+}
+
+/* Methods of the values Sprig's functions return, beside the goldens:
+ * chains of semver.Version values and what Go hides of them (expectations
+ * from helm v3.17.3). */
+static void test_value_methods(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    expect(funcs, "{{ (semver \"1.2.3\").IncMinor }}", "1.3.0");
+    expect(funcs, "{{ ((semver \"1.2.3\").IncPatch).String }} {{ (semver \"1.2.3\").IncMinor.IncPatch }}", "1.2.4 1.3.1");
+    expect(funcs, "{{ (semver \"1.2.3\").IncMinor.Minor }} {{ printf \"%T\" (semver \"1.2.3\").IncMinor }}",
+           "3 semver.Version");
+    expect(funcs, "{{ (semver \"1.2.3-rc.1+b5\").IncPatch }} {{ (semver \"1.2.3-rc.1+b5\").IncMinor }}", "1.2.3 1.3.0");
+    expect(funcs, "{{ printf \"%#v\" (semver \"v1.2.3\").IncMajor }}",
+           "semver.Version{major:0x2, minor:0x0, patch:0x0, pre:\"\", metadata:\"\", original:\"v2.0.0\"}");
+    expect(funcs, "{{ (semver \"v1.2.3\").SetPrerelease \"rc.1\" | toJson }}", "\"1.2.3-rc.1\"");
+    expect(funcs, "{{ (semver \"1.2.3\").SetPrerelease \"rc.01\" }}",
+           "template: c/templates/x.yaml:1:19: executing \"c/templates/x.yaml\" at <(semver \"1.2.3\").SetPrerelease>: "
+           "error calling SetPrerelease: Version segment starts with 0");
+    expect(funcs, "{{ (semver \"1.2.3\").SetMetadata \"a_b\" }}",
+           "template: c/templates/x.yaml:1:19: executing \"c/templates/x.yaml\" at <(semver \"1.2.3\").SetMetadata>: "
+           "error calling SetMetadata: Invalid Metadata string");
+    expect(funcs, "{{ (semver \"1.2.3\").IncMinor.Original }}",
+           "template: c/templates/x.yaml:1:11: executing \"c/templates/x.yaml\" at <\"1.2.3\">: "
+           "can't evaluate field Original in type semver.Version");
+    expect(funcs, "{{ (semver \"1.2.3\").LessThanEqual (semver \"1.2.3\") }} {{ (semver \"1.2.3\").GreaterThanEqual (semver \"1.2.4\") }}",
+           "true false");
+    /* time's named integers print by name, count as numbers */
+    expect(funcs, "{{ $t := toDate \"2006-01-02\" \"2024-03-05\" }}{{ $t.Month }} {{ $t.Weekday }} {{ add $t.Month 1 }} {{ $t.Month | toJson }}",
+           "March Tuesday 4 3");
+    expect(funcs, "{{ (toDate \"2006\" \"2024\").Date }}",
+           "template: c/templates/x.yaml:1:18: executing \"c/templates/x.yaml\" at <\"2024\">: "
+           "function Date has 3 return values; should be 1 or 2");
+    kz_tmpl_funcs_free(funcs);
+
+    /* internal keys stay out of templates' reach; Go's own fields are unexported */
+    kz_value t = kz_gotime_zero();
+    assert_true(kz_goobj_internal_key(&t, "sec", 3));
+    assert_false(kz_goobj_internal_key(&t, "Sec", 3));
+    assert_true(kz_goobj_unexported_field(&t, "wall", 4));
+    assert_false(kz_goobj_unexported_field(&t, "sec", 3));
+    kz_buf b = KZ_BUF_INIT;
+    assert_true(kz_goobj_go_syntax(&t, &b));
+    assert_string_equal(kz_buf_cstr(&b), "time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)");
+    kz_buf_free(&b);
+    kz_free(t);
+    kz_value m = kz_map();
+    assert_false(kz_goobj_internal_key(&m, "sec", 3)); /* a Go map's keys are data */
+    kz_free(m);
+    kz_value month = kz_with_gotype(kz_int(13), KZ_GOTYPE_MONTH);
+    kz_buf s = KZ_BUF_INIT;
+    assert_true(kz_goobj_string(&month, &s));
+    assert_string_equal(kz_buf_cstr(&s), "%!Month(13)");
+    kz_buf_free(&s);
+}
+
 /* The table holds exactly the functions helm v3.17 defines (names.txt,
  * recorded by regen-names.sh); docs/functions.md has a row for each; and each
  * is exercised by a golden case or a unit test. */
@@ -247,6 +311,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_value_methods),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

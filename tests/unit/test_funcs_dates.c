@@ -194,6 +194,93 @@ static void test_local_zone(void **state) {
     expect("{{ toJson (toDate \"2006-01-02\" \"2024-07-01\") }}", "\"2024-07-01T00:00:00+02:00\"");
 }
 
+/* Time's methods in a zone with daylight saving time (TZ=Europe/Berlin;
+ * expectations from helm v3.17.3 under the same TZ). */
+static void test_local_methods(void **state) {
+    (void)state;
+#define SPRING "(toDate \"2006-01-02 15:04:05\" \"2024-03-30 02:30:00\")"
+#define FALL "(toDate \"2006-01-02 15:04:05\" \"2024-10-27 01:30:00\")"
+#define JULY "(toDate \"2006-01-02T15:04:05Z07:00\" \"2024-07-01T10:00:00Z\")"
+    /* AddDate keeps the wall clock: a day is 24h in spring (02:30 does not
+     * exist: 03:30 CEST), 25h on the day clocks go back */
+    expect("{{ " SPRING ".AddDate 0 0 1 }}", "2024-03-31 03:30:00 +0200 CEST");
+    expect("{{ (" SPRING ".AddDate 0 0 1).Sub " SPRING " }}", "24h0m0s");
+    expect("{{ (" FALL ".AddDate 0 0 1).Sub " FALL " }}", "25h0m0s");
+    expect("{{ " FALL ".AddDate 0 -1 0 }}", "2024-09-27 01:30:00 +0200 CEST");
+    expect("{{ " FALL ".Add 3600000000000 }}", "2024-10-27 02:30:00 +0200 CEST");
+    /* Truncate and Round work on absolute time, not on the wall clock */
+    expect("{{ (" FALL ".Add 3600000000000).Truncate 3600000000000 }}", "2024-10-27 02:00:00 +0200 CEST");
+    expect("{{ (" FALL ".Add 7200000000000).Round 86400000000000 }}", "2024-10-27 02:00:00 +0200 CEST");
+    expect("{{ (toDate \"2006-01-02 15:04:05\" \"2024-03-31 01:59:59\").Add 1000000000 }}",
+           "2024-03-31 03:00:00 +0200 CEST");
+    expect("{{ printf \"%v %v %d\" " FALL ".Weekday " FALL ".Month " FALL ".YearDay }}", "Sunday October 301");
+    /* Local is named after $TZ; GoString still says time.Local */
+    expect("{{ " SPRING ".Location }}|{{ " JULY ".Local.Location }}", "Europe/Berlin|Europe/Berlin");
+    expect("{{ " JULY ".In " SPRING ".Location }}", "2024-07-01 12:00:00 +0200 CEST");
+    expect("{{ printf \"%#v\" (" JULY ".In " SPRING ".Location) }}",
+           "time.Date(2024, time.July, 1, 12, 0, 0, 0, time.Local)");
+    expect("{{ eq " SPRING ".Location " JULY ".Local.Location }}", "true");
+    expect("{{ " SPRING ".IsDST }} {{ " FALL ".IsDST }} {{ (" FALL ".Add 3600000000000).IsDST }} {{ " JULY ".IsDST }} {{ " JULY
+           ".Local.IsDST }}",
+           "false true true false true");
+    expect("{{ " JULY ".Local.MarshalBinary }}", "[1 0 0 0 14 222 20 117 32 0 0 0 0 0 120]");
+#undef SPRING
+#undef FALL
+#undef JULY
+}
+
+/* Methods on times from now: Sub, Before and Equal use the monotonic
+ * readings; Round, Truncate, AddDate and In drop them. */
+static void test_now_methods(void **state) {
+    (void)state;
+    expect("{{ $n := now }}{{ ($n.Add 1000).Sub $n }} {{ $n.Before ($n.Add 1) }} {{ $n.Equal $n }}", "1µs true true");
+    expect_match("{{ (now).Round 0 }}", "^2[0-9]{3}-[0-9]{2}-[0-9]{2} [0-9:.]+ \\+0[12]00 CES?T$");
+    expect_match("{{ (now).Truncate 3600000000000 }}", "^2[0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:00:00 \\+0[12]00 CES?T$");
+    expect_match("{{ (now).AddDate 0 0 0 }}", "^[^m]*$");
+    expect_match("{{ (now).In (now).Location }}", "^[^m]*$");
+    expect_match("{{ (now).Month }} {{ (now).Weekday }}", "^[A-Z][a-z]+ [A-Z][a-z]+day$");
+    expect_match("{{ ((now).Sub (toDate \"2006\" \"2020\")).Hours }}", "^[0-9]+\\.?[0-9]*(e\\+[0-9]+)?$");
+}
+
+/* The C side of the methods (core/gotime.h). */
+static void test_time_method_api(void **state) {
+    (void)state;
+    kz_value t = kz_gotime_make(1706745599, 999999999, 0, "UTC", "UTC"); /* 2024-01-31T23:59:59.999999999Z */
+    kz_gotime_civil c;
+    kz_gotime_civil_of(&t, &c);
+    assert_true(c.year == 2024 && c.month == 1 && c.day == 31 && c.hour == 23 && c.yday == 31 && c.wday == 3);
+    kz_value next = kz_gotime_add_date(&t, 0, 1, 0); /* February 31st: March 2nd */
+    kz_gotime_civil_of(&next, &c);
+    assert_true(c.month == 3 && c.day == 2 && c.sec == 59);
+    assert_true(kz_gotime_sub(&next, &t) == 31LL * 86400 * 1000000000);
+    assert_int_equal(kz_gotime_compare(&t, &next), -1);
+    assert_int_equal(kz_gotime_compare(&next, &t), 1);
+    assert_int_equal(kz_gotime_compare(&t, &t), 0);
+    kz_value back = kz_gotime_add_date(&t, -1, -25, 0); /* months below zero borrow from the year */
+    kz_gotime_civil_of(&back, &c);
+    assert_true(c.year == 2020 && c.month == 12 && c.day == 31);
+    kz_value r = kz_gotime_round(&t, 1000000000, true);
+    assert_true(kz_gotime_unix_sec(&r) == 1706745600);
+    kz_value tr = kz_gotime_round(&t, 1000000000, false);
+    assert_true(kz_gotime_unix_sec(&tr) == 1706745599);
+    kz_value fixed = kz_gotime_make(0, 0, -5400, "", ""); /* a fixed zone: In keeps its offset */
+    kz_value loc = kz_gotime_location(&fixed);
+    kz_value in = kz_gotime_in_location(&t, &loc);
+    kz_buf b = KZ_BUF_INIT;
+    kz_gotime_string(&in, &b);
+    assert_string_equal(kz_buf_cstr(&b), "2024-01-31 22:29:59.999999999 -0130 -0130");
+    kz_buf_clear(&b);
+    kz_gotime_go_string(&in, &b);
+    assert_string_equal(kz_buf_cstr(&b), "time.Date(2024, time.January, 31, 22, 29, 59, 999999999, time.Location(\"\"))");
+    assert_true(kz_gotime_same_location(&in, &fixed) == false); /* -01:30 is no cached FixedZone */
+    kz_buf_free(&b);
+    kz_value vals[] = {t, next, back, r, tr, fixed, loc, in};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) kz_free(vals[i]);
+    assert_true(kz_goduration_truncate(-1500000000, 1000000000) == -1000000000);
+    assert_true(kz_goduration_abs(INT64_MIN) == INT64_MAX);
+    assert_true(kz_goduration_in(5400000000000, 3600000000000) == 1.5);
+}
+
 /* Zones load once and are shared: format in many zones from several threads. */
 static void *zone_worker(void *arg) {
     (void)arg;
@@ -256,7 +343,8 @@ int main(void) {
         cmocka_unit_test(test_now_shape),     cmocka_unit_test(test_date_of_now),
         cmocka_unit_test(test_ago),           cmocka_unit_test(test_duration_round_of_time),
         cmocka_unit_test(test_local_zone),    cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_duration_api),
+        cmocka_unit_test(test_duration_api),  cmocka_unit_test(test_local_methods),
+        cmocka_unit_test(test_now_methods),   cmocka_unit_test(test_time_method_api),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     kz_tmpl_funcs_free(funcs);
