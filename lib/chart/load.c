@@ -547,8 +547,8 @@ static kz_value visit(walker *w, const char *path, const struct stat *st) {
                                 path);
             }
             if (st->st_size >= 0 && (size_t)st->st_size > w->max_file) return too_big(path, w->max_file);
-            char *data;
-            size_t len;
+            char *data = NULL;
+            size_t len = 0;
             if (w->early_values && strcmp(rel, "values.yaml") == 0) {
                 data = w->early_values, len = w->early_values_len;
                 w->early_values = NULL;
