@@ -111,19 +111,38 @@ static int bigger_first(const void *x, const void *y) {
     return a->len < b->len ? 1 : a->len > b->len ? -1 : 0;
 }
 
+/* The template files among files[0..n), biggest first, posted to an open
+ * ahead (as many as it has room for). */
+static void post_templates(kz_chart_ahead *a, const struct kz_chart_file *files, size_t n) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) count += is_template(files[i].name) && files[i].data;
+    if (count == 0) return;
+    job *v = kz_xcalloc(count, sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (is_template(files[i].name) && files[i].data)
+            v[k++] = (job){.path = files[i].name, .text = files[i].data, .len = files[i].len, .values = kz_null()};
+    qsort(v, count, sizeof *v, bigger_first);
+    for (size_t i = 0; i < count; i++) post(a, v[i]);
+    free(v);
+}
+
+/* An archive's files are all there at once; the batch stays open for the
+ * archives among its subcharts (kz_chart_ahead_join), so that they share
+ * its worker instead of each starting their own. */
 kz_chart_ahead *kz_chart_ahead_start(const struct kz_chart_file *files, size_t n, const kz_tmpl_funcs *funcs) {
     size_t count = 0;
     for (size_t i = 0; i < n; i++) count += is_template(files[i].name) && files[i].data;
     if (count == 0) return NULL;
-    kz_chart_ahead *a = ahead_new(count, funcs);
-    for (size_t i = 0; i < n; i++)
-        if (is_template(files[i].name) && files[i].data)
-            a->v[a->n++] =
-                (job){.path = files[i].name, .text = files[i].data, .len = files[i].len, .values = kz_null()};
-    qsort(a->v, a->n, sizeof *a->v, bigger_first);
-    for (size_t i = 0; i < a->n; i++) atomic_init(&a->v[i].state, PENDING);
-    a->batch = kz_parallel_start(a->n, 0, job_run, a);
+    kz_chart_ahead *a = kz_chart_ahead_open(funcs);
+    post_templates(a, files, n);
     return a;
+}
+
+bool kz_chart_ahead_join(kz_chart_ahead *a, const struct kz_chart_file *files, size_t n, const kz_tmpl_funcs *funcs) {
+    if (!a || !a->batch || a->funcs != funcs) return false;
+    post_templates(a, files, n);
+    return true;
 }
 
 const kz_tmpl_funcs *kz_chart_ahead_funcs(const kz_chart_ahead *a) { return a->funcs; }

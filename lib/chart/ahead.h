@@ -43,6 +43,14 @@ struct kz_chart_file; /* chart.h */
  * the function check. NULL when there are none. */
 kz_chart_ahead *kz_chart_ahead_start(const struct kz_chart_file *files, size_t n, const kz_tmpl_funcs *funcs);
 
+/* Parse the template files among files[0..n) (an archive subchart's, names
+ * relative to its own root) on a's worker, with a's other parses: true, or
+ * false when a can't take them (NULL, parses already finished, another
+ * function table), and the caller starts its own. A parse is found by its
+ * text, so the renderer takes it from an ancestor's ahead (render.c). The
+ * files must outlive a, as a's own do. */
+bool kz_chart_ahead_join(kz_chart_ahead *a, const struct kz_chart_file *files, size_t n, const kz_tmpl_funcs *funcs);
+
 /* A worker waiting for files as a folder's walk reads them. With no idle
  * core (kz_cpu_idle) there is no worker: the parses are then made when
  * taken, on the caller's thread, as they would be without an ahead. _add starts parsing a file if it is a

@@ -136,6 +136,10 @@ typedef struct kz_chart_load_opts {
      * stay unchanged until the chart is rendered or freed. For a chart about
      * to be rendered with the same table (kz_render_opts.funcs). */
     const kz_tmpl_funcs *parse_ahead;
+    /* The loader's own, NULL from callers: the parses ahead of an enclosing
+     * chart, still open, that an archive subchart's templates join instead
+     * of starting parses (and a worker) of their own. */
+    struct kz_chart_ahead *join_ahead;
 } kz_chart_load_opts;
 
 /* A chart file's first YAML document (Chart.yaml, values.yaml, a lock file)

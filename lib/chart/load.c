@@ -201,13 +201,17 @@ static kz_value load_subchart(kz_chart *c, subchart *s, const kz_chart_load_opts
     const char *n = s->name;
     if (n[0] == '_' || n[0] == '.') return kz_null();
     kz_value err;
+    /* Subcharts' templates are parsed with the nearest enclosing chart's */
+    kz_chart_load_opts sub = opts ? *opts : (kz_chart_load_opts){0};
+    sub.join_ahead = c->ahead ? c->ahead : sub.join_ahead;
     if (strcmp(path_ext(n), ".tgz") == 0) {
         kz_chart_file *f = &s->files.v[0];
         if (strcmp(f->name, n) != 0) {
             return kz_error("error unpacking subchart tar in %s: expected %s, got %s", c->name, n,
                             f->name);
         }
-        err = kz_chart_load_archive(f->data, f->len, opts, sc);
+        if (!sub.parse_ahead && sub.join_ahead) sub.parse_ahead = kz_chart_ahead_funcs(sub.join_ahead);
+        err = kz_chart_load_archive(f->data, f->len, &sub, sc);
     } else {
         /* Drop the subchart's folder; a file right in charts/ has none. */
         kz_chart_files kept = {0};
@@ -220,7 +224,6 @@ static kz_value load_subchart(kz_chart *c, subchart *s, const kz_chart_load_opts
             f->data = NULL;
         }
         /* its templates are among the parent's parsed ahead */
-        kz_chart_load_opts sub = opts ? *opts : (kz_chart_load_opts){0};
         sub.parse_ahead = NULL;
         err = load_files(kept.v, kept.len, &sub, kz_seq(), NULL, sc);
         for (size_t i = 0; i < kept.len; i++) free(kept.v[i].name);
@@ -348,7 +351,9 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
         c->raw.v[i].borrowed = files[i].borrowed;
     }
 
-    if (!c->ahead && opts && opts->parse_ahead) /* an archive: the files are all here now */
+    /* an archive: the files are all here now */
+    if (!c->ahead && opts && opts->parse_ahead &&
+        !kz_chart_ahead_join(opts->join_ahead, c->raw.v, c->raw.len, opts->parse_ahead))
         c->ahead = kz_chart_ahead_start(c->raw.v, c->raw.len, opts->parse_ahead);
 
     /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */

@@ -135,12 +135,39 @@ static void test_open(void **state) {
     kz_tmpl_funcs_free(funcs);
 }
 
+/* An archive subchart's templates join the enclosing chart's parses. */
+static void test_join(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_funcs_new(), *other = kz_funcs_new();
+    kz_chart_file top[] = {file("Chart.yaml", "name: c\n"), file("templates/a.yaml", "{{ .Values.a }}")};
+    kz_chart_file sub[] = {file("Chart.yaml", "name: s\n"), file("templates/b.yaml", "{{ .Values.b | quote }}"),
+                           file("values.yaml", "b: 1\n")};
+    assert_false(kz_chart_ahead_join(NULL, sub, 3, funcs));
+    kz_chart_ahead *a = kz_chart_ahead_start(top, 2, funcs);
+    assert_non_null(a);
+    assert_false(kz_chart_ahead_join(a, sub, 3, other)); /* parses checked against another table */
+    assert_true(kz_chart_ahead_join(a, sub, 3, funcs));
+    kz_tmpl_file *f = kz_chart_ahead_take(a, sub[1].data, sub[1].len, "c/charts/s/templates/b.yaml");
+    assert_non_null(f);
+    assert_string_equal(f->name, "c/charts/s/templates/b.yaml");
+    assert_ptr_equal(f->text, sub[1].data);
+    kz_tmpl_file_free(f);
+    f = kz_chart_ahead_take(a, top[1].data, top[1].len, "c/templates/a.yaml");
+    assert_non_null(f);
+    kz_tmpl_file_free(f);
+    assert_false(kz_chart_ahead_join(a, sub, 3, funcs)); /* finished by the takes */
+    kz_chart_ahead_free(a);
+    kz_tmpl_funcs_free(other);
+    kz_tmpl_funcs_free(funcs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_take),
         cmocka_unit_test(test_nothing_to_parse),
         cmocka_unit_test(test_free_running),
         cmocka_unit_test(test_open),
+        cmocka_unit_test(test_join),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     kz_parallel_reap(); /* workers still exiting would run beside LeakSanitizer's check */

@@ -1038,6 +1038,38 @@ static int teardown(void **state) {
     return rc == 0 ? 0 : -1;
 }
 
+/* The chart's dependency named `name` (loaded subcharts are in name order). */
+static const kz_chart *dep(const kz_chart *c, const char *name) {
+    for (size_t i = 0; i < c->ndeps; i++)
+        if (strcmp(c->deps[i]->name, name) == 0) return c->deps[i];
+    fail_msg("no subchart %s in %s", name, c->name);
+    return NULL;
+}
+
+/* Archive subcharts, at any depth and under folder subcharts too, have their
+ * templates parsed with the top chart's (no parses, no worker of their own). */
+static void t_archive_subcharts_join(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_tmpl_funcs_new();
+    static const char *const paths[] = {KZ_TEST_DATA "/golden/template/charts/c10-tgz-subcharts",
+                                        KZ_TEST_DATA "/golden/template/charts/c10-tgz-subcharts-1.0.0.tgz"};
+    for (size_t i = 0; i < 2; i++) {
+        same_both_ways(paths[i], funcs);
+        kz_chart_load_opts o = {.parse_ahead = funcs};
+        kz_chart *c = NULL;
+        kz_value err = kz_chart_load(paths[i], &o, &c);
+        assert_null(kz_error_message(&err));
+        assert_non_null(c->ahead);
+        const kz_chart *alpha = dep(c, "alpha"), *beta = dep(c, "beta");
+        assert_null(alpha->ahead);
+        assert_null(dep(alpha, "gamma")->ahead);
+        assert_null(beta->ahead);
+        assert_null(dep(beta, "delta")->ahead);
+        kz_chart_free(c);
+    }
+    kz_tmpl_funcs_free(funcs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_fixtures),         cmocka_unit_test(t_test_charts),
@@ -1047,6 +1079,7 @@ int main(void) {
         cmocka_unit_test(t_dir_links),        cmocka_unit_test(t_metadata),
         cmocka_unit_test(t_go_match),         cmocka_unit_test(t_helmignore),
         cmocka_unit_test(t_parse_ahead),
+        cmocka_unit_test(t_archive_subcharts_join),
     };
     int failed = cmocka_run_group_tests(tests, setup, teardown);
     kz_parallel_reap(); /* workers still exiting would run beside LeakSanitizer's check */
