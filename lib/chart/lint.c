@@ -952,7 +952,22 @@ static void log_chart_warnings(const kz_chart *c, logger *lg) {
     for (size_t i = 0; i < kz_len(&c->warnings); i++) kz_buf_printf(lg->log, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
 }
 
+/* Helm's validateTemplatesDir: templates/ may be missing, but a file of that
+ * name is a warning that ends the rule (nothing is loaded or rendered). */
+static bool templates_not_a_dir(const char *dir) {
+    kz_buf path = KZ_BUF_INIT;
+    kz_buf_printf(&path, "%s/templates", dir);
+    struct stat st;
+    bool file = stat(kz_buf_cstr(&path), &st) == 0 && !S_ISDIR(st.st_mode);
+    kz_buf_free(&path);
+    return file;
+}
+
 static void rule_templates(kz_lint_result *r, const char *dir, const kz_value *user, const kz_lint_opts *o, logger *lg) {
+    if (templates_not_a_dir(dir)) {
+        add(r, KZ_LINT_WARNING, "templates/", "not a directory");
+        return;
+    }
     kz_chart *chart = NULL;
     kz_value err = kz_chart_load(dir, NULL, &chart);
     if (kz_error_message(&err)) {
