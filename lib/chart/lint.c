@@ -948,8 +948,20 @@ static const char *rendered_text(const kz_rendered *rd, const char *key) {
     return "";
 }
 
-static void log_chart_warnings(const kz_chart *c, logger *lg) {
-    for (size_t i = 0; i < kz_len(&c->warnings); i++) kz_buf_printf(lg->log, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
+static void log_warnings(const kz_value *warnings, logger *lg) {
+    for (size_t i = 0; i < kz_len(warnings); i++) kz_buf_printf(lg->log, "%s\n", kz_str(kz_seq_at(warnings, i)));
+}
+
+/* loader.Load (or LoadDir, dir_only) for a rule. Helm logs the walk's
+ * warnings (symbolic links followed) as it goes, so they are logged even
+ * when the load then fails. */
+static kz_value load_logged(const char *dir, bool dir_only, logger *lg, kz_chart **chart) {
+    kz_value failed = kz_seq();
+    kz_chart_load_opts opts = {.failed_warnings = &failed};
+    kz_value err = dir_only ? kz_chart_load_dir(dir, &opts, chart) : kz_chart_load(dir, &opts, chart);
+    log_warnings(kz_is_null(&err) ? &(*chart)->warnings : &failed, lg);
+    kz_free(failed);
+    return err;
 }
 
 /* Helm's validateTemplatesDir: templates/ may be missing, but a file of that
@@ -969,13 +981,12 @@ static void rule_templates(kz_lint_result *r, const char *dir, const kz_value *u
         return;
     }
     kz_chart *chart = NULL;
-    kz_value err = kz_chart_load(dir, NULL, &chart);
+    kz_value err = load_logged(dir, false, lg, &chart);
     if (kz_error_message(&err)) {
         add(r, KZ_LINT_ERROR, "templates/", "%s", kz_error_message(&err));
         kz_free(err);
         return;
     }
-    log_chart_warnings(chart, lg);
     kz_value caps = kz_chart_capabilities(o->kube_version, NULL);
     lint_env env = {1, 32};
     const kz_value *kv = kz_is_map(&caps) ? kz_map_getz(&caps, "KubeVersion") : NULL;
@@ -1071,13 +1082,12 @@ static void name_list_clear(name_list *l) {
 
 static void rule_dependencies(kz_lint_result *r, const char *dir, logger *lg) {
     kz_chart *c = NULL;
-    kz_value err = kz_chart_load_dir(dir, NULL, &c);
+    kz_value err = load_logged(dir, true, lg, &c);
     if (kz_error_message(&err)) {
         add(r, KZ_LINT_ERROR, "", "unable to load chart\n\t%s", kz_error_message(&err));
         kz_free(err);
         return;
     }
-    log_chart_warnings(c, lg);
     const kz_value *deps = kz_map_getz(&c->metadata, "dependencies");
     size_t nd = deps ? kz_len(deps) : 0;
     name_list missing = {KZ_BUF_INIT, 0};
