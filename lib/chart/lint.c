@@ -948,20 +948,9 @@ static const char *rendered_text(const kz_rendered *rd, const char *key) {
     return "";
 }
 
-static void log_warnings(const kz_value *warnings, logger *lg) {
-    for (size_t i = 0; i < kz_len(warnings); i++) kz_buf_printf(lg->log, "%s\n", kz_str(kz_seq_at(warnings, i)));
-}
-
-/* loader.Load (or LoadDir, dir_only) for a rule. Helm logs the walk's
- * warnings (symbolic links followed) as it goes, so they are logged even
- * when the load then fails. */
+/* loader.Load (or LoadDir, dir_only) for a rule, its warnings logged. */
 static kz_value load_logged(const char *dir, bool dir_only, logger *lg, kz_chart **chart) {
-    kz_value failed = kz_seq();
-    kz_chart_load_opts opts = {.failed_warnings = &failed};
-    kz_value err = dir_only ? kz_chart_load_dir(dir, &opts, chart) : kz_chart_load(dir, &opts, chart);
-    log_warnings(kz_is_null(&err) ? &(*chart)->warnings : &failed, lg);
-    kz_free(failed);
-    return err;
+    return kz_chart_load_logged(dir, dir_only, lg->log, chart);
 }
 
 /* Helm's validateTemplatesDir: templates/ may be missing, but a file of that

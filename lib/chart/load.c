@@ -760,3 +760,13 @@ kz_value kz_chart_load(const char *path, const kz_chart_load_opts *opts, kz_char
     if (S_ISDIR(st.st_mode)) return kz_chart_load_dir(path, opts, out);
     return kz_chart_load_file(path, opts, out);
 }
+
+kz_value kz_chart_load_logged(const char *path, bool dir_only, kz_buf *log, kz_chart **out) {
+    kz_value failed = kz_seq();
+    kz_chart_load_opts opts = {.failed_warnings = &failed};
+    kz_value err = dir_only ? kz_chart_load_dir(path, &opts, out) : kz_chart_load(path, &opts, out);
+    const kz_value *w = kz_is_null(&err) ? &(*out)->warnings : &failed;
+    for (size_t i = 0; log && i < kz_len(w); i++) kz_buf_printf(log, "%s\n", kz_str(kz_seq_at(w, i)));
+    kz_free(failed);
+    return err;
+}

@@ -309,13 +309,9 @@ kz_value kz_chart_package(const char *path, const kz_package_opts *opts, char **
     if (stat(path, &st) != 0) return errno_error("stat", path, errno);
     char *abs = kz_chart_path_abs(path);
     kz_chart *c = NULL;
-    kz_value err = kz_chart_load_dir(abs, NULL, &c);
+    kz_value err = kz_chart_load_logged(abs, true, warnings, &c);
     free(abs);
-    if (c) {
-        for (size_t i = 0; i < kz_len(&c->warnings); i++)
-            kz_buf_printf(warnings, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
-        err = package_chart(c, o, saved);
-    }
+    if (c) err = package_chart(c, o, saved);
     kz_chart_free(c);
     return err;
 }
