@@ -60,6 +60,7 @@
 #include <stddef.h>
 
 #include "chart/ahead.h"
+#include "core/buf.h"
 #include "core/value.h"
 #include "tmpl/funcs.h"
 
@@ -153,6 +154,10 @@ kz_value kz_chart_parse_yaml(const char *text, size_t len, const char *source);
  * "validation: chart.metadata.name is required", ...). opts may be NULL. */
 kz_value kz_chart_load(const char *path, const kz_chart_load_opts *opts, kz_chart **out);
 kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_chart **out);
+/* kz_chart_load (or kz_chart_load_dir, dir_only) with the loader's warnings
+ * (symbolic links followed) appended to log, one a line, whether or not the
+ * load then fails: Helm logs them as its walk goes. log may be NULL. */
+kz_value kz_chart_load_logged(const char *path, bool dir_only, kz_buf *log, kz_chart **out);
 /* A .tgz file: checks that it looks gzipped first (Helm's messages). */
 kz_value kz_chart_load_file(const char *path, const kz_chart_load_opts *opts, kz_chart **out);
 /* A gzipped tar in memory (Helm's LoadArchive). */

@@ -62,12 +62,6 @@ static const char *field(const kz_value *dep, const char *key) {
 
 static bool has_prefix(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
 
-/* The loader's warnings go where helm logs them: stderr. */
-static void put_warnings(const kz_chart *c, kz_buf *err) {
-    for (size_t i = 0; err && i < kz_len(&c->warnings); i++)
-        kz_buf_printf(err, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
-}
-
 /* The chart's declared dependencies as Go holds them: a SEQ, or NULL for a
  * nil slice. The metadata drops an empty list, but `dependencies: []` is a
  * non-nil empty slice for helm (update then writes a lock), so the source
@@ -1179,9 +1173,7 @@ static kz_value load_chart_dir(const char *chart_path, kz_chart **c, kz_buf *err
         return r;
     }
     if (!S_ISDIR(st.st_mode)) return kz_error("only unpacked charts can be updated");
-    kz_value e = kz_chart_load_dir(chart_path, NULL, c);
-    if (kz_is_null(&e)) put_warnings(*c, err);
-    return e;
+    return kz_chart_load_logged(chart_path, true, err, c);
 }
 
 static kz_value write_lock(const char *chart_path, const kz_chart *c, const kz_value *locked,
@@ -1285,7 +1277,14 @@ kz_value kz_dependency_build(const char *chart_path, const kz_dependency_opts *o
     if (!kz_is_null(&res)) return res;
     dep_ctx x;
     res = ctx_init(&x, chart_path, opts, out, err);
-    if (kz_is_null(&res)) res = kz_is_map(&c->lock) ? build_locked(&x, c) : update_loaded(&x, c);
+    if (kz_is_null(&res) && kz_is_map(&c->lock)) res = build_locked(&x, c);
+    else if (kz_is_null(&res)) {
+        /* without a lock, Build runs Update, which loads the chart again:
+         * the loader's warnings are logged twice */
+        for (size_t i = 0; err && i < kz_len(&c->warnings); i++)
+            kz_buf_printf(err, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
+        res = update_loaded(&x, c);
+    }
     ctx_free(&x);
     kz_chart_free(c);
     return res;
@@ -1456,9 +1455,8 @@ static void print_missing(const char *chart_path, const kz_value *req, kz_buf *o
 
 kz_value kz_dependency_list(const char *chart_path, size_t max_col_width, kz_buf *out, kz_buf *err) {
     kz_chart *c = NULL;
-    kz_value res = kz_chart_load(chart_path, NULL, &c);
+    kz_value res = kz_chart_load_logged(chart_path, false, err, &c);
     if (!kz_is_null(&res)) return res;
-    put_warnings(c, err);
     kz_value req = declared_deps(c);
     if (kz_is_null(&req)) {
         char *p = path_join(chart_path, "charts");

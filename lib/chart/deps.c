@@ -97,27 +97,29 @@ static const char *md_get_str(const kz_value *m, const char *key) {
     return v && kz_is_string(v) ? kz_str(v) : "";
 }
 
-kz_value kz_chart_check_dependencies(const kz_chart *chart) {
+size_t kz_chart_missing_dependencies(const kz_chart *chart, kz_buf *out) {
     const kz_value *reqs = kz_map_getz(&chart->metadata, "dependencies");
-    if (!reqs || !kz_is_seq(reqs)) return kz_null();
-    kz_buf missing = KZ_BUF_INIT;
+    if (!reqs || !kz_is_seq(reqs)) return 0;
     size_t nmissing = 0; /* an empty name is missing too (and joined as "") */
     for (size_t i = 0; i < kz_len(reqs); i++) {
         const char *name = md_get_str(kz_seq_at(reqs, i), "name");
         bool found = false;
         for (size_t k = 0; k < chart->ndeps && !found; k++) found = strcmp(chart->deps[k]->name, name) == 0;
         if (found) continue;
-        if (nmissing++) kz_buf_puts(&missing, ", ");
-        kz_buf_puts(&missing, name);
+        if (nmissing++) kz_buf_puts(out, ", ");
+        kz_buf_puts(out, name);
     }
-    if (!nmissing) {
-        kz_buf_free(&missing);
-        return kz_null();
-    }
-    kz_value e = kz_error("An error occurred while checking for chart dependencies. You may need to run "
-                          "`helm dependency build` to fetch missing dependencies: found in Chart.yaml, but "
-                          "missing in charts/ directory: %s",
-                          kz_buf_cstr(&missing));
+    return nmissing;
+}
+
+kz_value kz_chart_check_dependencies(const kz_chart *chart) {
+    kz_buf missing = KZ_BUF_INIT;
+    kz_value e = kz_null();
+    if (kz_chart_missing_dependencies(chart, &missing))
+        e = kz_error("An error occurred while checking for chart dependencies. You may need to run "
+                     "`helm dependency build` to fetch missing dependencies: found in Chart.yaml, but "
+                     "missing in charts/ directory: %s",
+                     kz_buf_cstr(&missing));
     kz_buf_free(&missing);
     return e;
 }

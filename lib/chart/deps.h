@@ -62,6 +62,7 @@
 #include <stdbool.h>
 
 #include "chart/chart.h"
+#include "core/buf.h"
 #include "core/value.h"
 
 /* One line Helm logs: go_file "dependencies.go" or "coalesce.go", the line of
@@ -74,6 +75,10 @@ typedef void (*kz_deps_warn_fn)(void *ctx, const char *go_file, int go_line, con
  * run `helm dependency build` to fetch missing dependencies: found in
  * Chart.yaml, but missing in charts/ directory: a, b". */
 kz_value kz_chart_check_dependencies(const kz_chart *chart);
+
+/* The names of the declared dependencies that no subchart bears, appended
+ * to out joined with ", " (an unnamed one as ""); returns how many. */
+size_t kz_chart_missing_dependencies(const kz_chart *chart, kz_buf *out);
 
 /* chartutil.ProcessDependenciesWithMerge (merge = true, what helm template
  * and install use) or ProcessDependencies (merge = false). user: the user

@@ -948,19 +948,34 @@ static const char *rendered_text(const kz_rendered *rd, const char *key) {
     return "";
 }
 
-static void log_chart_warnings(const kz_chart *c, logger *lg) {
-    for (size_t i = 0; i < kz_len(&c->warnings); i++) kz_buf_printf(lg->log, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
+/* loader.Load (or LoadDir, dir_only) for a rule, its warnings logged. */
+static kz_value load_logged(const char *dir, bool dir_only, logger *lg, kz_chart **chart) {
+    return kz_chart_load_logged(dir, dir_only, lg->log, chart);
+}
+
+/* Helm's validateTemplatesDir: templates/ may be missing, but a file of that
+ * name is a warning that ends the rule (nothing is loaded or rendered). */
+static bool templates_not_a_dir(const char *dir) {
+    kz_buf path = KZ_BUF_INIT;
+    kz_buf_printf(&path, "%s/templates", dir);
+    struct stat st;
+    bool file = stat(kz_buf_cstr(&path), &st) == 0 && !S_ISDIR(st.st_mode);
+    kz_buf_free(&path);
+    return file;
 }
 
 static void rule_templates(kz_lint_result *r, const char *dir, const kz_value *user, const kz_lint_opts *o, logger *lg) {
+    if (templates_not_a_dir(dir)) {
+        add(r, KZ_LINT_WARNING, "templates/", "not a directory");
+        return;
+    }
     kz_chart *chart = NULL;
-    kz_value err = kz_chart_load(dir, NULL, &chart);
+    kz_value err = load_logged(dir, false, lg, &chart);
     if (kz_error_message(&err)) {
         add(r, KZ_LINT_ERROR, "templates/", "%s", kz_error_message(&err));
         kz_free(err);
         return;
     }
-    log_chart_warnings(chart, lg);
     kz_value caps = kz_chart_capabilities(o->kube_version, NULL);
     lint_env env = {1, 32};
     const kz_value *kv = kz_is_map(&caps) ? kz_map_getz(&caps, "KubeVersion") : NULL;
@@ -1037,46 +1052,62 @@ static void rule_templates(kz_lint_result *r, const char *dir, const kz_value *u
 
 /* ---- rule: dependencies ---- */
 
+/* Names joined with commas, counted apart from the text: helm reports a
+ * list that holds only empty names (a dependency without a name), which
+ * prints as nothing after the colon. */
+typedef struct {
+    kz_buf text;
+    size_t n;
+} name_list;
+
+static void name_list_add(name_list *l, const char *name) {
+    kz_buf_printf(&l->text, "%s%s", l->n++ ? "," : "", name);
+}
+
+static void name_list_clear(name_list *l) {
+    kz_buf_clear(&l->text);
+    l->n = 0;
+}
+
 static void rule_dependencies(kz_lint_result *r, const char *dir, logger *lg) {
     kz_chart *c = NULL;
-    kz_value err = kz_chart_load_dir(dir, NULL, &c);
+    kz_value err = load_logged(dir, true, lg, &c);
     if (kz_error_message(&err)) {
         add(r, KZ_LINT_ERROR, "", "unable to load chart\n\t%s", kz_error_message(&err));
         kz_free(err);
         return;
     }
-    log_chart_warnings(c, lg);
     const kz_value *deps = kz_map_getz(&c->metadata, "dependencies");
     size_t nd = deps ? kz_len(deps) : 0;
-    kz_buf missing = KZ_BUF_INIT;
+    name_list missing = {KZ_BUF_INIT, 0};
     for (size_t i = 0; i < c->ndeps; i++) {
         bool found = false;
         for (size_t j = 0; j < nd && !found; j++) found = strcmp(str_at(kz_seq_at(deps, j), "name"), c->deps[i]->name) == 0;
-        if (!found) kz_buf_printf(&missing, "%s%s", missing.len ? "," : "", c->deps[i]->name);
+        if (!found) name_list_add(&missing, c->deps[i]->name);
     }
-    if (missing.len) add(r, KZ_LINT_ERROR, dir, "chart metadata is missing these dependencies: %s", kz_buf_cstr(&missing));
-    kz_buf_clear(&missing);
+    if (missing.n) add(r, KZ_LINT_ERROR, dir, "chart metadata is missing these dependencies: %s", kz_buf_cstr(&missing.text));
+    name_list_clear(&missing);
     for (size_t j = 0; j < nd; j++) { /* names or aliases used twice */
         const kz_value *d = kz_seq_at(deps, j);
         const char *key = *str_at(d, "alias") ? str_at(d, "alias") : str_at(d, "name");
         for (size_t k = 0; k < j; k++) {
             const kz_value *e = kz_seq_at(deps, k);
             if (strcmp(key, *str_at(e, "alias") ? str_at(e, "alias") : str_at(e, "name")) == 0) {
-                kz_buf_printf(&missing, "%s%s", missing.len ? "," : "", key);
+                name_list_add(&missing, key);
                 break;
             }
         }
     }
-    if (missing.len) add(r, KZ_LINT_ERROR, dir, "multiple dependencies with name or alias: %s", kz_buf_cstr(&missing));
-    kz_buf_clear(&missing);
+    if (missing.n) add(r, KZ_LINT_ERROR, dir, "multiple dependencies with name or alias: %s", kz_buf_cstr(&missing.text));
+    name_list_clear(&missing);
     for (size_t j = 0; j < nd; j++) {
         const char *name = str_at(kz_seq_at(deps, j), "name");
         bool found = false;
         for (size_t i = 0; i < c->ndeps && !found; i++) found = strcmp(c->deps[i]->name, name) == 0;
-        if (!found) kz_buf_printf(&missing, "%s%s", missing.len ? "," : "", name);
+        if (!found) name_list_add(&missing, name);
     }
-    if (missing.len) add(r, KZ_LINT_WARNING, dir, "chart directory is missing these dependencies: %s", kz_buf_cstr(&missing));
-    kz_buf_free(&missing);
+    if (missing.n) add(r, KZ_LINT_WARNING, dir, "chart directory is missing these dependencies: %s", kz_buf_cstr(&missing.text));
+    kz_buf_free(&missing.text);
     kz_chart_free(c);
 }
 

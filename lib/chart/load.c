@@ -466,23 +466,81 @@ static const char *base_name(const char *p) {
 /* Helm's walk function for one path with its (link-resolved) status. */
 static kz_value visit(walker *w, const char *path, const struct stat *st);
 
-/* A link that does not resolve: Go names the missing target. */
-static kz_value symlink_error(const char *path, int e) {
-    char target[PATH_MAX];
-    ssize_t n = readlink(path, target, sizeof target - 1);
-    if (n < 0) n = 0;
-    target[n] = '\0';
-    kz_buf t = KZ_BUF_INIT;
-    if (target[0] != '/') {
-        const char *slash = strrchr(path, '/');
-        if (slash) kz_buf_append(&t, path, (size_t)(slash - path + 1));
+/* dest without its last component ("/a/b" -> "/a", "/a" -> "/", "a" -> ""). */
+static void drop_last(kz_buf *dest) {
+    size_t r = dest->len;
+    while (r > 0 && dest->data[r - 1] != '/') r--;
+    if (r == 1) dest->len = 1; /* keep the root */
+    else if (r > 0) dest->len = r - 1;
+    else dest->len = 0;
+    if (dest->data) dest->data[dest->len] = '\0';
+}
+
+/* Go's filepath.EvalSymlinks: the path is walked one
+ * component at a time from the resolved prefix (so the kernel's limit of 40
+ * links per lookup never applies; Go stops at 255), each link's target
+ * spliced in. kz_null() and *out (the caller's), or Go's error: "lstat
+ * DEST: ..." for a component that is missing, naming it as resolved so far. */
+static kz_value eval_symlinks(const char *path, char **out) {
+    kz_buf rest = KZ_BUF_INIT, dest = KZ_BUF_INIT;
+    kz_buf_puts(&rest, path);
+    if (path[0] == '/') kz_buf_putc(&dest, '/'); /* (a relative path stays relative) */
+    kz_value err = kz_null();
+    int links = 0;
+    size_t start = 0, end = 0;
+    while (kz_is_null(&err) && start < rest.len) {
+        const char *p = rest.data;
+        while (start < rest.len && p[start] == '/') start++;
+        for (end = start; end < rest.len && p[end] != '/';) end++;
+        size_t n = end - start;
+        if (n == 0) break;
+        if (n == 1 && p[start] == '.') {
+            start = end;
+            continue;
+        }
+        if (n == 2 && p[start] == '.' && p[start + 1] == '.') {
+            drop_last(&dest);
+            start = end;
+            continue;
+        }
+        if (dest.len && dest.data[dest.len - 1] != '/') kz_buf_putc(&dest, '/');
+        kz_buf_append(&dest, p + start, n);
+        struct stat st;
+        if (lstat(kz_buf_cstr(&dest), &st) != 0) {
+            err = kz_error("lstat %s: %s", kz_buf_cstr(&dest), go_strerror(errno));
+            break;
+        }
+        if (!S_ISLNK(st.st_mode)) {
+            if (!S_ISDIR(st.st_mode) && end < rest.len) err = kz_error("%s", go_strerror(ENOTDIR));
+            start = end;
+            continue;
+        }
+        if (++links > 255) {
+            err = kz_error("EvalSymlinks: too many links");
+            break;
+        }
+        char target[PATH_MAX];
+        ssize_t tn = readlink(kz_buf_cstr(&dest), target, sizeof target - 1);
+        if (tn < 0) {
+            err = kz_error("readlink %s: %s", kz_buf_cstr(&dest), go_strerror(errno));
+            break;
+        }
+        kz_buf next = KZ_BUF_INIT; /* the link's target, then what followed the link */
+        kz_buf_append(&next, target, (size_t)tn);
+        kz_buf_append(&next, p + end, rest.len - end);
+        kz_buf_free(&rest);
+        rest = next;
+        if (tn > 0 && target[0] == '/') {
+            kz_buf_clear(&dest);
+            kz_buf_putc(&dest, '/');
+        } else {
+            drop_last(&dest);
+        }
+        start = 0;
     }
-    kz_buf_puts(&t, target);
-    char *clean = kz_chart_path_clean(kz_buf_cstr(&t));
-    kz_value err = kz_error("error evaluating symlink %s: lstat %s: %s", path, clean,
-                            go_strerror(e));
-    free(clean);
-    kz_buf_free(&t);
+    if (kz_is_null(&err)) *out = kz_chart_path_clean(kz_buf_cstr(&dest));
+    kz_buf_free(&rest);
+    kz_buf_free(&dest);
     return err;
 }
 
@@ -499,8 +557,13 @@ static kz_value walk(walker *w, const char *path, unsigned char type) {
     }
     if (lstat(path, &st) != 0) return kz_error("lstat %s: %s", path, go_strerror(errno));
     if (S_ISLNK(st.st_mode)) {
-        char *resolved = realpath(path, NULL);
-        if (!resolved) return symlink_error(path, errno);
+        char *resolved = NULL;
+        kz_value e = eval_symlinks(path, &resolved);
+        if (!kz_is_null(&e)) {
+            kz_value wrapped = kz_error("error evaluating symlink %s: %s", path, kz_error_message(&e));
+            kz_free(e);
+            return wrapped;
+        }
         kz_seq_push(&w->warnings,
                     kz_string_fmt("walk.go:75: found symbolic link in path: %s resolves to %s. "
                                   "Contents of linked file included and used",
@@ -701,4 +764,14 @@ kz_value kz_chart_load(const char *path, const kz_chart_load_opts *opts, kz_char
     if (stat(path, &st) != 0) return kz_error("stat %s: %s", path, go_strerror(errno));
     if (S_ISDIR(st.st_mode)) return kz_chart_load_dir(path, opts, out);
     return kz_chart_load_file(path, opts, out);
+}
+
+kz_value kz_chart_load_logged(const char *path, bool dir_only, kz_buf *log, kz_chart **out) {
+    kz_value failed = kz_seq();
+    kz_chart_load_opts opts = {.failed_warnings = &failed};
+    kz_value err = dir_only ? kz_chart_load_dir(path, &opts, out) : kz_chart_load(path, &opts, out);
+    const kz_value *w = kz_is_null(&err) ? &(*out)->warnings : &failed;
+    for (size_t i = 0; log && i < kz_len(w); i++) kz_buf_printf(log, "%s\n", kz_str(kz_seq_at(w, i)));
+    kz_free(failed);
+    return err;
 }

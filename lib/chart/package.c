@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chart/deps.h"
 #include "core/alloc.h"
 #include "core/file.h"
 #include "core/gotime.h"
@@ -186,18 +187,10 @@ kz_value kz_chart_write_archive(const kz_chart *c, int64_t mtime, kz_buf *out) {
 /* Helm's CheckDependencies: every dependency of Chart.yaml must be a loaded
  * subchart (by the subchart's own name). */
 static kz_value check_dependencies(const kz_chart *c) {
-    const kz_value *deps = kz_map_getz(&c->metadata, "dependencies");
-    if (!deps || !kz_is_seq(deps)) return kz_null();
     kz_buf missing = KZ_BUF_INIT;
-    for (size_t i = 0; i < kz_len(deps); i++) {
-        const kz_value *n = kz_map_getz(kz_seq_at(deps, i), "name");
-        const char *want = n && kz_is_string(n) ? kz_str(n) : "";
-        bool found = false;
-        for (size_t d = 0; d < c->ndeps && !found; d++) found = strcmp(c->deps[d]->name, want) == 0;
-        if (!found) kz_buf_printf(&missing, "%s%s", missing.len ? ", " : "", want);
-    }
     kz_value err = kz_null();
-    if (missing.len) err = kz_error("found in Chart.yaml, but missing in charts/ directory: %s", kz_buf_cstr(&missing));
+    if (kz_chart_missing_dependencies(c, &missing))
+        err = kz_error("found in Chart.yaml, but missing in charts/ directory: %s", kz_buf_cstr(&missing));
     kz_buf_free(&missing);
     return err;
 }
@@ -316,13 +309,9 @@ kz_value kz_chart_package(const char *path, const kz_package_opts *opts, char **
     if (stat(path, &st) != 0) return errno_error("stat", path, errno);
     char *abs = kz_chart_path_abs(path);
     kz_chart *c = NULL;
-    kz_value err = kz_chart_load_dir(abs, NULL, &c);
+    kz_value err = kz_chart_load_logged(abs, true, warnings, &c);
     free(abs);
-    if (c) {
-        for (size_t i = 0; i < kz_len(&c->warnings); i++)
-            kz_buf_printf(warnings, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
-        err = package_chart(c, o, saved);
-    }
+    if (c) err = package_chart(c, o, saved);
     kz_chart_free(c);
     return err;
 }

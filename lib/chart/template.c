@@ -68,8 +68,11 @@ static const char *find(const char *hay, size_t n, const char *needle) {
 }
 
 /* --show-only: the documents of the stream whose "# Source: CHART/PATH" PATH
- * matches a pattern (Go's filepath.Match), pattern by pattern. */
+ * matches a pattern (Go's filepath.Match), pattern by pattern. A pattern
+ * that matches nothing fails the whole command before anything is printed
+ * (helm collects the documents first), so out is then left as it was. */
 static kz_value show_only(const kz_template_opts *o, const kz_buf *stream, kz_buf *out) {
+    size_t out_len = out->len;
     size_t *spans = NULL;
     size_t count = kz_manifest_split(stream->data ? stream->data : "", stream->len, &spans);
     kz_value err = kz_null();
@@ -98,6 +101,7 @@ static kz_value show_only(const kz_template_opts *o, const kz_buf *stream, kz_bu
         }
         if (missing) err = kz_error("could not find template %s in chart", o->show_only[f]);
     }
+    if (!kz_is_null(&err) && out->data) out->data[out->len = out_len] = '\0';
     free(spans);
     return err;
 }
@@ -153,20 +157,49 @@ kz_value kz_release_name_render(const char *tmpl) {
 
 /* ---- --output-dir ---- */
 
-/* os.MkdirAll(dir of path, 0755). */
-static kz_value make_parents(const char *path) {
-    char *p = kz_xstrdup(path);
-    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-        *s = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            kz_value err = kz_error("mkdir %s: %s", p, strerror(errno));
-            free(p);
-            return err;
-        }
-        *s = '/';
+/* "OP PATH: errno text", as Go's *PathError prints. */
+static kz_value path_error(const char *op, const char *path, int e) {
+    char text[128];
+    return kz_error("%s %s: %s", op, path, kz_errno_text(e, text, sizeof text));
+}
+
+/* Go's os.MkdirAll(path, 0755): an existing directory is fine, an existing
+ * file fails as "mkdir PATH: not a directory"; else the parents first,
+ * then path itself. Its errors name the deepest folder that failed. */
+static kz_value mkdir_all(const char *path) {
+    struct stat st;
+    if (stat(path, &st) == 0) return S_ISDIR(st.st_mode) ? kz_null() : path_error("mkdir", path, ENOTDIR);
+    size_t i = strlen(path), j;
+    while (i > 0 && path[i - 1] == '/') i--;
+    for (j = i; j > 0 && path[j - 1] != '/'; j--) {}
+    if (j > 1) {
+        char *parent = kz_xstrdup(path);
+        parent[j - 1] = '\0';
+        kz_value err = mkdir_all(parent);
+        free(parent);
+        if (!kz_is_null(&err)) return err;
     }
-    free(p);
-    return kz_null();
+    if (mkdir(path, 0755) == 0) return kz_null();
+    int e = errno;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) return kz_null();
+    return path_error("mkdir", path, e);
+}
+
+/* Helm's ensureDirectoryForFile: the file's folder (path.Dir, so cleaned)
+ * is stat'ed first, and any error but "does not exist" is reported as the
+ * stat's (a file where a folder should be: "stat DIR: not a directory");
+ * then os.MkdirAll. */
+static kz_value make_parents(const char *path) {
+    const char *slash = strrchr(path, '/');
+    kz_buf dir = KZ_BUF_INIT;
+    kz_funcs_path_clean(path, slash ? (size_t)(slash - path) : 0, &dir);
+    const char *d = kz_buf_cstr(&dir);
+    struct stat st;
+    kz_value err = kz_null();
+    if (stat(d, &st) != 0 && errno != ENOENT) err = path_error("stat", d, errno);
+    else err = mkdir_all(d);
+    kz_buf_free(&dir);
+    return err;
 }
 
 /* Helm's writeToFile: "---\n# Source: NAME\nDATA\n" into DIR/NAME, appended when
@@ -177,14 +210,14 @@ static kz_value write_to_file(const char *dir, const char *name, const char *dat
     kz_buf_printf(&path, "%s/%s", dir, name);
     kz_value err = make_parents(kz_buf_cstr(&path));
     FILE *f = kz_is_null(&err) ? fopen(kz_buf_cstr(&path), append ? "a" : "w") : NULL;
-    if (kz_is_null(&err) && !f) err = kz_error("open %s: %s", kz_buf_cstr(&path), strerror(errno));
+    if (kz_is_null(&err) && !f) err = path_error("open", kz_buf_cstr(&path), errno);
     if (f) {
         kz_buf doc = KZ_BUF_INIT;
         kz_manifest_print(&doc, name, data, len);
         bool ok = fwrite(doc.data, 1, doc.len, f) == doc.len;
         ok = (fclose(f) == 0) && ok;
         kz_buf_free(&doc);
-        if (!ok) err = kz_error("write %s: %s", kz_buf_cstr(&path), strerror(errno));
+        if (!ok) err = path_error("write", kz_buf_cstr(&path), errno);
         else kz_buf_printf(out, "wrote %s\n", kz_buf_cstr(&path));
     }
     kz_buf_free(&path);

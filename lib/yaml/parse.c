@@ -657,6 +657,22 @@ static bool json_number_ok(parser *p, const kz_scalar *r, kz_pos pos) {
     return false;
 }
 
+/* !!timestamp under go-yaml v2 (Helm): the text must be one of the
+ * timestamps it parses (it then stays a string, as Helm's JSON round trip
+ * leaves it); anything else fails as what the text resolves to ("cannot
+ * decode !!str `x` as a !!timestamp", "!!int `1`", "!!null ``"). */
+static bool helm_timestamp(parser *p, const char *s, size_t n, kz_pos pos, kz_value *out) {
+    kz_buf_clear(&p->tmp);
+    if (kz_yaml_timestamp_rfc3339(s, n, &p->tmp)) {
+        *out = kz_string_n(s, n);
+        return true;
+    }
+    kz_scalar r = kz_yaml_resolve_plain(s, n, p->schema);
+    *out = kz_null();
+    return soft_fail(p, pos, PHASE_DECODE, "cannot decode !!%s `%.*s` as a !!timestamp", kz_yaml_class_tag(r.cls),
+                     (int)n, s);
+}
+
 /* A scalar with an explicit !!tag: resolve the text, then check it fits the tag. */
 static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size_t n, kz_pos pos,
                           kz_value *out) {
@@ -677,6 +693,7 @@ static bool tagged_scalar(parser *p, const yaml_char_t *tag, const char *s, size
     }
     const char *want = tag_is(tag, "int") ? "int" : tag_is(tag, "float") ? "float"
                      : tag_is(tag, "bool") ? "bool" : tag_is(tag, "null") ? "null" : NULL;
+    if (tag_is(tag, "timestamp") && p->schema == KZ_YAML_HELM) return helm_timestamp(p, s, n, pos, out);
     if (!want) { /* custom (!foo), !!timestamp, ...: the text stays a string */
         *out = kz_string_n(s, n);
         return true;

@@ -180,7 +180,7 @@ const char *kz_yaml_class_tag(kz_scalar_class cls) {
     case KZ_SC_BOOL: return "bool";
     case KZ_SC_INT: case KZ_SC_UINT: return "int";
     case KZ_SC_FLOAT: return "float";
-    case KZ_SC_MERGE: return "merge";
+    case KZ_SC_MERGE: /* go-yaml resolves "<<" as a string (it only merges as a plain key) */
     case KZ_SC_STRING: break;
     }
     return "str";

@@ -17,12 +17,9 @@ static int run_show_part(kz_cli_ctx *ctx, kz_show_what what) {
     kz_value err = kz_chart_locate_or_fetch(ctx->argv[0], &fo, &path);
     hm_paths_free(&paths);
     kz_chart *c = NULL;
-    if (!kz_error_message(&err)) err = kz_chart_load(path, NULL, &c);
-    if (c) { /* what Helm's loader logs on stderr */
-        for (size_t i = 0; i < kz_len(&c->warnings); i++)
-            kz_buf_printf(ctx->err, "%s\n", kz_str(kz_seq_at(&c->warnings, i)));
-        err = kz_chart_show(c, what, ctx->out);
-    }
+    /* with what Helm's loader logs on stderr */
+    if (!kz_error_message(&err)) err = kz_chart_load_logged(path, false, ctx->err, &c);
+    if (c) err = kz_chart_show(c, what, ctx->out);
     int code = kz_error_message(&err) ? kz_cli_fail(ctx, "%s", kz_error_message(&err)) : 0;
     kz_free(err);
     kz_chart_free(c);
