@@ -38,7 +38,14 @@ typedef struct kz_funcs_ctx {
     /* internal */
     kz_value include_counts_; /* name -> active nested includes (Helm's recursion guard) */
     struct kz_funcs_tpl_cache *tpl_cache_;
+    int tpl_depth_; /* tpl calls running inside one another */
 } kz_funcs_ctx;
+
+/* How deep tpl calls may nest. A template that calls itself through tpl
+ * never ends in Helm: each tpl starts a new execution, whose template depth
+ * starts again at 0, until Go's stack overflows and helm crashes (after
+ * half a minute and gigabytes); kz stops it with an error instead. */
+#define KZ_TPL_MAX_DEPTH 100
 
 void kz_funcs_ctx_init(kz_funcs_ctx *ctx);
 void kz_funcs_ctx_free(kz_funcs_ctx *ctx);

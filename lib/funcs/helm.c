@@ -185,10 +185,17 @@ static kz_value fn_tpl(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
         kz_buf_free(&m);
         return err;
     }
+    if (ctx->tpl_depth_ >= KZ_TPL_MAX_DEPTH) {
+        kz_buf_free(&m);
+        return kz_error("tpl calls nested more than %d deep (a template calling itself through tpl?)",
+                        KZ_TPL_MAX_DEPTH);
+    }
     kz_buf out = KZ_BUF_INIT;
     /* Helm runs the parsed template itself, not the name "gotpl": text that
      * parses to an empty tree inside another tpl must not run the outer one. */
+    ctx->tpl_depth_++;
     kz_value err = kz_tmpl_call_execute_tree(call, e->overlay, e->tree, &argv[1], &out);
+    ctx->tpl_depth_--;
     if (kz_error_message(&err)) {
         kz_buf_puts(&m, "error during tpl function execution for ");
         go_quote(&m, &argv[0]);

@@ -264,6 +264,21 @@ static void test_value_methods(void **state) {
     kz_buf_free(&s);
 }
 
+/* A template that calls itself through tpl: helm recurses until Go's stack
+ * overflows (a crash after half a minute); kz stops at KZ_TPL_MAX_DEPTH
+ * nested tpl calls with an error. Nested tpl short of that still works. */
+static void test_tpl_depth(void **state) {
+    (void)state;
+    kz_tmpl_funcs *funcs = kz_funcs_new();
+    bool failed;
+    char *got = run_case(funcs, "{{ tpl \"{{ template \\\"" FILE_NAME "\\\" . }}\" . }}", NULL, &failed);
+    assert_true(failed);
+    assert_non_null(strstr(got, "error calling tpl: tpl calls nested more than 100 deep"));
+    free(got);
+    expect(funcs, "{{ tpl \"{{ tpl \\\"{{ tpl \\\\\\\"deep\\\\\\\" . }}\\\" . }}\" . }}", "deep");
+    kz_tmpl_funcs_free(funcs);
+}
+
 /* The table holds exactly the functions helm v3.17 defines (names.txt,
  * recorded by regen-names.sh); docs/functions.md has a row for each; and each
  * is exercised by a golden case or a unit test. */
@@ -311,7 +326,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden),
         cmocka_unit_test(test_names),
-        cmocka_unit_test(test_value_methods),
+        cmocka_unit_test(test_value_methods), cmocka_unit_test(test_tpl_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
