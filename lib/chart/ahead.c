@@ -111,11 +111,16 @@ static int bigger_first(const void *x, const void *y) {
     return a->len < b->len ? 1 : a->len > b->len ? -1 : 0;
 }
 
+static size_t count_templates(const struct kz_chart_file *files, size_t n) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) count += is_template(files[i].name) && files[i].data;
+    return count;
+}
+
 /* The template files among files[0..n), biggest first, posted to an open
  * ahead (as many as it has room for). */
 static void post_templates(kz_chart_ahead *a, const struct kz_chart_file *files, size_t n) {
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) count += is_template(files[i].name) && files[i].data;
+    size_t count = count_templates(files, n);
     if (count == 0) return;
     job *v = kz_xcalloc(count, sizeof *v);
     size_t k = 0;
@@ -131,9 +136,7 @@ static void post_templates(kz_chart_ahead *a, const struct kz_chart_file *files,
  * archives among its subcharts (kz_chart_ahead_join), so that they share
  * its worker instead of each starting their own. */
 kz_chart_ahead *kz_chart_ahead_start(const struct kz_chart_file *files, size_t n, const kz_tmpl_funcs *funcs) {
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) count += is_template(files[i].name) && files[i].data;
-    if (count == 0) return NULL;
+    if (count_templates(files, n) == 0) return NULL;
     kz_chart_ahead *a = kz_chart_ahead_open(funcs);
     post_templates(a, files, n);
     return a;
