@@ -195,6 +195,10 @@ char *kz_chart_path_abs(const char *p);
  * the normalized form. doc: the parsed YAML document. 0, or -1 with *err set
  * to Go's JSON error text (without "cannot load ...: "). */
 int kz_chart_metadata_decode(const kz_value *doc, kz_value *md, kz_value *err);
+/* Whether a parsed Chart.lock / requirements.lock decodes into Helm's Lock
+ * struct (field types, `generated` an RFC 3339 time): 0, or -1 with *err set
+ * to Go's JSON error text (without "cannot load ...: "). */
+int kz_chart_lock_check(const kz_value *doc, kz_value *err);
 /* Helm's Metadata.Validate: sanitizes *md in place; kz_null() or an error. */
 kz_value kz_chart_metadata_validate(kz_value *md);
 

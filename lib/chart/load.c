@@ -248,11 +248,24 @@ static kz_value place_file(kz_chart *c, kz_chart_file *f, bool *have_md, subchar
             kz_free(lock);
             return e;
         }
+        kz_value derr = kz_invalid();
+        if (kz_chart_lock_check(&lock, &derr) < 0) {
+            kz_value e = load_error(name, &derr, true);
+            kz_free(derr);
+            kz_free(lock);
+            return e;
+        }
         kz_free(c->lock);
         c->lock = lock;
         if (strcmp(name, "requirements.lock") == 0) {
             if (!*have_md) *have_md = true, c->metadata = kz_map();
-            if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") == 0) push_shared(&c->files, f);
+            if (strcmp(md_str(&c->metadata, "apiVersion"), "v1") == 0)
+                push_shared(&c->files, f);
+            else /* Helm still reads it, but says so */
+                kz_seq_push(&c->warnings,
+                            kz_string("load.go:138: Warning: Dependency locking is handled in "
+                                      "Chart.lock since apiVersion \"v2\". We recommend "
+                                      "migrating to Chart.lock."));
         }
         return kz_null();
     }

@@ -17,6 +17,7 @@
 #include "core/unicode.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/gotime.h"
 #include "core/utf8.h"
 #include "semver/semver.h"
 #include "tmpl/fmt.h"
@@ -31,6 +32,7 @@ typedef enum ftype {
     F_ANY_LIST,    /* []interface {} */
     F_MAINTAINERS, /* []*chart.Maintainer */
     F_DEPS,        /* []*chart.Dependency */
+    F_TIME,        /* time.Time (a lock's generated) */
 } ftype;
 
 typedef struct field {
@@ -59,10 +61,13 @@ static const field dependency_fields[] = {
     {"condition", F_STRING}, {"tags", F_STRINGS},   {"enabled", F_BOOL},
     {"import-values", F_ANY_LIST}, {"alias", F_STRING},
 };
+static const field lock_fields[] = {
+    {"generated", F_TIME}, {"digest", F_STRING}, {"dependencies", F_DEPS}};
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 static const stype metadata_type = {"Metadata", metadata_fields, NFIELDS(metadata_fields)};
 static const stype maintainer_type = {"Maintainer", maintainer_fields, NFIELDS(maintainer_fields)};
 static const stype dependency_type = {"Dependency", dependency_fields, NFIELDS(dependency_fields)};
+static const stype lock_type = {"Lock", lock_fields, NFIELDS(lock_fields)};
 
 
 static const char *type_name(ftype t) {
@@ -74,6 +79,7 @@ static const char *type_name(ftype t) {
     case F_ANY_LIST: return "[]interface {}";
     case F_MAINTAINERS: return "[]*chart.Maintainer";
     case F_DEPS: return "[]*chart.Dependency";
+    case F_TIME: return "time.Time";
     }
     return "";
 }
@@ -192,8 +198,31 @@ static int dec_string_map(const dctx *d, const kz_value *v, kz_value *slot) {
     return 0;
 }
 
+/* time.Time's UnmarshalJSON: a JSON string (its text still escaped as
+ * sigs.k8s.io/yaml's json.Marshal wrote it) holding an RFC 3339 time. */
+static int dec_time(const dctx *d, const kz_value *v) {
+    if (kz_is_null(v)) return 0;
+    if (!kz_is_string(v)) {
+        *d->err = kz_error("Time.UnmarshalJSON: input is not a JSON string");
+        return -1;
+    }
+    kz_buf js = KZ_BUF_INIT;
+    kz_value e = kz_null();
+    if (kz_json_emit(&js, v, NULL, &e) == 0 && js.len >= 2) {
+        static const char rfc3339[] = "2006-01-02T15:04:05Z07:00";
+        kz_value t = kz_gotime_parse(rfc3339, sizeof rfc3339 - 1, js.data + 1, js.len - 2);
+        if (kz_error_message(&t)) e = t;
+        else kz_free(t);
+    }
+    kz_buf_free(&js);
+    if (kz_is_null(&e)) return 0;
+    *d->err = e;
+    return -1;
+}
+
 static int dec_field(const dctx *d, ftype ft, const kz_value *v, kz_value *slot) {
     switch (ft) {
+    case F_TIME: return dec_time(d, v);
     case F_STRING: return dec_string(d, v, slot);
     case F_BOOL:
         if (kz_is_null(v)) return 0;
@@ -325,6 +354,20 @@ int kz_chart_metadata_decode(const kz_value *doc, kz_value *md, kz_value *err) {
     kz_free(*md);
     *md = build_map(slots);
     return 0;
+}
+
+int kz_chart_lock_check(const kz_value *doc, kz_value *err) {
+    if (kz_is_null(doc)) return 0;
+    if (!kz_is_map(doc)) {
+        *err = kz_error("json: cannot unmarshal %s into Go value of type chart.Lock", kz_json_kind(doc));
+        return -1;
+    }
+    kz_value slots[NFIELDS(lock_fields)];
+    for (size_t i = 0; i < NFIELDS(lock_fields); i++) slots[i] = kz_invalid();
+    dctx d = {"Lock", "", err};
+    int rc = dec_struct(&d, &lock_type, doc, slots);
+    for (size_t i = 0; i < NFIELDS(lock_fields); i++) kz_free(slots[i]);
+    return rc;
 }
 
 /* ---- Validate ---- */

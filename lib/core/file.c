@@ -87,8 +87,12 @@ kz_value kz_file_mkdir_all(const char *dir, unsigned mode) {
         if (p[i] != '/' && p[i] != '\0') continue;
         char c = p[i];
         p[i] = '\0';
-        if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
-            kz_value e = errno_error("mkdir", p, errno);
+        int e_no = mkdir(p, (mode_t)mode) != 0 ? errno : 0;
+        /* a file in the way: Go's os.MkdirAll names it, with ENOTDIR */
+        struct stat st;
+        if (e_no == EEXIST) e_no = stat(p, &st) == 0 && !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+        if (e_no != 0) {
+            kz_value e = errno_error("mkdir", p, e_no);
             free(p);
             return e;
         }

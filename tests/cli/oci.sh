@@ -55,6 +55,7 @@ check pull.archive "$golden/webapp.tgz" "$W/pulled/webapp-0.1.0.tgz"
 
 # a version range resolves against the registry's tags (listing them needs
 # --plain-http on a plain registry, as in helm, even on 127.0.0.1)
+mkdir "$W/pulled/again" # pull does not create it, as helm
 (cd "$W/pulled" && "$hm" pull "oci://$host/charts/webapp" --version "^0.1" --plain-http -d again) > /dev/null 2> "$W/err" || cat "$W/err"
 check pull.range "$golden/webapp.tgz" "$W/pulled/again/webapp-0.1.0.tgz"
 

@@ -54,6 +54,8 @@ run template template metallb edu/metallb --namespace=metallb-system --set contr
 run template-version template metallb edu/metallb --version 0.1.0
 run template-repo-flag template metallb metallb --repo "$url" --version 0.1.0
 run pull-missing pull edu/nosuchchart
+touch "$W/afile" # --untar into a folder under a file
+run pull-untar-notdir pull edu/metallb --version 0.1.0 --untar -d afile
 run add-wrong-password repo add private "$auth" --username user --password wrong
 run add-right-password repo add private "$auth" --username user --password secret
 run add-unreachable repo add down http://127.0.0.1:1/
@@ -71,6 +73,20 @@ total=$((total + 1))
 "$hm" repo update edu > /dev/null
 tail -1 "$W/web/access.log" | grep -q '^GET /index.yaml 304 ' ||
     { echo "FAIL: unchanged index re-downloaded: $(tail -1 "$W/web/access.log")"; failed=$((failed + 1)); }
+
+# --destination is not created: helm's atomic write fails after the
+# download, naming its temporary file (a random number after the name)
+for d in nodir afile; do
+    total=$((total + 1))
+    (cd "$W" && "$hm" pull edu/metallb --version 0.1.0 -d "$d/") > "$W/out" 2> "$W/err"
+    rc=$?
+    why="no such file or directory"; [ "$d" = afile ] && why="not a directory"
+    if [ $rc -ne 1 ] || [ -s "$W/out" ] || [ -e "$W/nodir" ] ||
+        ! grep -Eqx "Error: open $d/metallb-0\.1\.0\.tgz[0-9]+: $why" "$W/err"; then
+        echo "FAIL: pull -d $d (rc=$rc): $(cat "$W/out" "$W/err")"
+        failed=$((failed + 1))
+    fi
+done
 
 # A tampered archive: the digest in the index no longer matches; nothing is
 # left behind, and the error says why.

@@ -3,13 +3,16 @@
  * --repo URL CHART, or the archive's URL), as `helm pull` does, with the
  * archive's digest checked against the index; --untar unpacks it.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "chart/chart.h"
 #include "core/alloc.h"
+#include "core/file.h"
 #include "hm.h"
 #include "repo/fetch.h"
 
@@ -52,10 +55,47 @@ static kz_value untar(const char *archive, const char *ref, const char *dest, co
     kz_value err = kz_null();
     if (stat(check, &st) == 0)
         err = kz_error("failed to untar: a file or directory with the name %s already exists", check);
+    if (!kz_error_message(&err)) {
+        err = kz_file_mkdir_all(check, 0755);
+        if (kz_error_message(&err)) {
+            kz_value wrapped = kz_error("failed to untar (mkdir): %s", kz_error_message(&err));
+            kz_free(err);
+            err = wrapped;
+        }
+    }
     if (!kz_error_message(&err)) err = kz_chart_expand_file(archive, ud);
     free(check);
     free(ud);
     return err;
+}
+
+/* helm never creates --destination: its atomic write opens a temporary
+ * file there (Go's os.CreateTemp, the archive's name and a random number),
+ * after the download. The error for a missing or non-folder destination, or
+ * NULL when the archive can be written there. */
+static kz_value dest_error(const char *dest, const char *archive) {
+    struct stat st;
+    int e = stat(dest, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    if (e == 0) return kz_null();
+    unsigned r = 0;
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r) r = 0;
+    const char *base = strrchr(archive, '/') ? strrchr(archive, '/') + 1 : archive;
+    char *raw = join(dest, base);
+    char *clean = kz_chart_path_clean(raw); /* filepath.Join cleans */
+    kz_value err = kz_error("open %s%u: %s", clean, r,
+                            e == ENOENT ? "no such file or directory"
+                            : e == ENOTDIR ? "not a directory"
+                                           : strerror(e));
+    free(clean);
+    free(raw);
+    return err;
+}
+
+/* Does the folder exist? Else the download goes through the cache, for
+ * dest_error to report helm's error after it. */
+static bool is_dir(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int run_pull(kz_cli_ctx *ctx) {
@@ -69,7 +109,9 @@ static int run_pull(kz_cli_ctx *ctx) {
     for (size_t i = 0; i < ctx->argc && !kz_error_message(&err); i++) {
         char *path = NULL;
         /* With --untar the archive only passes through the cache. */
-        err = kz_chart_fetch(ctx->argv[i], &o, want_untar ? paths.repository_cache : dest, &path);
+        bool direct = !want_untar && is_dir(dest);
+        err = kz_chart_fetch(ctx->argv[i], &o, direct ? dest : paths.repository_cache, &path);
+        if (!kz_error_message(&err) && !want_untar && !direct) err = dest_error(dest, path);
         if (!kz_error_message(&err) && want_untar)
             err = untar(path, ctx->argv[i], dest, kz_cli_flag_string(ctx, "untardir"));
         free(path);

@@ -39,6 +39,8 @@ run template template metallb edu/metallb --namespace=metallb-system --set contr
 run template-version template metallb edu/metallb --version 0.1.0
 run template-repo-flag template metallb metallb --repo "$url" --version 0.1.0
 run pull-missing pull edu/nosuchchart
+touch "$W/afile" # --untar into a folder under a file
+run pull-untar-notdir pull edu/metallb --version 0.1.0 --untar -d afile
 run add-wrong-password repo add private "$auth" --username user --password wrong
 run add-right-password repo add private "$auth" --username user --password secret
 run add-unreachable repo add down http://127.0.0.1:1/
