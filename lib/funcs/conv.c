@@ -229,6 +229,15 @@ kz_value kz_strval_value(const kz_value *v) {
     return s;
 }
 
+kz_value kz_funcs_method_string(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
+    (void)c, (void)argc;
+    kz_buf text = KZ_BUF_INIT;
+    kz_goobj_string(&argv[0], &text);
+    kz_value s = kz_string_n(text.data ? text.data : "", text.len);
+    kz_buf_free(&text);
+    return s;
+}
+
 bool kz_go_empty(const kz_value *v) {
     switch (kz_kind_of(v)) {
     case KZ_BOOL: return !kz_bool_get(v);

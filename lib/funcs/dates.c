@@ -437,15 +437,6 @@ static void register_uncallable(kz_tmpl_funcs *t) {
 
 /* ---- methods of time.Duration, time.Month and time.Weekday ---- */
 
-static kz_value m_stringer(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
-    (void)c, (void)argc;
-    kz_buf text = KZ_BUF_INIT;
-    kz_goobj_string(&argv[0], &text);
-    kz_value s = kz_string_n(text.data ? text.data : "", text.len);
-    kz_buf_free(&text);
-    return s;
-}
-
 /* Hours, Minutes, Seconds: float64 (the data is the unit in nanoseconds). */
 static kz_value m_dur_float(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)argc;
@@ -468,7 +459,7 @@ static kz_value m_dur_round(kz_tmpl_call *c, size_t argc, const kz_value *argv) 
 
 static void register_duration_methods(kz_tmpl_funcs *t) {
     const kz_gotype D = KZ_GOTYPE_DURATION;
-    kz_tmpl_funcs_add_method(t, D, "String", m_stringer, "", NULL);
+    kz_tmpl_funcs_add_method(t, D, "String", kz_funcs_method_string, "", NULL);
     kz_tmpl_funcs_add_method(t, D, "Hours", m_dur_float, "", (void *)(intptr_t)3600000000000);
     kz_tmpl_funcs_add_method(t, D, "Minutes", m_dur_float, "", (void *)(intptr_t)60000000000);
     kz_tmpl_funcs_add_method(t, D, "Seconds", m_dur_float, "", (void *)(intptr_t)1000000000);
@@ -478,9 +469,9 @@ static void register_duration_methods(kz_tmpl_funcs *t) {
     kz_tmpl_funcs_add_method(t, D, "Round", m_dur_round, "D", (void *)"round");
     kz_tmpl_funcs_add_method(t, D, "Truncate", m_dur_round, "D", NULL);
     kz_tmpl_funcs_add_method(t, D, "Abs", m_dur_round, "", NULL);
-    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_MONTH, "String", m_stringer, "", NULL);
-    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_WEEKDAY, "String", m_stringer, "", NULL);
-    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_LOCATION, "String", m_stringer, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_MONTH, "String", kz_funcs_method_string, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_WEEKDAY, "String", kz_funcs_method_string, "", NULL);
+    kz_tmpl_funcs_add_method(t, KZ_GOTYPE_LOCATION, "String", kz_funcs_method_string, "", NULL);
 }
 
 static void register_time_methods(kz_tmpl_funcs *t) {

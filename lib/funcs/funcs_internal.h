@@ -65,6 +65,9 @@ double kz_cast_to_float64(const kz_value *v);
 void kz_strval(const kz_value *v, kz_buf *out);
 /* The same as an owned STRING value. */
 kz_value kz_strval_value(const kz_value *v);
+/* A String() method of a Go object kept as a kz_value (core/goobj.h):
+ * time.Duration, Month, Weekday, *Location, semver.Version. */
+kz_value kz_funcs_method_string(kz_tmpl_call *c, size_t argc, const kz_value *argv);
 
 /* Sprig's empty(): nil, false, 0, 0.0, "" and empty lists/maps are empty;
  * Go objects (time, certificates, ...) are not. */

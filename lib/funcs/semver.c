@@ -78,15 +78,6 @@ static kz_semver version_of(const kz_value *obj) {
                        .original = string_field(obj, "original")};
 }
 
-static kz_value m_string(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
-    (void)c, (void)argc;
-    kz_buf text = KZ_BUF_INIT;
-    kz_goobj_string(&argv[0], &text);
-    kz_value s = kz_string_n(text.data ? text.data : "", text.len);
-    kz_buf_free(&text);
-    return s;
-}
-
 /* Major, Minor, Patch: uint64; Prerelease, Metadata, Original: string (the
  * data is the field's key). */
 static kz_value m_field(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
@@ -218,8 +209,8 @@ static void register_value_methods(kz_tmpl_funcs *t, kz_gotype g) {
                                             {"Prerelease", "pre"}, {"Metadata", "metadata"}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         kz_tmpl_funcs_add_method(t, g, fields[i][0], m_field, "", (void *)fields[i][1]);
-    kz_tmpl_funcs_add_method(t, g, "String", m_string, "", NULL);
-    kz_tmpl_funcs_add_method(t, g, "Value", m_string, "", NULL); /* driver.Value: the String */
+    kz_tmpl_funcs_add_method(t, g, "String", kz_funcs_method_string, "", NULL);
+    kz_tmpl_funcs_add_method(t, g, "Value", kz_funcs_method_string, "", NULL); /* driver.Value: the String */
     kz_tmpl_funcs_add_method(t, g, "MarshalJSON", m_marshal, "", (void *)"json");
     kz_tmpl_funcs_add_method(t, g, "MarshalText", m_marshal, "", NULL);
     kz_tmpl_funcs_add_method(t, g, "IncMajor", m_inc, "", (void *)"M");
