@@ -148,6 +148,22 @@ bool kz_chart_ahead_join(kz_chart_ahead *a, const struct kz_chart_file *files, s
     return true;
 }
 
+void kz_chart_ahead_forget(kz_chart_ahead *a, const struct kz_chart_file *files, size_t n) {
+    if (!a) return;
+    kz_chart_ahead_wait(a);
+    for (size_t i = 0; i < a->n; i++) {
+        job *j = &a->v[i];
+        if (j->is_values || !j->text) continue;
+        for (size_t k = 0; k < n; k++) {
+            if (files[k].data != j->text) continue;
+            kz_tmpl_file_free(j->file); /* it points into the text */
+            j->file = NULL;
+            j->text = NULL;
+            break;
+        }
+    }
+}
+
 const kz_tmpl_funcs *kz_chart_ahead_funcs(const kz_chart_ahead *a) { return a->funcs; }
 
 void kz_chart_ahead_wait(kz_chart_ahead *a) {

@@ -51,6 +51,11 @@ kz_chart_ahead *kz_chart_ahead_start(const struct kz_chart_file *files, size_t n
  * files must outlive a, as a's own do. */
 bool kz_chart_ahead_join(kz_chart_ahead *a, const struct kz_chart_file *files, size_t n, const kz_tmpl_funcs *funcs);
 
+/* Before files[0..n) that joined a are freed (a subchart dropped, or freed
+ * before its ancestor): waits for the parses still running and drops those
+ * of these texts, so that nothing reads them or takes their parses later. */
+void kz_chart_ahead_forget(kz_chart_ahead *a, const struct kz_chart_file *files, size_t n);
+
 /* A worker waiting for files as a folder's walk reads them. With no idle
  * core (kz_cpu_idle) there is no worker: the parses are then made when
  * taken, on the caller's thread, as they would be without an ahead. _add starts parsing a file if it is a

@@ -122,6 +122,10 @@ struct kz_chart {
     /* Its templates (and its subchart folders') parsed ahead when loaded with
      * opts->parse_ahead, for kz_chart_render; NULL otherwise. */
     kz_chart_ahead *ahead;
+    /* An archive subchart's: the enclosing chart's ahead its templates were
+     * given to (kz_chart_ahead_join), borrowed; freeing this chart first
+     * takes its texts back from it. NULL otherwise. */
+    kz_chart_ahead *joined;
 };
 
 typedef struct kz_chart_load_opts {

@@ -56,7 +56,14 @@ void kz_chart_files_free(kz_chart_files *fs) {
 
 void kz_chart_free(kz_chart *c) {
     if (!c) return;
-    kz_chart_ahead_free(c->ahead); /* first: its parses read c->raw */
+    /* parses read the raw texts: an enclosing chart's of ours, ours of
+     * ours and of archive subcharts' (which take theirs back, so the
+     * subcharts go before our ahead) */
+    kz_chart_ahead_forget(c->joined, c->raw.v, c->raw.len);
+    kz_chart_ahead_wait(c->ahead);
+    for (size_t i = 0; i < c->ndeps; i++) kz_chart_free(c->deps[i]);
+    free(c->deps);
+    kz_chart_ahead_free(c->ahead);
     kz_free(c->metadata);
     free(c->name);
     free(c->version);
@@ -70,8 +77,6 @@ void kz_chart_free(kz_chart *c) {
     kz_chart_files_free(&c->files);
     kz_chart_files_free(&c->crds);
     kz_chart_files_free(&c->raw);
-    for (size_t i = 0; i < c->ndeps; i++) kz_chart_free(c->deps[i]);
-    free(c->deps);
     kz_free(c->warnings);
     free(c);
 }
@@ -365,9 +370,12 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
     }
 
     /* an archive: the files are all here now */
-    if (!c->ahead && opts && opts->parse_ahead &&
-        !kz_chart_ahead_join(opts->join_ahead, c->raw.v, c->raw.len, opts->parse_ahead))
-        c->ahead = kz_chart_ahead_start(c->raw.v, c->raw.len, opts->parse_ahead);
+    if (!c->ahead && opts && opts->parse_ahead) {
+        if (kz_chart_ahead_join(opts->join_ahead, c->raw.v, c->raw.len, opts->parse_ahead))
+            c->joined = opts->join_ahead;
+        else
+            c->ahead = kz_chart_ahead_start(c->raw.v, c->raw.len, opts->parse_ahead);
+    }
 
     /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */
     for (size_t i = 0; i < n; i++) {

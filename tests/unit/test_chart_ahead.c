@@ -157,6 +157,20 @@ static void test_join(void **state) {
     kz_tmpl_file_free(f);
     assert_false(kz_chart_ahead_join(a, sub, 3, funcs)); /* finished by the takes */
     kz_chart_ahead_free(a);
+
+    /* a joined subchart freed first takes its texts back: nothing of them is
+     * parsed or taken after, the others' parses stay */
+    kz_chart_file sub2[] = {file("templates/c.yaml", "{{ .Values.c }}"), file("templates/d.yaml", "{{ .Values.d }}")};
+    a = kz_chart_ahead_start(top, 2, funcs);
+    assert_true(kz_chart_ahead_join(a, sub2, 1, funcs));
+    assert_true(kz_chart_ahead_join(a, sub2 + 1, 1, funcs));
+    kz_chart_ahead_forget(a, sub2, 1);
+    assert_null(kz_chart_ahead_take(a, sub2[0].data, sub2[0].len, "c/charts/s/templates/c.yaml"));
+    f = kz_chart_ahead_take(a, sub2[1].data, sub2[1].len, "c/charts/t/templates/d.yaml");
+    assert_non_null(f);
+    kz_tmpl_file_free(f);
+    kz_chart_ahead_forget(NULL, sub2, 2);
+    kz_chart_ahead_free(a);
     kz_tmpl_funcs_free(other);
     kz_tmpl_funcs_free(funcs);
 }
