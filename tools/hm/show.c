@@ -3,10 +3,33 @@
  * `helm show` prints them. The work is lib/chart/show.h's.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "chart/show.h"
 #include "hm.h"
 #include "repo/fetch.h"
+#include "tmpl/jsonpath.h"
+
+/* --jsonpath of `show values`: the template run over the chart's values.
+ * As Helm, a chart without values.yaml prints nothing (the template is not
+ * even parsed), and evaluation errors print nothing either (Helm ignores
+ * them). */
+static kz_value show_jsonpath(const kz_chart *c, const char *tmpl, kz_buf *out) {
+    if (!c->values_raw) return kz_null();
+    kz_jsonpath *jp = NULL;
+    kz_value err = kz_jsonpath_parse(tmpl, strlen(tmpl), &jp);
+    if (kz_error_message(&err)) {
+        kz_value e = kz_error("error parsing jsonpath %s: %s", tmpl, kz_error_message(&err));
+        kz_free(err);
+        return e;
+    }
+    /* a values.yaml holding no document still reads as an empty map */
+    kz_value empty = kz_map();
+    kz_jsonpath_print(jp, kz_is_map(&c->values) ? &c->values : &empty, out);
+    kz_free(empty);
+    kz_jsonpath_free(jp);
+    return kz_null();
+}
 
 static int run_show_part(kz_cli_ctx *ctx, kz_show_what what) {
     char *path = NULL;
@@ -19,7 +42,12 @@ static int run_show_part(kz_cli_ctx *ctx, kz_show_what what) {
     kz_chart *c = NULL;
     /* with what Helm's loader logs on stderr */
     if (!kz_error_message(&err)) err = kz_chart_load_logged(path, false, ctx->err, &c);
-    if (c) err = kz_chart_show(c, what, ctx->out);
+    const char *jsonpath = what == KZ_SHOW_VALUES ? kz_cli_flag_string(ctx, "jsonpath") : NULL;
+    if (c && jsonpath && *jsonpath) {
+        err = show_jsonpath(c, jsonpath, ctx->out);
+    } else if (c) {
+        err = kz_chart_show(c, what, ctx->out);
+    }
     int code = kz_error_message(&err) ? kz_cli_fail(ctx, "%s", kz_error_message(&err)) : 0;
     kz_free(err);
     kz_chart_free(c);
@@ -37,6 +65,12 @@ static int run_crds(kz_cli_ctx *ctx) { return run_show_part(ctx, KZ_SHOW_CRDS); 
 
 static const kz_flag_def show_flags[] = {
     HM_CHART_REF_FLAGS,
+    {0},
+};
+
+static const kz_flag_def show_values_flags[] = {
+    HM_CHART_REF_FLAGS,
+    {.name = "jsonpath", .type = KZ_FLAG_STRING, .usage = "supply a JSONPath expression to filter the output"},
     {0},
 };
 
@@ -64,7 +98,7 @@ static const kz_cmd show_values_cmd = {
     .short_desc = "show the chart's values",
     .long_desc = "\nPrint the chart's values.yaml as written, comments included.\n",
     .args = SHOW_ARGS,
-    .flags = show_flags,
+    .flags = show_values_flags,
     .run = run_values,
 };
 
