@@ -254,21 +254,7 @@ static kz_value parse_number(jp_parser *p, jp_node *cur) {
 /* UnquoteExtend: a "..." or '...' literal with Go's escapes. */
 static bool unquote_extend(const char *s, size_t n, kz_buf *out) {
     if (n < 2 || s[0] != s[n - 1] || (s[0] != '"' && s[0] != '\'')) return false;
-    char quote = s[0];
-    size_t i = 1;
-    while (i < n - 1) {
-        int32_t r;
-        bool multibyte;
-        size_t used;
-        if (!kz_tmpl_unquote_char(s + i, n - 1 - i, quote, &r, &multibyte, &used)) return false;
-        i += used;
-        if (r < 0x80 || !multibyte) {
-            kz_buf_putc(out, (char)r);
-        } else {
-            kz_utf8_append(out, (uint32_t)r);
-        }
-    }
-    return true;
+    return kz_tmpl_unquote_body(s + 1, n - 2, s[0], out);
 }
 
 static kz_value parse_quote(jp_parser *p, jp_node *cur, int32_t end) {

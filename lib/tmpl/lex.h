@@ -96,11 +96,11 @@ void kz_tmpl_tok_describe(kz_buf *out, const kz_tok *t);
  * invalid or truncated sequences give U+FFFD and length 1. Returns the length. */
 size_t kz_tmpl_decode_rune(const char *s, size_t n, int32_t *r);
 
-/* Go's strconv.UnquoteChar of s[0..n) inside a literal quoted by `quote`:
- * the character's value, whether it is a rune to encode as UTF-8 (rather
- * than a single byte), and how many bytes it took. False on bad syntax. */
-bool kz_tmpl_unquote_char(const char *s, size_t n, char quote, int32_t *value, bool *multibyte,
-                          size_t *used);
+/* The inside s[0..n) of a literal quoted by `quote` ('"' or '\''), its Go
+ * escapes decoded (strconv.UnquoteChar, character by character), appended
+ * to out. False on bad syntax. A raw newline is allowed here: Go's Unquote
+ * refuses it, client-go's JSONPath (UnquoteExtend) does not. */
+bool kz_tmpl_unquote_body(const char *s, size_t n, char quote, kz_buf *out);
 
 /* Append s[0..n) quoted as Go's strconv.Quote does (fmt's %q, via
  * kz_fmt_quote), using only its first max_runes runes (fmt's %.Nq; SIZE_MAX for

@@ -582,9 +582,10 @@ static int unhex(char c) {
     return -1;
 }
 
-/* One character of a quoted literal (declared in lex.h). */
-bool kz_tmpl_unquote_char(const char *s, size_t n, char quote, int32_t *value, bool *multibyte,
-                          size_t *used) {
+/* One character of a quoted literal at s[0..n) (Go's strconv.UnquoteChar):
+ * its value, whether it is a rune to encode as UTF-8 (rather than a single
+ * byte), and its length. Returns false on bad syntax. */
+static bool unquote_char(const char *s, size_t n, char quote, int32_t *value, bool *multibyte, size_t *used) {
     if (n == 0) return false;
     unsigned char c = (unsigned char)s[0];
     if (c == (unsigned char)quote && (quote == '\'' || quote == '"')) return false;
@@ -676,14 +677,16 @@ static bool unquote(const char *s, size_t n, kz_buf *out) {
         }
         return true;
     }
-    char quote = s[0];
-    size_t i = 1;
-    while (i < n - 1) {
-        if (s[i] == '\n') return false;
+    if (memchr(s, '\n', n)) return false; /* strconv.Unquote: not in a quoted string */
+    return kz_tmpl_unquote_body(s + 1, n - 2, s[0], out);
+}
+
+bool kz_tmpl_unquote_body(const char *s, size_t n, char quote, kz_buf *out) {
+    for (size_t i = 0; i < n;) {
         int32_t r;
         bool multibyte;
         size_t used;
-        if (!kz_tmpl_unquote_char(s + i, n - 1 - i, quote, &r, &multibyte, &used)) return false;
+        if (!unquote_char(s + i, n - i, quote, &r, &multibyte, &used)) return false;
         i += used;
         if (r < 0x80 || !multibyte) {
             kz_buf_putc(out, (char)r);
@@ -691,7 +694,7 @@ static bool unquote(const char *s, size_t n, kz_buf *out) {
             kz_utf8_append(out, (uint32_t)r);
         }
     }
-    return i == n - 1;
+    return true;
 }
 
 /* ---- constants ---- */
@@ -711,7 +714,7 @@ static kz_tmpl_node *new_number(tree_parser *t, const kz_tok *tok) {
         int32_t r;
         bool multibyte;
         size_t used;
-        if (n < 2 || !kz_tmpl_unquote_char(s + 1, n - 1, '\'', &r, &multibyte, &used)) {
+        if (n < 2 || !unquote_char(s + 1, n - 1, '\'', &r, &multibyte, &used)) {
             errorf(t, "%s", syntax_error);
         }
         if (1 + used != n - 1 || s[n - 1] != '\'') {
