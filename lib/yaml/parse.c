@@ -48,7 +48,8 @@ typedef struct frame {
     uint64_t nodes_at_start;
     size_t base;        /* first scratch entry of this container */
     /* flow style; a flow pair is the implicit map of `[a: b]` */
-    bool flow, flow_pair;
+    bool flow;
+    size_t start_index; /* libyaml's mark index (characters) */
     size_t start_line;  /* 0-based, as libyaml marks it */
     /* MAP only: the key waiting for its value */
     bool have_key;
@@ -110,6 +111,8 @@ typedef struct parser {
     size_t npatched;
     size_t retry_at;
     size_t cur_chars, cur_bytes; /* byte_offset's cursor */
+    size_t ascii_end;            /* data[0, ascii_end) is ASCII (after a byte order mark) */
+    bool past_ascii;             /* ascii_end is at a byte >= 0x80 */
     size_t read_pos;             /* go_sized_read's */
 } parser;
 
@@ -388,14 +391,31 @@ static kz_pos offset_pos(const parser *p, size_t off) {
 }
 
 /* The byte offset in data of libyaml's mark index, which counts characters
- * (after a UTF-8 byte order mark). Marks mostly come in order, so a cursor
- * keeps this linear. SIZE_MAX for UTF-16 text, whose bytes libyaml converts. */
+ * (after a UTF-8 byte order mark). SIZE_MAX for UTF-16 text, whose bytes
+ * libyaml converts. Text is mostly ASCII, where characters are bytes: the
+ * ASCII run at the start is extended as far as asked (each byte looked at
+ * once); past it, marks mostly come in order, so a cursor keeps this linear. */
 static size_t byte_offset(parser *p, size_t char_index) {
     const unsigned char *d = (const unsigned char *)p->data;
     if (p->len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) return SIZE_MAX;
-    if (char_index < p->cur_chars || p->cur_bytes == 0) {
-        p->cur_chars = 0;
-        p->cur_bytes = p->len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF ? 3 : 0;
+    size_t bom = p->len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF ? 3 : 0;
+    if (p->ascii_end < bom) p->ascii_end = bom;
+    size_t want = bom + char_index;
+    size_t stop = want < p->len ? want : p->len;
+    while (!p->past_ascii && p->ascii_end + 8 <= stop) { /* eight bytes at a time */
+        uint64_t w;
+        memcpy(&w, d + p->ascii_end, 8);
+        if (w & 0x8080808080808080u) break;
+        p->ascii_end += 8;
+    }
+    while (!p->past_ascii && p->ascii_end < stop) {
+        if (d[p->ascii_end] >= 0x80) p->past_ascii = true;
+        else p->ascii_end++;
+    }
+    if (want <= p->ascii_end) return want;
+    if (char_index < p->cur_chars || p->cur_bytes < p->ascii_end) { /* start from the ASCII run's end */
+        p->cur_chars = p->ascii_end - bom;
+        p->cur_bytes = p->ascii_end;
     }
     while (p->cur_chars < char_index && p->cur_bytes < p->len) {
         unsigned char c = d[p->cur_bytes];
@@ -880,6 +900,8 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
  * parse_escape.h): \/ is go-yaml's syntax error (v2 and v3); \' patched to \0 is
  * turned back into a quote. */
 static bool check_dq_escapes(parser *p, const yaml_event_t *e) {
+    /* \/ reads as '/', a patched \' as a NUL: without either, nothing to do */
+    if (!p->npatched && !memchr(e->data.scalar.value, '/', e->data.scalar.length)) return true;
     size_t start = byte_offset(p, e->start_mark.index), end = byte_offset(p, e->end_mark.index);
     if (start == SIZE_MAX || end == SIZE_MAX || end > p->len || start >= end) return true;
     const char *raw = p->data + start;
@@ -904,12 +926,16 @@ static bool check_dq_escapes(parser *p, const yaml_event_t *e) {
 static bool check_flow_plain(parser *p, const yaml_event_t *e) {
     const frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
     if (!p->go_errors || p->schema != KZ_YAML_HELM || !f || !f->flow) return true;
+    if (!memchr(e->data.scalar.value, '?', e->data.scalar.length)) return true; /* plain: no escapes */
     size_t start = byte_offset(p, e->start_mark.index), end = byte_offset(p, e->end_mark.index);
     if (start == SIZE_MAX || end == SIZE_MAX || end > p->len || start >= end) return true;
     const char *q = memchr(p->data + start, '?', end - start);
     if (!q) return true;
     kz_pos at = offset_pos(p, (size_t)(q - p->data));
-    bool in_map = f->is_map && !f->flow_pair;
+    /* a flow pair (the implicit map of `[a: b]`) is in a sequence's text */
+    size_t open = byte_offset(p, f->start_index);
+    bool flow_pair = f->is_map && open != SIZE_MAX && open < p->len && p->data[open] != '{';
+    bool in_map = f->is_map && !flow_pair;
     fail_go_syntax(p, in_map ? "did not find expected ',' or '}'" : "did not find expected ',' or ']'",
                    at.line - 1 - p->line_base, f->start_line, false);
     return false;
@@ -979,10 +1005,7 @@ static bool on_container_start(parser *p, const yaml_event_t *e, bool is_map) {
     frame *nf = &p->stack[p->depth - 1];
     nf->flow = is_map ? e->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                       : e->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
-    if (is_map && nf->flow) { /* `implicit` is set on both: only `{` opens a flow map's text */
-        size_t at = byte_offset(p, e->start_mark.index);
-        nf->flow_pair = at != SIZE_MAX && at < p->len && p->data[at] != '{';
-    }
+    nf->start_index = e->start_mark.index;
     nf->start_line = e->start_mark.line;
     return true;
 }
