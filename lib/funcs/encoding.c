@@ -272,11 +272,12 @@ static kz_value go_json_unmarshal(const kz_value *text) {
 }
 
 /* Unmarshal into map[string]interface{} or []interface{}: the value, or an
- * error value with Go's message. null leaves the target empty. */
+ * error value with Go's message. null leaves the target Go's nil map or
+ * slice, which toJson and toYaml write as null (not {} or []). */
 static kz_value unmarshal_into(const kz_value *text, kz_kind want) {
     kz_value v = go_json_unmarshal(text);
     if (kz_error_message(&v)) return v;
-    if (kz_kind_of(&v) == KZ_NULL) return want == KZ_MAP ? kz_map() : kz_seq();
+    if (kz_kind_of(&v) == KZ_NULL) return kz_with_nil(want == KZ_MAP ? kz_map() : kz_seq());
     return check_target(v, want, "");
 }
 
@@ -334,7 +335,7 @@ static kz_value yaml_unmarshal_into(const kz_value *text, kz_kind want) {
         kz_free(v);
         return err;
     }
-    if (kz_kind_of(&v) == KZ_NULL) return want == KZ_MAP ? kz_map() : kz_seq();
+    if (kz_kind_of(&v) == KZ_NULL) return kz_with_nil(want == KZ_MAP ? kz_map() : kz_seq());
     return check_target(v, want, "error unmarshaling JSON: while decoding JSON: ");
 }
 

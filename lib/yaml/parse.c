@@ -22,6 +22,7 @@
 #include "core/file.h"
 #include "core/gofloat.h"
 #include "core/utf8.h"
+#include "yaml/parse_escape.h"
 #include "yaml/parse_scalar.h"
 
 /* Alias bombs: aliases share values, so parsing never copies; but consumers walk
@@ -46,6 +47,10 @@ typedef struct frame {
     char *anchor;       /* registered when the node completes; owned */
     uint64_t nodes_at_start;
     size_t base;        /* first scratch entry of this container */
+    /* flow style; a flow pair is the implicit map of `[a: b]` */
+    bool flow;
+    size_t start_index; /* libyaml's mark index (characters) */
+    size_t start_line;  /* 0-based, as libyaml marks it */
     /* MAP only: the key waiting for its value */
     bool have_key;
     bool key_is_merge;
@@ -98,8 +103,17 @@ typedef struct parser {
      * is kept while the document is read on, and reported at its end. */
     kz_value decode_error; /* "yaml: ..." */
     kz_value convert_error;
-    size_t convert_error_depth; /* >0: convert_error is a map key's, waiting for its value at this depth */
     bool saw_nonfinite;         /* a NaN or infinity was kept for the JSON step */
+    bool alias_value;           /* the value being placed is an alias's */
+    /* \' escapes (see parse_escape.h): offsets patched to \0 in data, sorted,
+     * and the offset of one libyaml just refused (SIZE_MAX: none) */
+    const size_t *patched;
+    size_t npatched;
+    size_t retry_at;
+    size_t cur_chars, cur_bytes; /* byte_offset's cursor */
+    size_t ascii_end;            /* data[0, ascii_end) is ASCII (after a byte order mark) */
+    bool past_ascii;             /* ascii_end is at a byte >= 0x80 */
+    size_t read_pos;             /* go_sized_read's */
 } parser;
 
 /* ------------------------------------------------------------- errors */
@@ -187,10 +201,52 @@ static bool soft_fail(parser *p, kz_pos pos, go_phase phase, const char *fmt, ..
     return true;
 }
 
+static bool is_placeholder_key(const kz_value *k);
+static void go_syntax(kz_buf *b, const kz_value *v, bool nested);
+
+/* The first map entry with a key sigs.k8s.io/yaml rejects (a placeholder)
+ * in v, walking entries in order, each key before its value. */
+static bool find_bad_key(const kz_value *v, const kz_value **key, const kz_value **val) {
+    if (kz_is_seq(v)) {
+        for (size_t i = 0; i < kz_len(v); i++)
+            if (find_bad_key(kz_seq_at(v, i), key, val)) return true;
+    } else if (kz_is_map(v)) {
+        for (size_t i = 0; i < kz_len(v); i++) {
+            const kz_value *k = kz_map_key_at(v, i), *x = kz_map_value_at(v, i);
+            if (is_placeholder_key(k)) {
+                *key = k, *val = x;
+                return true;
+            }
+            if (find_bad_key(x, key, val)) return true;
+        }
+    }
+    return false;
+}
+
+/* sigs.k8s.io/yaml converts the document go-yaml decoded, in which a later
+ * duplicate key has replaced the earlier one's value: a bad key inside that
+ * value is gone. So the conversion error is the one of the finished
+ * document's first bad key, if any is left. */
+static void recheck_bad_keys(parser *p) {
+    const kz_value *key = NULL, *val = NULL;
+    kz_free(p->convert_error);
+    p->convert_error = kz_invalid();
+    if (!p->have_doc || !find_bad_key(&p->doc, &key, &val)) return;
+    const char *text = kz_str(key) + 4; /* after GO_KEY_MARK */
+    kz_buf b = KZ_BUF_INIT;
+    if (strcmp(text, "interface {}(nil)") == 0) kz_buf_puts(&b, "unsupported map key of type: %!s(<nil>), key: <nil>");
+    else kz_buf_printf(&b, "unsupported map key of type: uint64, key: %s", text);
+    kz_buf_puts(&b, ", value: ");
+    go_syntax(&b, val, false);
+    p->convert_error = kz_error("%s", kz_buf_cstr(&b));
+    kz_buf_free(&b);
+}
+
 /* go_errors, at a document's end: its decoding error, else its conversion
  * error, else the JSON step's. */
 static bool flush_soft_errors(parser *p) {
     if (p->failed) return false;
+    if (!kz_error_message(&p->decode_error) && kz_error_message(&p->convert_error)) recheck_bad_keys(p);
     kz_value *e = kz_error_message(&p->decode_error) ? &p->decode_error : &p->convert_error;
     if (kz_error_message(e)) {
         p->failed = true;
@@ -217,6 +273,10 @@ static kz_value placeholder_key(const char *go_syntax_text) {
     kz_value k = kz_string_n(b.data, b.len);
     kz_buf_free(&b);
     return k;
+}
+
+static bool is_placeholder_key(const kz_value *k) {
+    return kz_is_string(k) && kz_str_len(k) >= 4 && memcmp(kz_str(k), GO_KEY_MARK, 4) == 0;
 }
 
 /* strconv.Quote for Go's %#v of a string, in an error message: ASCII as Go
@@ -314,13 +374,10 @@ static void go_syntax(kz_buf *b, const kz_value *v, bool nested) {
 }
 
 /* sigs.k8s.io/yaml rejects a map key it can't turn into a string when it meets
- * it, naming the key and its value: the error is kept now (so that errors
- * inside the value come second) and completed by add_value. */
+ * it, naming the key and its value. Noted now; the message is made at the
+ * document's end (recheck_bad_keys), from the key that is still there. */
 static bool bad_json_key(parser *p, kz_pos pos, const char *what) {
-    bool first = !kz_error_message(&p->convert_error);
-    if (!soft_fail(p, pos, PHASE_CONVERT, "%s", what)) return false;
-    if (first) p->convert_error_depth = p->depth;
-    return true;
+    return soft_fail(p, pos, PHASE_CONVERT, "%s", what);
 }
 
 /* Position of a byte offset (reader errors only carry an offset). */
@@ -333,22 +390,60 @@ static kz_pos offset_pos(const parser *p, size_t off) {
     return pos;
 }
 
+/* The byte offset in data of libyaml's mark index, which counts characters
+ * (after a UTF-8 byte order mark). SIZE_MAX for UTF-16 text, whose bytes
+ * libyaml converts. Text is mostly ASCII, where characters are bytes: the
+ * ASCII run at the start is extended as far as asked (each byte looked at
+ * once); past it, marks mostly come in order, so a cursor keeps this linear. */
+static size_t byte_offset(parser *p, size_t char_index) {
+    const unsigned char *d = (const unsigned char *)p->data;
+    if (p->len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) return SIZE_MAX;
+    size_t bom = p->len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF ? 3 : 0;
+    if (p->ascii_end < bom) p->ascii_end = bom;
+    size_t want = bom + char_index;
+    size_t stop = want < p->len ? want : p->len;
+    while (!p->past_ascii && p->ascii_end + 8 <= stop) { /* eight bytes at a time */
+        uint64_t w;
+        memcpy(&w, d + p->ascii_end, 8);
+        if (w & 0x8080808080808080u) break;
+        p->ascii_end += 8;
+    }
+    while (!p->past_ascii && p->ascii_end < stop) {
+        if (d[p->ascii_end] >= 0x80) p->past_ascii = true;
+        else p->ascii_end++;
+    }
+    if (want <= p->ascii_end) return want;
+    if (char_index < p->cur_chars || p->cur_bytes < p->ascii_end) { /* start from the ASCII run's end */
+        p->cur_chars = p->ascii_end - bom;
+        p->cur_bytes = p->ascii_end;
+    }
+    while (p->cur_chars < char_index && p->cur_bytes < p->len) {
+        unsigned char c = d[p->cur_bytes];
+        p->cur_bytes += c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        p->cur_chars++;
+    }
+    return p->cur_bytes < p->len ? p->cur_bytes : p->len;
+}
+
+/* go-yaml v2 (a port of libyaml) reports the problem line, 0-based, plus one
+ * for scanner errors; failing that the context line; and no line when both
+ * are 0. */
+static void fail_go_syntax(parser *p, const char *problem, size_t problem_line, size_t context_line, bool scanner) {
+    size_t line = 0;
+    if (problem_line != 0) line = problem_line + (scanner ? 1 : 0);
+    else if (context_line != 0) line = context_line;
+    p->failed = true;
+    p->error = line ? kz_error("yaml: line %zu: %s", line + p->line_base, problem) : kz_error("yaml: %s", problem);
+}
+
 static void fail_libyaml(parser *p) {
     const char *problem = p->yp.problem ? p->yp.problem : "unknown error";
+    size_t at = p->yp.error == YAML_SCANNER_ERROR ? byte_offset(p, p->yp.problem_mark.index) : SIZE_MAX;
+    if (at != SIZE_MAX && strcmp(problem, "found unknown escape character") == 0 && at + 1 < p->len && p->data[at] == '\\' && p->data[at + 1] == '\'')
+        p->retry_at = at; /* go-yaml reads \' (see parse_escape.h): run() patches it and parses again */
     if (p->go_errors && !p->failed) {
-        /* go-yaml v2 (a port of libyaml) reports the problem line, 0-based,
-         * plus one for scanner errors; failing that the context line; and no
-         * line when both are 0. */
-        size_t line = 0;
-        if (p->yp.problem_mark.line != 0) {
-            line = p->yp.problem_mark.line + (p->yp.error == YAML_SCANNER_ERROR ? 1 : 0);
-        } else if (p->yp.context_mark.line != 0) {
-            line = p->yp.context_mark.line;
-        }
-        p->failed = true;
-        p->error = line ? kz_error("yaml: line %zu: %s", line + p->line_base, p->yp.problem ? problem
-                                                                                       : "unknown problem parsing YAML content")
-                        : kz_error("yaml: %s", p->yp.problem ? problem : "unknown problem parsing YAML content");
+        fail_go_syntax(p, p->yp.problem ? problem : "unknown problem parsing YAML content", p->yp.problem_mark.line,
+                       p->yp.context_mark.line, p->yp.error == YAML_SCANNER_ERROR);
         return;
     }
     if (p->yp.error == YAML_READER_ERROR) {
@@ -389,10 +484,11 @@ static const anchor *anchor_find(const parser *p, const char *name) {
     return NULL;
 }
 
-static bool anchor_is_open(const parser *p, const char *name) {
+/* The open container that anchor `name` names, or NULL. */
+static const frame *anchor_open_frame(const parser *p, const char *name) {
     for (size_t i = 0; i < p->depth; i++)
-        if (p->stack[i].anchor && strcmp(p->stack[i].anchor, name) == 0) return true;
-    return false;
+        if (p->stack[i].anchor && strcmp(p->stack[i].anchor, name) == 0) return &p->stack[i];
+    return NULL;
 }
 
 /* ------------------------------------------------------------- keys */
@@ -479,9 +575,11 @@ static void merge_map(parser *p, const kz_value *src) {
 /* Merged entries are applied at the end of the map (build_map): HELM lets later
  * entries override earlier ones, so a sequence is queued last map first (earlier
  * maps win); KYAML never lets a merged entry replace anything, so first map first. */
-static bool apply_merge(parser *p, kz_value v, kz_pos pos) {
+static bool apply_merge(parser *p, kz_value v, kz_pos pos, bool from_alias) {
     bool ok = true;
-    if (kz_is_map(&v)) {
+    if (from_alias && !kz_is_map(&v)) {
+        ok = false; /* go-yaml: an alias must name a map, even a sequence of maps fails */
+    } else if (kz_is_map(&v)) {
         merge_map(p, &v);
     } else if (kz_is_seq(&v)) {
         size_t n = kz_len(&v);
@@ -521,18 +619,9 @@ static bool add_value(parser *p, kz_value v, kz_pos pos) {
         return true;
     }
     f->have_key = false;
-    if (p->convert_error_depth == p->depth) { /* the value of a key sigs.k8s.io/yaml rejected */
-        kz_buf b = KZ_BUF_INIT;
-        go_syntax(&b, &v, false);
-        kz_value e = kz_error("%s, value: %s", kz_error_message(&p->convert_error), kz_buf_cstr(&b));
-        kz_buf_free(&b);
-        kz_free(p->convert_error);
-        p->convert_error = e;
-        p->convert_error_depth = 0;
-    }
     if (f->key_is_merge) {
         f->key_is_merge = false;
-        return apply_merge(p, v, pos);
+        return apply_merge(p, v, pos, p->alias_value);
     }
     scratch_push(p, f->key, v, f->key_pos, false);
     f->key = kz_invalid();
@@ -807,9 +896,56 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
     return ok;
 }
 
+/* A double-quoted scalar's escapes where libyaml and go-yaml differ (see
+ * parse_escape.h): \/ is go-yaml's syntax error (v2 and v3); \' patched to \0 is
+ * turned back into a quote. */
+static bool check_dq_escapes(parser *p, const yaml_event_t *e) {
+    /* \/ reads as '/', a patched \' as a NUL: without either, nothing to do */
+    if (!p->npatched && !memchr(e->data.scalar.value, '/', e->data.scalar.length)) return true;
+    size_t start = byte_offset(p, e->start_mark.index), end = byte_offset(p, e->end_mark.index);
+    if (start == SIZE_MAX || end == SIZE_MAX || end > p->len || start >= end) return true;
+    const char *raw = p->data + start;
+    size_t off = kz_yaml_dq_find_escape(raw, end - start, '/');
+    if (off != SIZE_MAX) {
+        kz_pos at = offset_pos(p, start + off);
+        if (p->go_errors)
+            fail_go_syntax(p, "found unknown escape character", at.line - 1 - p->line_base, e->start_mark.line, true);
+        else
+            fail_at(p, at, "found unknown escape character");
+        return false;
+    }
+    if (p->npatched)
+        kz_yaml_dq_restore_quotes(raw, end - start, start, p->patched, p->npatched, e->data.scalar.value,
+                                  e->data.scalar.length);
+    return true;
+}
+
+/* go-yaml v2 (an older libyaml) ends a plain scalar in a flow collection at
+ * '?', which then starts a key where a ',' was due: `[a?b]` is its syntax
+ * error, libyaml 0.2.5 reads "a?b". */
+static bool check_flow_plain(parser *p, const yaml_event_t *e) {
+    const frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
+    if (!p->go_errors || p->schema != KZ_YAML_HELM || !f || !f->flow) return true;
+    if (!memchr(e->data.scalar.value, '?', e->data.scalar.length)) return true; /* plain: no escapes */
+    size_t start = byte_offset(p, e->start_mark.index), end = byte_offset(p, e->end_mark.index);
+    if (start == SIZE_MAX || end == SIZE_MAX || end > p->len || start >= end) return true;
+    const char *q = memchr(p->data + start, '?', end - start);
+    if (!q) return true;
+    kz_pos at = offset_pos(p, (size_t)(q - p->data));
+    /* a flow pair (the implicit map of `[a: b]`) is in a sequence's text */
+    size_t open = byte_offset(p, f->start_index);
+    bool flow_pair = f->is_map && open != SIZE_MAX && open < p->len && p->data[open] != '{';
+    bool in_map = f->is_map && !flow_pair;
+    fail_go_syntax(p, in_map ? "did not find expected ',' or '}'" : "did not find expected ',' or ']'",
+                   at.line - 1 - p->line_base, f->start_line, false);
+    return false;
+}
+
 static bool on_scalar(parser *p, const yaml_event_t *e) {
     kz_pos pos = mark_pos(p, e->start_mark);
     count_node(p);
+    if (e->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && !check_dq_escapes(p, e)) return false;
+    if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !check_flow_plain(p, e)) return false;
     frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
     if (f && f->is_map && !f->have_key && !e->data.scalar.anchor)
         return scalar_key(p, f, e, pos);
@@ -823,8 +959,14 @@ static bool on_scalar(parser *p, const yaml_event_t *e) {
 static bool on_alias(parser *p, const yaml_event_t *e) {
     kz_pos pos = mark_pos(p, e->start_mark);
     const char *name = (const char *)e->data.alias.anchor;
-    if (anchor_is_open(p, name)) {
-        if (!soft_fail(p, pos, PHASE_DECODE, "anchor '%s' value contains itself", name)) return false;
+    const frame *open = anchor_open_frame(p, name);
+    if (open) {
+        /* go-yaml checks a merged alias's kind before it decodes the alias */
+        const frame *f = &p->stack[p->depth - 1];
+        bool bad_merge = f->is_map && f->have_key && f->key_is_merge && !open->is_map;
+        bool ok = bad_merge ? soft_fail(p, pos, PHASE_DECODE, "map merge requires map or sequence of maps as the value")
+                            : soft_fail(p, pos, PHASE_DECODE, "anchor '%s' value contains itself", name);
+        if (!ok) return false;
         return add_value(p, kz_null(), pos);
     }
     const anchor *a = anchor_find(p, name);
@@ -837,7 +979,10 @@ static bool on_alias(parser *p, const yaml_event_t *e) {
         fail_at(p, pos, "document contains excessive aliasing");
         return false;
     }
-    return add_value(p, kz_copy(&a->value), pos);
+    p->alias_value = true;
+    bool ok = add_value(p, kz_copy(&a->value), pos);
+    p->alias_value = false;
+    return ok;
 }
 
 static bool on_container_start(parser *p, const yaml_event_t *e, bool is_map) {
@@ -857,6 +1002,11 @@ static bool on_container_start(parser *p, const yaml_event_t *e, bool is_map) {
     }
     yaml_char_t *anchor_name = is_map ? e->data.mapping_start.anchor : e->data.sequence_start.anchor;
     push_frame(p, is_map, pos, anchor_name);
+    frame *nf = &p->stack[p->depth - 1];
+    nf->flow = is_map ? e->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                      : e->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+    nf->start_index = e->start_mark.index;
+    nf->start_line = e->start_mark.line;
     return true;
 }
 
@@ -889,12 +1039,33 @@ static bool handle_event(parser *p, const yaml_event_t *e) {
     }
 }
 
+/* go-yaml's raw input buffer. Its reader checks a whole piece for control
+ * characters (and bad UTF-8) when it decodes it, while libyaml reads 16 KiB
+ * pieces: fed pieces of go-yaml's size, libyaml reports such an error when
+ * go-yaml does, after any syntax error earlier in the text, not first. */
+#define GO_YAML_RAW_BUFFER 512
+
+static int go_sized_read(void *data, unsigned char *buffer, size_t size, size_t *size_read) {
+    parser *p = data;
+    size_t held = (size_t)(buffer - p->yp.raw_buffer.start); /* bytes libyaml kept from the last piece */
+    size_t want = held < GO_YAML_RAW_BUFFER ? GO_YAML_RAW_BUFFER - held : 1;
+    if (want > size) want = size;
+    if (want > p->len - p->read_pos) want = p->len - p->read_pos;
+    if (want) memcpy(buffer, p->data + p->read_pos, want);
+    p->read_pos += want;
+    *size_read = want;
+    return 1;
+}
+
 /* Parse documents into a SEQ; stop after `max_docs`. `line_base` is the number
  * of lines before `data` in the whole stream, for positions. */
-static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts, size_t max_docs,
-                    uint32_t line_base) {
+static kz_value run_once(const char *data, size_t len, const kz_yaml_parse_opts *opts, size_t max_docs,
+                         uint32_t line_base, const size_t *patched, size_t npatched, size_t *retry_at) {
     parser p;
     memset(&p, 0, sizeof p);
+    p.patched = patched;
+    p.npatched = npatched;
+    p.retry_at = SIZE_MAX;
     p.line_base = line_base;
     p.schema = opts ? opts->schema : KZ_YAML_HELM;
     p.data = data;
@@ -907,7 +1078,8 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
     p.convert_error = kz_invalid();
     p.doc = kz_invalid();
     yaml_parser_initialize(&p.yp);
-    yaml_parser_set_input_string(&p.yp, (const unsigned char *)(data ? data : ""), data ? len : 0);
+    if (p.go_errors && data) yaml_parser_set_input(&p.yp, go_sized_read, &p);
+    else yaml_parser_set_input_string(&p.yp, (const unsigned char *)(data ? data : ""), data ? len : 0);
     kz_value docs = kz_seq();
     size_t ndocs = 0;
     bool done = false;
@@ -949,11 +1121,42 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
     kz_free(p.decode_error);
     kz_free(p.convert_error);
     yaml_parser_delete(&p.yp);
+    *retry_at = p.retry_at;
     if (p.failed) {
         kz_free(docs);
         return p.error;
     }
     return docs;
+}
+
+/* Bytes re-read for \' escapes before libyaml's error is let through: the
+ * text is parsed again for each, so hostile input could make it quadratic. */
+#define PATCH_REPARSE_BUDGET (64u << 20)
+
+/* Parse; each \' escape libyaml refuses is patched to \0 in a copy of the
+ * text, and the copy parsed again (see parse_escape.h). */
+static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts, size_t max_docs,
+                    uint32_t line_base) {
+    size_t retry_at;
+    kz_value v = run_once(data, len, opts, max_docs, line_base, NULL, 0, &retry_at);
+    if (retry_at == SIZE_MAX) return v;
+    char *copy = kz_xmalloc(len ? len : 1);
+    memcpy(copy, data, len);
+    size_t *patched = NULL, npatched = 0, cap = 0, reread = 0;
+    while (retry_at != SIZE_MAX && (reread += len) <= PATCH_REPARSE_BUDGET) {
+        if (npatched == cap) {
+            cap = kz_grow_cap(cap, npatched + 1);
+            patched = kz_xrealloc(patched, cap * sizeof *patched);
+        }
+        size_t k = npatched++; /* libyaml fails at the first one left: offsets come sorted */
+        patched[k] = retry_at;
+        copy[retry_at + 1] = '0';
+        kz_free(v);
+        v = run_once(copy, len, opts, max_docs, line_base, patched, npatched, &retry_at);
+    }
+    free(patched);
+    free(copy);
+    return v;
 }
 
 /* ------------------------------------------------------- parallel streams */
