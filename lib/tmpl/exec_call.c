@@ -454,6 +454,11 @@ static xval eval_call(kz_exec_state *st, const xval *dot, const callee *c, const
         argc++;
     }
     kz_value result = kz_invalid();
+    if (!st->failed && c->b && c->b->id == B_CALL && nargs == 0) {
+        /* Go 1.23's evalCall takes the callee's name from args[0] even when
+         * only a piped value was given (fixed in Go 1.24) */
+        kz_exec_panic(st, "runtime error: index out of range [0] with length 0");
+    }
     if (!st->failed) {
         if (c->b) {
             char *name = c->b->id == B_CALL ? call_callee_name(args, final) : NULL;
