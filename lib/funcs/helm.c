@@ -102,7 +102,17 @@ static tpl_entry *tpl_lookup(kz_funcs_ctx *ctx, const kz_tmpl_set *parent, const
 #define WARN_START "HELM_ERR_START"
 #define WARN_END "HELM_ERR_END"
 
+/* How a Go runtime panic of an execution starts (kz_exec_panic): execution
+ * errors start "template: ". */
+#define GO_RUNTIME_ERROR "runtime error: "
+
 char *kz_funcs_helm_exec_error(const char *msg) {
+    /* a Go runtime panic of the execution: Helm's render recovers it */
+    if (strncmp(msg, GO_RUNTIME_ERROR, strlen(GO_RUNTIME_ERROR)) == 0) {
+        kz_buf out = KZ_BUF_INIT;
+        kz_buf_printf(&out, "rendering template failed: %s", msg);
+        return kz_buf_detach(&out, NULL);
+    }
     /* Go: tokens := strings.SplitN(err.Error(), ": ", 3); location = tokens[1] */
     const char *a = strstr(msg, ": ");
     const char *b = a ? strstr(a + 2, ": ") : NULL;
@@ -196,6 +206,12 @@ static kz_value fn_tpl(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
     ctx->tpl_depth_++;
     kz_value err = kz_tmpl_call_execute_tree(call, e->overlay, e->tree, &argv[1], &out);
     ctx->tpl_depth_--;
+    if (kz_error_message(&err) && strncmp(kz_error_message(&err), GO_RUNTIME_ERROR, strlen(GO_RUNTIME_ERROR)) == 0) {
+        /* a panic skips tpl's wrapping: Go's safeCall recovers it as is */
+        kz_buf_free(&m);
+        kz_buf_free(&out);
+        return err;
+    }
     if (kz_error_message(&err)) {
         kz_buf_puts(&m, "error during tpl function execution for ");
         go_quote(&m, &argv[0]);

@@ -47,6 +47,10 @@ void kz_funcs_random_bytes(void *p, size_t n) {
     }
 }
 
+/* Go's maxAlloc on 64-bit Linux: make() of more bytes panics "makeslice: len
+ * out of range" (less may still run out of memory, as here). */
+#define GO_MAX_ALLOC ((int64_t)1 << 48)
+
 /* A uniform integer in [0, n), n > 0. */
 static uint64_t random_below(uint64_t n) {
     uint64_t limit = UINT64_MAX - UINT64_MAX % n; /* values >= limit are rejected */
@@ -61,6 +65,8 @@ static uint64_t random_below(uint64_t n) {
 static kz_value random_string(const kz_value *count, const char *set, size_t setlen) {
     int64_t n = kz_int_get(count);
     if (n <= 0) return kz_string("");
+    /* goutils makes a []rune of count: Go refuses more than 2^48 bytes */
+    if (n > GO_MAX_ALLOC / 4) return kz_error("runtime error: makeslice: len out of range");
     char *buf = kz_xmalloc((size_t)n);
     unsigned char rnd[256];
     size_t used = sizeof rnd;
@@ -116,7 +122,7 @@ static kz_value f_rand_int(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
 static kz_value f_rand_bytes(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
     int64_t n = kz_int_get(&argv[0]);
-    if (n < 0) return kz_error("runtime error: makeslice: len out of range");
+    if (n < 0 || n > GO_MAX_ALLOC) return kz_error("runtime error: makeslice: len out of range");
     unsigned char *raw = kz_xmalloc((size_t)n + 1);
     kz_funcs_random_bytes(raw, (size_t)n);
     size_t outlen = 4 * (((size_t)n + 2) / 3);

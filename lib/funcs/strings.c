@@ -339,7 +339,11 @@ static kz_value fn_repeat(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     int64_t count = I(0);
     size_t n = kz_str_len(&argv[1]);
     if (count < 0) return kz_error("strings: negative Repeat count");
+    if (n == 0) return kz_string(""); /* any count of nothing, at once */
     if (n > 0 && (uint64_t)count > (uint64_t)INT64_MAX / n) return kz_error("strings: Repeat output length overflow");
+    /* Go's make() refuses more than 2^48 bytes; below that it would try, we
+     * draw the line at 2 GiB */
+    if ((uint64_t)count * n > ((uint64_t)1 << 48)) return kz_error("runtime error: makeslice: len out of range");
     if ((uint64_t)count * n > ((uint64_t)1 << 31)) return kz_error("kz: repeat result too large");
     kz_buf b = KZ_BUF_INIT;
     for (int64_t i = 0; i < count; i++) kz_buf_append(&b, kz_str(&argv[1]), n);
@@ -803,9 +807,21 @@ static void indent_into(kz_buf *b, int64_t spaces, const char *s, size_t n) {
     }
 }
 
+/* The errors of Sprig's strings.Repeat(" ", spaces) pad, or null. Go's make()
+ * refuses a pad over 2^48 bytes; a result over 2 GiB we refuse, as repeat. */
+static kz_value indent_check(int64_t spaces, const char *s, size_t n) {
+    if (spaces < 0) return kz_error("strings: negative Repeat count");
+    if (spaces > ((int64_t)1 << 48)) return kz_error("runtime error: makeslice: len out of range");
+    uint64_t lines = 1;
+    for (const char *p = s; (p = memchr(p, '\n', n - (size_t)(p - s))); p++) lines++;
+    if ((uint64_t)spaces * lines + n > ((uint64_t)1 << 31)) return kz_error("kz: indent result too large");
+    return kz_null();
+}
+
 static kz_value fn_indent(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
-    if (I(0) < 0) return kz_error("strings: negative Repeat count");
+    kz_value err = indent_check(I(0), S(1));
+    if (!kz_is_null(&err)) return err;
     kz_buf b = KZ_BUF_INIT;
     indent_into(&b, I(0), S(1));
     return buf_value(&b);
@@ -813,7 +829,8 @@ static kz_value fn_indent(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
 
 static kz_value fn_nindent(kz_tmpl_call *c, size_t argc, const kz_value *argv) {
     (void)c, (void)argc;
-    if (I(0) < 0) return kz_error("strings: negative Repeat count");
+    kz_value err = indent_check(I(0), S(1));
+    if (!kz_is_null(&err)) return err;
     kz_buf b = KZ_BUF_INIT;
     kz_buf_putc(&b, '\n');
     indent_into(&b, I(0), S(1));

@@ -195,6 +195,41 @@ static bool is_location(const kz_value *v) {
     return kz_kind_of(v) == KZ_MAP && kz_gotype_of(v) == KZ_GOTYPE_LOCATION;
 }
 
+/* Go's isNil after indirectInterface: nil itself, or a nil slice or map. */
+static bool go_is_nil(const kz_value *v) { return is_nil(v) || kz_is_nil_container(v); }
+
+typedef enum go_compare { GO_NOT_COMPARABLE, GO_BY_VALUE, GO_BY_POINTER } go_compare;
+
+/* reflect.Type.Comparable of the Go structs and pointers kept as MAPs: how ==
+ * compares two of them. Slices, maps and Helm's chart.Metadata (it holds
+ * slices) are not comparable. */
+static go_compare go_comparable(const kz_value *v) {
+    if (kz_kind_of(v) != KZ_MAP) return GO_NOT_COMPARABLE;
+    switch (kz_gotype_of(v)) {
+    case KZ_GOTYPE_SEMVER_VALUE:
+    case KZ_GOTYPE_KUBE_VERSION:
+    case KZ_GOTYPE_HELM_VERSION:
+    case KZ_GOTYPE_CERT: return GO_BY_VALUE; /* structs of numbers and strings */
+    case KZ_GOTYPE_SEMVER:
+    case KZ_GOTYPE_CAPABILITIES:
+    case KZ_GOTYPE_MAINTAINER:
+    case KZ_GOTYPE_DEPENDENCY: return GO_BY_POINTER;
+    default: return GO_NOT_COMPARABLE;
+    }
+}
+
+/* arg1.Interface() == arg.Interface() for a comparable b: the same dynamic
+ * type and equal fields, or the same pointer. A pointer is the same when the
+ * value is one shared block (a variable's copy); Helm has one Capabilities. */
+static bool go_interface_equal(const kz_value *a, const kz_value *b) {
+    if (kz_kind_of(a) != KZ_MAP || kz_gotype_of(a) != kz_gotype_of(b)) return false;
+    switch (go_comparable(b)) {
+    case GO_BY_VALUE: return kz_equal(a, b);
+    case GO_BY_POINTER: return kz_gotype_of(b) == KZ_GOTYPE_CAPABILITIES || kz_same_block(a, b);
+    default: return false;
+    }
+}
+
 static kz_value eq_other(const kz_value *a, const kz_value *b, bool *result) {
     if (kz_gotime_is(a) && kz_gotime_is(b)) { /* time.Time is a comparable struct */
         *result = kz_gotime_go_equal(a, b);
@@ -213,8 +248,12 @@ static kz_value eq_other(const kz_value *a, const kz_value *b, bool *result) {
         put_value(&msg, "%v", b);
         return error_from(&msg);
     }
-    if (is_nil(a) || is_nil(b)) {
-        *result = is_nil(a) && is_nil(b);
+    if (go_is_nil(a) || go_is_nil(b)) {
+        *result = go_is_nil(a) && go_is_nil(b);
+        return kz_null();
+    }
+    if (go_comparable(b) != GO_NOT_COMPARABLE) { /* Go checks only the second operand */
+        *result = go_interface_equal(a, b);
         return kz_null();
     }
     kz_buf msg = KZ_BUF_INIT;

@@ -54,6 +54,17 @@ void kz_exec_fail(kz_exec_state *st, const char *fmt, ...) {
     kz_buf_free(&msg);
 }
 
+/* Record a Go runtime panic (msg starts "runtime error: "): text/template
+ * re-panics those instead of making them execution errors, so the message has
+ * no "template: LOC" part. The function that ran the template (include, tpl)
+ * or Helm's render recovers it; they tell it by that prefix, which no
+ * execution error has. */
+void kz_exec_panic(kz_exec_state *st, const char *msg) {
+    if (st->failed) return;
+    st->err = kz_error("%s", msg);
+    st->failed = true;
+}
+
 /* A quoted Go string (%q) of s[0..n) as a C string; free() it. */
 char *kz_exec_quote(const char *s, size_t n) {
     kz_buf b = KZ_BUF_INIT;

@@ -54,13 +54,24 @@ static bool is_nil(const kz_value *v) { return kz_kind_of(v) == KZ_INVALID || kz
 
 /* ---- the builtins ---- */
 
+/* The type Go's indirect leaves: a pointer's element type (Helm's
+ * *chartutil.Capabilities and the like are dereferenced before the builtins
+ * look at them). */
+static const char *indirect_type_name(const kz_value *v) {
+    const char *name = kz_gotype_name(v);
+    return name[0] == '*' ? name + 1 : name;
+}
+
 static kz_value b_len(const kz_value *v) {
     switch (kz_kind_of(v)) {
     case KZ_INVALID: return kz_error("reflect: call of reflect.Value.Type on zero Value");
     case KZ_NULL: return kz_error("len of nil pointer");
     case KZ_SEQ:
-    case KZ_MAP:
     case KZ_STRING: return kz_int((int64_t)kz_len(v));
+    case KZ_MAP:
+        /* structs kept as MAPs (time.Time, .Chart, ...) have no length */
+        if (kz_is_go_map(v)) return kz_int((int64_t)kz_len(v));
+        return kz_error("len of type %s", indirect_type_name(v));
     default: return kz_error("len of type %s", kz_gotype_name(v));
     }
 }
@@ -91,7 +102,8 @@ static kz_value index_position(const kz_value *item, const kz_value *index) {
     kz_value err;
     if (!index_arg(index, kz_len(item), false, &x, &err)) return err;
     if ((size_t)x == kz_len(item)) { /* indexArg lets x == len through; reflect's Index panics */
-        return kz_error(kz_kind_of(item) == KZ_STRING ? "reflect: string index out of range"
+        bool text = kz_kind_of(item) == KZ_STRING && kz_gotype_of(item) != KZ_GOTYPE_BYTES;
+        return kz_error(text ? "reflect: string index out of range"
                                                       : "reflect: slice index out of range");
     }
     if (kz_kind_of(item) == KZ_STRING) {
@@ -107,7 +119,12 @@ static kz_value index_key(const kz_value *item, const kz_value *key) {
     }
     const kz_value *found = kz_map_get(item, kz_str(key), kz_str_len(key));
     if (found) return kz_copy(found);
-    return kz_gotype_of(item) == KZ_GOTYPE_STRING_MAP ? kz_string("") : kz_null();
+    /* a missing key gives the map's zero value: "", a nil []byte, nil */
+    switch (kz_gotype_of(item)) {
+    case KZ_GOTYPE_STRING_MAP: return kz_string("");
+    case KZ_GOTYPE_FILES: return kz_with_gotype(kz_string(""), KZ_GOTYPE_BYTES);
+    default: return kz_null();
+    }
 }
 
 static kz_value b_index(size_t argc, const kz_value *argv) {
@@ -119,7 +136,13 @@ static kz_value b_index(size_t argc, const kz_value *argv) {
         case KZ_NULL: next = kz_error("index of nil pointer"); break;
         case KZ_SEQ:
         case KZ_STRING: next = index_position(&item, &argv[i]); break;
-        case KZ_MAP: next = index_key(&item, &argv[i]); break;
+        case KZ_MAP:
+            if (kz_is_go_map(&item)) {
+                next = index_key(&item, &argv[i]);
+            } else { /* a struct kept as a MAP */
+                next = kz_error("can't index item of type %s", indirect_type_name(&item));
+            }
+            break;
         default: next = kz_error("can't index item of type %s", kz_gotype_name(&item)); break;
         }
         kz_free(item);
@@ -431,6 +454,11 @@ static xval eval_call(kz_exec_state *st, const xval *dot, const callee *c, const
         argc++;
     }
     kz_value result = kz_invalid();
+    if (!st->failed && c->b && c->b->id == B_CALL && nargs == 0) {
+        /* Go 1.23's evalCall takes the callee's name from args[0] even when
+         * only a piped value was given (fixed in Go 1.24) */
+        kz_exec_panic(st, "runtime error: index out of range [0] with length 0");
+    }
     if (!st->failed) {
         if (c->b) {
             char *name = c->b->id == B_CALL ? call_callee_name(args, final) : NULL;

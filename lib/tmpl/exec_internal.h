@@ -49,6 +49,7 @@ typedef struct kz_exec_args {
 } kz_exec_args;
 
 void kz_exec_fail(kz_exec_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kz_exec_panic(kz_exec_state *st, const char *msg);
 char *kz_exec_quote(const char *s, size_t n);
 xval kz_exec_pipeline(kz_exec_state *st, const xval *dot, const kz_tmpl_node *pipe);
 xval kz_exec_arg(kz_exec_state *st, const xval *dot, const kz_tmpl_node *n);

@@ -221,7 +221,8 @@ static void test_typed_format(void **state) {
         {"{{ \"a%vb\" | printf }}", "a%!v(MISSING)b", false},
         {"{{ 1 | printf \"%v\" }}", "1", false},
         {"{{ $x := \"s\" }}{{ $x.y }}", "can't evaluate field y in type string", true},
-        {"{{ .Values.sl | len | call }}", "error calling call: non-function <int Value> of type int", true},
+        /* Go 1.23 (helm v3.17.3's) panics on call with only a piped value */
+        {"{{ .Values.sl | len | call }}", "runtime error: index out of range [0] with length 0", true},
         {"{{ nosuch }}", "function \"nosuch\" not defined", true},
     };
     check_table(cases, sizeof cases / sizeof cases[0], KZ_TMPL_MISSING_ZERO, NULL);
