@@ -184,6 +184,21 @@ xval kz_exec_number(kz_exec_state *st, const kz_tmpl_node *n) {
  * missing field is an error rather than a missing key. */
 static bool is_struct_like(const kz_value *v) { return kz_kind_of(v) == KZ_MAP && !kz_is_go_map(v); }
 
+/* .Chart's embedded chart.Metadata is served by a method (funcs.h), but Go
+ * sees a struct field. */
+static bool embedded_field(const kz_value *receiver, const kz_tmpl_name *name) {
+    return kz_gotype_of(receiver) == KZ_GOTYPE_CHART_METADATA && name->len == 8 &&
+           memcmp(name->s, "Metadata", 8) == 0;
+}
+
+/* Go's evalField on a field given arguments: a struct field and a map key
+ * have different messages. */
+static void fail_field_args(kz_exec_state *st, const kz_tmpl_name *name, bool struct_field) {
+    kz_exec_fail(st, struct_field ? "%.*s has arguments but cannot be invoked as function"
+                                  : "%.*s is not a method but has arguments",
+                 (int)name->len, name->s);
+}
+
 /* One field of a receiver: Go's evalField. Methods of the receiver's Go type
  * (funcs.h) come first, then struct fields and map keys. `args`/`final` are
  * the command's (NULL for an intermediate field of a chain). */
@@ -207,6 +222,11 @@ static xval eval_field(kz_exec_state *st, const xval *dot, const kz_tmpl_node *n
     if (kz_gotype_of(&receiver.v) != KZ_GOTYPE_NATURAL) {
         const kz_tmpl_func *m =
             kz_tmpl_funcs_find_method(kz_tmpl_set_funcs(st->set), kz_gotype_of(&receiver.v), name->s, name->len);
+        if (m && has_args && embedded_field(&receiver.v, name)) {
+            fail_field_args(st, name, true);
+            kz_free(receiver.v);
+            return invalid();
+        }
         if (m) {
             xval result = kz_exec_method(st, dot, m, name, node, &receiver.v, args, final);
             kz_free(receiver.v);
@@ -236,7 +256,7 @@ static xval eval_field(kz_exec_state *st, const xval *dot, const kz_tmpl_node *n
         return invalid();
     }
     if (has_args) {
-        kz_exec_fail(st, "%.*s is not a method but has arguments", (int)name->len, name->s);
+        fail_field_args(st, name, is_struct_like(&receiver.v));
         kz_free(receiver.v);
         return invalid();
     }
@@ -424,7 +444,9 @@ static kz_exec_flow range_map(kz_exec_state *st, const kz_tmpl_node *r, size_t m
         keys[i] = (key_ref){.s = kz_str(k), .len = kz_str_len(k), .i = i};
     }
     qsort(keys, n, sizeof *keys, key_ref_cmp);
-    bool boxed = kz_gotype_of(m) != KZ_GOTYPE_STRING_MAP;
+    /* only map[string]interface{} holds its values as interface{} */
+    kz_gotype t = kz_gotype_of(m);
+    bool boxed = t == KZ_GOTYPE_NATURAL || t == KZ_GOTYPE_CHART_VALUES;
     kz_exec_flow flow = KZ_FLOW_OK;
     for (size_t i = 0; i < n; i++) {
         xval key = {.v = kz_copy(kz_map_key_at(m, keys[i].i))};
@@ -438,10 +460,36 @@ static kz_exec_flow range_map(kz_exec_state *st, const kz_tmpl_node *r, size_t m
 }
 
 static kz_exec_flow range_seq(kz_exec_state *st, const kz_tmpl_node *r, size_t mark, const kz_value *s) {
-    bool boxed = kz_gotype_of(s) != KZ_GOTYPE_STRING_SLICE;
+    /* only []interface{} holds its items as interface{}: those of []int,
+     * []string, [][]interface{} ... are of their concrete type */
+    bool boxed = kz_gotype_of(s) == KZ_GOTYPE_NATURAL;
     kz_exec_flow flow = KZ_FLOW_OK;
     for (size_t i = 0; i < kz_len(s); i++) {
         xval elem = {.v = kz_copy(kz_seq_at(s, i)), .boxed = boxed};
+        flow = range_iteration(st, r, mark, (xval){.v = kz_int((int64_t)i)}, elem);
+        if (flow == KZ_FLOW_CONTINUE) flow = KZ_FLOW_OK;
+        if (flow != KZ_FLOW_OK) break;
+    }
+    return flow == KZ_FLOW_BREAK ? KZ_FLOW_OK : flow;
+}
+
+/* Go's range cannot iterate over a struct (.Capabilities, .Chart.Metadata, a
+ * semver): it prints it as %v after indirect, so a pointer loses its "&". */
+static void range_struct_fail(kz_exec_state *st, const kz_value *v) {
+    kz_buf s = KZ_BUF_INIT;
+    kz_fmt_sprint(&s, 1, v);
+    size_t skip = s.len > 0 && s.data[0] == '&';
+    kz_exec_fail(st, "range can't iterate over %s", kz_buf_cstr(&s) + skip);
+    kz_buf_free(&s);
+}
+
+/* A []byte (.Files.GetBytes, toRawJson ...) kept as a string: Go ranges
+ * over its bytes, uint8 items. */
+static kz_exec_flow range_bytes(kz_exec_state *st, const kz_tmpl_node *r, size_t mark, const kz_value *s) {
+    kz_exec_flow flow = KZ_FLOW_OK;
+    const char *p = kz_str(s);
+    for (size_t i = 0; i < kz_str_len(s); i++) {
+        xval elem = {.v = kz_with_gotype(kz_int((unsigned char)p[i]), KZ_GOTYPE_UINT8)};
         flow = range_iteration(st, r, mark, (xval){.v = kz_int((int64_t)i)}, elem);
         if (flow == KZ_FLOW_CONTINUE) flow = KZ_FLOW_OK;
         if (flow != KZ_FLOW_OK) break;
@@ -458,7 +506,16 @@ static kz_exec_flow walk_range(kz_exec_state *st, const xval *dot, const kz_tmpl
     size_t mark = st->nvars;
     kz_kind k = kz_kind_of(&val.v);
     bool empty = true;
-    if (k == KZ_SEQ || k == KZ_MAP) {
+    if (k == KZ_MAP && !kz_is_go_map(&val.v)) {
+        range_struct_fail(st, &val.v);
+        goto done;
+    }
+    if (k == KZ_STRING && kz_gotype_of(&val.v) == KZ_GOTYPE_BYTES) {
+        if (kz_str_len(&val.v) > 0) {
+            empty = false;
+            flow = range_bytes(st, r, mark, &val.v);
+        }
+    } else if (k == KZ_SEQ || k == KZ_MAP) {
         if (kz_len(&val.v) > 0) {
             empty = false;
             flow = k == KZ_SEQ ? range_seq(st, r, mark, &val.v) : range_map(st, r, mark, &val.v);
