@@ -186,6 +186,11 @@ static void gchart_path(const gchart *g, kz_buf *b) {
 }
 
 typedef struct node {
+    /* Go's alias copies are shallow: the copies of a chart share its
+     * subchart objects, which are then processed once through each copy
+     * (the second pass sees what the first did). Nodes are shared the same
+     * way: a node is referenced once per parent node holding it. */
+    size_t refs;
     kz_chart *chart; /* owned; chart->deps are moved into kids while working */
     gchart *g;       /* a reference */
     reqset *reqs;    /* NULL: the chart declared no dependencies */
@@ -229,6 +234,7 @@ static void reqset_unref(reqset *s) {
 
 static node *node_of(kz_chart *c, gchart *parent) {
     node *n = kz_xcalloc(1, sizeof *n);
+    n->refs = 1;
     n->chart = c;
     if (parent) {
         n->g = gchart_new(c->name, parent);
@@ -256,7 +262,7 @@ static node *node_of(kz_chart *c, gchart *parent) {
 }
 
 static void node_free(node *n) {
-    if (!n) return;
+    if (!n || --n->refs) return;
     for (size_t i = 0; i < n->nkids; i++) node_free(n->kids[i]);
     free(n->kids);
     free(n->md);
@@ -266,12 +272,12 @@ static void node_free(node *n) {
     free(n);
 }
 
-/* A copy of a node subtree (charts deep-copied), sharing the reqsets. */
+/* getAliasDependency's copy of a node: its own chart and Metadata, the
+ * reqsets and subchart nodes shared. Its gchart is the caller's to set. */
 static node *node_copy(const node *n) {
     node *d = kz_xcalloc(1, sizeof *d);
+    d->refs = 1;
     d->chart = kz_chart_copy(n->chart);
-    d->g = n->g;
-    d->g->refs++;
     d->reqs = n->reqs;
     if (d->reqs) d->reqs->refs++;
     d->nmd = n->nmd;
@@ -280,7 +286,10 @@ static node *node_copy(const node *n) {
     d->md_nil = n->md_nil;
     d->nkids = n->nkids;
     d->kids = kz_xcalloc(n->nkids ? n->nkids : 1, sizeof *d->kids);
-    for (size_t i = 0; i < n->nkids; i++) d->kids[i] = node_copy(n->kids[i]);
+    for (size_t i = 0; i < n->nkids; i++) {
+        d->kids[i] = n->kids[i];
+        d->kids[i]->refs++;
+    }
     return d;
 }
 
@@ -314,10 +323,14 @@ static kz_value req_metadata(const req *r) {
     return m;
 }
 
-/* Write a node tree back into its charts; frees the nodes. */
+/* Write a node tree back into its charts; takes one reference of n. A node
+ * shared by several parents becomes one chart copy per place, all of its
+ * final state (the chart rendered is the last, as Go's map of templates
+ * keeps the last one of a path). */
 static kz_chart *node_finish(node *n, kz_chart *parent) {
-    kz_chart *c = n->chart;
-    n->chart = NULL;
+    bool last = n->refs == 1;
+    kz_chart *c = last ? n->chart : kz_chart_copy(n->chart);
+    if (last) n->chart = NULL;
     c->parent = parent;
     free(c->full_path);
     kz_buf full = KZ_BUF_INIT;
@@ -335,10 +348,10 @@ static kz_chart *node_finish(node *n, kz_chart *parent) {
     c->ndeps = n->nkids;
     c->deps = kz_xcalloc(n->nkids ? n->nkids : 1, sizeof *c->deps);
     for (size_t i = 0; i < n->nkids; i++) {
+        if (!last) n->kids[i]->refs++; /* n keeps its own for its other places */
         c->deps[i] = node_finish(n->kids[i], c);
-        n->kids[i] = NULL;
     }
-    n->nkids = 0;
+    if (last) n->nkids = 0;
     node_free(n);
     return c;
 }
@@ -485,7 +498,8 @@ static void match_dependencies(node *n) {
         if (match[i] >= 0) {
             size_t k = (size_t)match[i];
             node *use;
-            if (--uses[k] == 0) use = n->kids[k], n->kids[k] = NULL;
+            /* the last use may take the node itself when nothing else sees it */
+            if (--uses[k] == 0 && n->kids[k]->refs == 1) use = n->kids[k], n->kids[k] = NULL;
             else use = node_copy(n->kids[k]);
             if (*alias) set_name(use->chart, alias);
             /* getAliasDependency's copy: a new object, its subcharts shared */
