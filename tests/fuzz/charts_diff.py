@@ -25,6 +25,7 @@ import sys
 import tempfile
 
 HELM = os.path.expanduser("~/.cache/kz-reference/bin/helm")
+SCHEMA_RATE = 0.15  # charts with a values.schema.json (--schema)
 
 KEYS = ["k1", "k2", "shared", "list", "enabled", "flag", "m", "data", "x", "y"]
 SCALARS = ["1", "0", "true", "false", "null", "~", "abc", '"yes"', "1.5",
@@ -159,7 +160,7 @@ class Tree:
             text += LIB_USE
         with open(os.path.join(tmpls, "t.yaml"), "w") as f:
             f.write(text)
-        if random.random() < 0.15:
+        if random.random() < SCHEMA_RATE:
             self.schema(path)
 
     def junk(self, path):
@@ -214,6 +215,14 @@ class Tree:
                     iv.append({"child": random.choice(["exports.data", "data", "k1", "m", "nope", "global"]),
                                "parent": random.choice(["imported", "k2", "m", ".", "x.y"])})
             d["import-values"] = iv
+        if random.random() < 0.08:  # odd shapes: spaces, wrong types, bad names
+            k, v = random.choice([
+                ("condition", " %s.enabled , flag" % key), ("condition", ",,"),
+                ("tags", "t1"), ("tags", [1, None]), ("import-values", [{"child": "data"}]),
+                ("import-values", [1]), ("import-values", "data"), ("alias", "bad_alias!"),
+                ("alias", ""), ("version", "not a range"), ("enabled", "yes"),
+                ("repository", "@stable"), ("condition", 5)])
+            d[k] = v
         return d
 
     @staticmethod
@@ -339,25 +348,31 @@ def rand_args(tree):
     return args
 
 
+def same(a, b):
+    return a[:2] == b[:2] and sorted(a[2].split(b"\n")) == sorted(b[2].split(b"\n"))
+
+
 def run(tool, chart, args):
     p = subprocess.run([tool, "template", "t", chart] + args, capture_output=True, timeout=60)
     return p.returncode, p.stdout, p.stderr
 
 
 def main():
-    global HELM
+    global HELM, SCHEMA_RATE
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--out", default="/tmp/charts_diff")
     ap.add_argument("--hm", default="build/release/bin/hm")
     ap.add_argument("--helm", default=HELM)
+    ap.add_argument("--schema", type=float, default=SCHEMA_RATE, help="share of charts with a schema")
     ap.add_argument("-v", dest="verbose", action="store_true", help="list helm's most common errors")
     o = ap.parse_args()
     HELM = o.helm
+    SCHEMA_RATE = o.schema
     seed = o.seed if o.seed is not None else random.randrange(1 << 30)
     os.makedirs(o.out, exist_ok=True)
-    diffs = errs = flaky = 0
+    diffs = errs = flaky = panics = 0
     msgs = {}
     for i in range(o.n):
         random.seed(seed + i)
@@ -376,15 +391,29 @@ def main():
                 m = [l for l in a[2].decode(errors="replace").split("\n") if l.startswith("Error")]
                 m = (m or ["?"])[0][:100].replace(tmp, "")
                 msgs[m] = msgs.get(m, 0) + 1
-            if a != b and a[:2] == b[:2] and sorted(a[2].split(b"\n")) == sorted(b[2].split(b"\n")):
-                a = b  # helm logs warnings in Go's map order: any order matches
             # Go's map order (subcharts loaded from a map, warnings logged
             # while walking one) can make helm's output vary, sometimes in one
-            # run out of ten: a few more runs, any that differs means so.
-            if a != b and any(run(o.helm, chart, args) != a for _ in range(6)):
-                flaky += 1  # helm itself varies (Go's map order): not ours to match
-                print("FLAKY seed=%d (helm's output varies)" % (seed + i), flush=True)
+            # run out of ten: when hm differs, a few more helm runs; hm must
+            # match one of them. Warnings may come in any order.
+            if a[0] == 2 and b"panic: " in a[2]:
+                panics += 1  # Go's crash and stack trace: hm fails with an error instead
+                line = [l for l in a[2].decode(errors="replace").split("\n") if l.startswith("panic: ")][0]
+                print("PANIC seed=%d (helm crashes: %s)" % (seed + i, line), flush=True)
                 continue
+            varies = False
+            if same(a, b):
+                a = b
+            else:
+                for _ in range(8):
+                    r = run(o.helm, chart, args)
+                    varies = varies or not same(r, a)
+                    if same(r, b):
+                        a = b
+                        break
+            if varies:
+                flaky += 1
+                print("FLAKY seed=%d (helm's output varies)%s" % (seed + i, "" if a == b else ", hm matches no run"),
+                      flush=True)
             if a != b:
                 diffs += 1
                 d = os.path.join(o.out, "case%d" % (seed + i))
@@ -407,7 +436,7 @@ def main():
     if o.verbose:
         for m, k in sorted(msgs.items(), key=lambda x: -x[1])[:20]:
             print("%5d %s" % (k, m))
-    print("rounds=%d seed=%d diffs=%d flaky=%d helm-errors=%d" % (o.n, seed, diffs, flaky, errs))
+    print("rounds=%d seed=%d diffs=%d flaky=%d helm-panics=%d helm-errors=%d" % (o.n, seed, diffs, flaky, panics, errs))
 
 
 if __name__ == "__main__":
