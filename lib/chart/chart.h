@@ -112,6 +112,10 @@ struct kz_chart {
     kz_chart **deps; /* subcharts from charts/ */
     size_t ndeps;
     kz_chart *parent; /* NULL for the top chart */
+    /* Helm's ChartFullPath when it is not the one through `parent`, else
+     * NULL: set by dependency processing (deps.c) for a subchart of an
+     * aliased chart, whose Go parent pointer stays on another copy. */
+    char *full_path;
 
     /* Lines Helm logs to stderr while loading (no newline), e.g.
      * "walk.go:75: found symbolic link in path: ..." and

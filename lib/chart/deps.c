@@ -79,6 +79,7 @@ kz_chart *kz_chart_copy(const kz_chart *c) {
     copy_files(&d->raw, &c->raw);
     d->warnings = kz_deep_copy(&c->warnings);
     d->parent = c->parent;
+    d->full_path = c->full_path ? kz_xstrdup(c->full_path) : NULL;
     if (c->ndeps) {
         d->deps = kz_xcalloc(c->ndeps, sizeof *d->deps);
         for (size_t i = 0; i < c->ndeps; i++) {
@@ -141,8 +142,57 @@ typedef struct reqset {
     req *v;
 } reqset;
 
+/* The Go *Chart a node stands for, as far as ChartFullPath sees it: its name
+ * and its parent pointer. Go's alias copies are shallow, so the subcharts of
+ * two copies are the same objects: nodes deep-copied for a second alias share
+ * their gchart, and AddDependency's `x.parent = ch` on one of them is seen
+ * by all (the last parent set wins, as in Go). */
+typedef struct gchart {
+    size_t refs;
+    char *name; /* the root's: its whole path */
+    struct gchart *parent; /* a reference; NULL for the root */
+} gchart;
+
+static gchart *gchart_new(const char *name, gchart *parent) {
+    gchart *g = kz_xcalloc(1, sizeof *g);
+    g->refs = 1;
+    g->name = kz_xstrdup(name);
+    g->parent = parent;
+    if (parent) parent->refs++;
+    return g;
+}
+
+static void gchart_unref(gchart *g) {
+    while (g && --g->refs == 0) {
+        gchart *up = g->parent;
+        free(g->name);
+        free(g);
+        g = up;
+    }
+}
+
+static void gchart_set_parent(gchart *g, gchart *parent) {
+    parent->refs++;
+    gchart_unref(g->parent);
+    g->parent = parent;
+}
+
+static void gchart_path(const gchart *g, kz_buf *b) {
+    if (g->parent) {
+        gchart_path(g->parent, b);
+        kz_buf_printf(b, "/charts/");
+    }
+    kz_buf_printf(b, "%s", g->name);
+}
+
 typedef struct node {
+    /* Go's alias copies are shallow: the copies of a chart share its
+     * subchart objects, which are then processed once through each copy
+     * (the second pass sees what the first did). Nodes are shared the same
+     * way: a node is referenced once per parent node holding it. */
+    size_t refs;
     kz_chart *chart; /* owned; chart->deps are moved into kids while working */
+    gchart *g;       /* a reference */
     reqset *reqs;    /* NULL: the chart declared no dependencies */
     size_t *md;      /* Metadata.Dependencies: indices into reqs */
     size_t nmd;
@@ -161,6 +211,10 @@ static reqset *reqset_new(const kz_value *deps) {
         req *r = &s->v[i];
         r->md = kz_copy(d);
         r->name = kz_xstrdup(md_get_str(d, "name"));
+        /* Chart.yaml's own value: it stays when nothing processes the chart
+         * (a parent that declares no dependencies stops the walk) */
+        const kz_value *en = kz_map_getz(d, "enabled");
+        r->enabled = en && kz_kind_of(en) == KZ_BOOL && kz_bool_get(en);
         const kz_value *iv = kz_map_getz(d, "import-values");
         r->imports = iv && kz_is_seq(iv) ? kz_copy(iv) : kz_null();
     }
@@ -178,9 +232,17 @@ static void reqset_unref(reqset *s) {
     free(s);
 }
 
-static node *node_of(kz_chart *c) {
+static node *node_of(kz_chart *c, gchart *parent) {
     node *n = kz_xcalloc(1, sizeof *n);
+    n->refs = 1;
     n->chart = c;
+    if (parent) {
+        n->g = gchart_new(c->name, parent);
+    } else {
+        char *full = kz_chart_full_path(c);
+        n->g = gchart_new(full, NULL);
+        free(full);
+    }
     const kz_value *deps = kz_map_getz(&c->metadata, "dependencies");
     if (deps && kz_is_seq(deps) && kz_len(deps)) {
         n->reqs = reqset_new(deps);
@@ -192,7 +254,7 @@ static node *node_of(kz_chart *c) {
     }
     n->nkids = c->ndeps;
     n->kids = kz_xcalloc(c->ndeps ? c->ndeps : 1, sizeof *n->kids);
-    for (size_t i = 0; i < c->ndeps; i++) n->kids[i] = node_of(c->deps[i]);
+    for (size_t i = 0; i < c->ndeps; i++) n->kids[i] = node_of(c->deps[i], n->g);
     free(c->deps);
     c->deps = NULL;
     c->ndeps = 0;
@@ -200,18 +262,21 @@ static node *node_of(kz_chart *c) {
 }
 
 static void node_free(node *n) {
-    if (!n) return;
+    if (!n || --n->refs) return;
     for (size_t i = 0; i < n->nkids; i++) node_free(n->kids[i]);
     free(n->kids);
     free(n->md);
     reqset_unref(n->reqs);
+    gchart_unref(n->g);
     kz_chart_free(n->chart);
     free(n);
 }
 
-/* A copy of a node subtree (charts deep-copied), sharing the reqsets. */
+/* getAliasDependency's copy of a node: its own chart and Metadata, the
+ * reqsets and subchart nodes shared. Its gchart is the caller's to set. */
 static node *node_copy(const node *n) {
     node *d = kz_xcalloc(1, sizeof *d);
+    d->refs = 1;
     d->chart = kz_chart_copy(n->chart);
     d->reqs = n->reqs;
     if (d->reqs) d->reqs->refs++;
@@ -221,7 +286,10 @@ static node *node_copy(const node *n) {
     d->md_nil = n->md_nil;
     d->nkids = n->nkids;
     d->kids = kz_xcalloc(n->nkids ? n->nkids : 1, sizeof *d->kids);
-    for (size_t i = 0; i < n->nkids; i++) d->kids[i] = node_copy(n->kids[i]);
+    for (size_t i = 0; i < n->nkids; i++) {
+        d->kids[i] = n->kids[i];
+        d->kids[i]->refs++;
+    }
     return d;
 }
 
@@ -255,11 +323,19 @@ static kz_value req_metadata(const req *r) {
     return m;
 }
 
-/* Write a node tree back into its charts; frees the nodes. */
+/* Write a node tree back into its charts; takes one reference of n. A node
+ * shared by several parents becomes one chart copy per place, all of its
+ * final state (the chart rendered is the last, as Go's map of templates
+ * keeps the last one of a path). */
 static kz_chart *node_finish(node *n, kz_chart *parent) {
-    kz_chart *c = n->chart;
-    n->chart = NULL;
+    bool last = n->refs == 1;
+    kz_chart *c = last ? n->chart : kz_chart_copy(n->chart);
+    if (last) n->chart = NULL;
     c->parent = parent;
+    free(c->full_path);
+    kz_buf full = KZ_BUF_INIT;
+    gchart_path(n->g, &full);
+    c->full_path = kz_buf_detach(&full, NULL);
     if (n->reqs) {
         if (n->md_nil) {
             kz_map_remove(&c->metadata, "dependencies", strlen("dependencies"));
@@ -272,10 +348,10 @@ static kz_chart *node_finish(node *n, kz_chart *parent) {
     c->ndeps = n->nkids;
     c->deps = kz_xcalloc(n->nkids ? n->nkids : 1, sizeof *c->deps);
     for (size_t i = 0; i < n->nkids; i++) {
+        if (!last) n->kids[i]->refs++; /* n keeps its own for its other places */
         c->deps[i] = node_finish(n->kids[i], c);
-        n->kids[i] = NULL;
     }
-    n->nkids = 0;
+    if (last) n->nkids = 0;
     node_free(n);
     return c;
 }
@@ -412,7 +488,9 @@ static void match_dependencies(node *n) {
     node **kids = kz_xcalloc(nk + n->nmd + 1, sizeof *kids);
     size_t len = 0;
     for (size_t k = 0; k < nk; k++) {
-        if (unmatched[k]) kids[len++] = n->kids[k], n->kids[k] = NULL;
+        if (!unmatched[k]) continue;
+        gchart_set_parent(n->kids[k]->g, n->g); /* the same Go object, re-parented */
+        kids[len++] = n->kids[k], n->kids[k] = NULL;
     }
     for (size_t i = 0; i < n->nmd; i++) {
         req *r = node_req(n, i);
@@ -420,9 +498,13 @@ static void match_dependencies(node *n) {
         if (match[i] >= 0) {
             size_t k = (size_t)match[i];
             node *use;
-            if (--uses[k] == 0) use = n->kids[k], n->kids[k] = NULL;
+            /* the last use may take the node itself when nothing else sees it */
+            if (--uses[k] == 0 && n->kids[k]->refs == 1) use = n->kids[k], n->kids[k] = NULL;
             else use = node_copy(n->kids[k]);
             if (*alias) set_name(use->chart, alias);
+            /* getAliasDependency's copy: a new object, its subcharts shared */
+            gchart_unref(use->g);
+            use->g = gchart_new(use->chart->name, n->g);
             kids[len++] = use;
         }
         if (*alias) {
@@ -685,7 +767,7 @@ kz_value kz_chart_process_dependencies(kz_chart *chart, const kz_value *user, bo
     ctx x = {warn_fn, warn_ctx};
     kz_chart *parent = chart->parent;
     /* work on a node tree whose root is `chart` itself; written back at the end */
-    node *root = node_of(chart);
+    node *root = node_of(chart, NULL);
     kz_value empty = kz_map();
     kz_value err = process_enabled(&x, root, user && kz_is_map(user) ? user : &empty, "");
     kz_free(empty);

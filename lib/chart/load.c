@@ -78,10 +78,12 @@ void kz_chart_free(kz_chart *c) {
     kz_chart_files_free(&c->crds);
     kz_chart_files_free(&c->raw);
     kz_free(c->warnings);
+    free(c->full_path);
     free(c);
 }
 
 char *kz_chart_full_path(const kz_chart *c) {
+    if (c->full_path) return kz_xstrdup(c->full_path);
     if (!c->parent) return kz_xstrdup(c->name);
     char *up = kz_chart_full_path(c->parent);
     kz_buf b = KZ_BUF_INIT;
