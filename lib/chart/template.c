@@ -2,7 +2,6 @@
 #include "chart/template.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 
 #include "chart/chart.h"
 #include "chart/deps.h"
+#include "chart/helmignore.h"
 #include "chart/manifest.h"
 #include "chart/objects.h"
 #include "chart/render.h"
@@ -67,10 +67,30 @@ static const char *find(const char *hay, size_t n, const char *needle) {
     return NULL;
 }
 
+/* The template path of a document as helm template's regular expression
+ * `# Source: [^/]+/(.+)` finds it: the leftmost "# Source: " followed by at
+ * least one byte other than '/' (newlines too) up to a '/', then the rest of
+ * that line, which must not be empty. false when nothing matches. */
+static bool source_path(const char *doc, size_t len, const char **path, size_t *path_len) {
+    const char *end = doc + len;
+    for (const char *src = find(doc, len, "# Source: "); src; src = find(src + 1, (size_t)(end - src - 1), "# Source: ")) {
+        const char *name = src + 10;
+        const char *slash = memchr(name, '/', (size_t)(end - name));
+        if (!slash) return false; /* nor after any later "# Source: " */
+        if (slash == name || slash + 1 == end || slash[1] == '\n') continue;
+        const char *eol = memchr(slash + 1, '\n', (size_t)(end - slash - 1));
+        *path = slash + 1;
+        *path_len = (size_t)((eol ? eol : end) - *path);
+        return true;
+    }
+    return false;
+}
+
 /* --show-only: the documents of the stream whose "# Source: CHART/PATH" PATH
- * matches a pattern (Go's filepath.Match), pattern by pattern. A pattern
- * that matches nothing fails the whole command before anything is printed
- * (helm collects the documents first), so out is then left as it was. */
+ * matches a pattern (Go's filepath.Match; a malformed pattern matches
+ * nothing), pattern by pattern. A pattern that matches nothing fails the
+ * whole command before anything is printed (helm collects the documents
+ * first), so out is then left as it was. */
 static kz_value show_only(const kz_template_opts *o, const kz_buf *stream, kz_buf *out) {
     size_t out_len = out->len;
     size_t *spans = NULL;
@@ -79,19 +99,13 @@ static kz_value show_only(const kz_template_opts *o, const kz_buf *stream, kz_bu
     for (size_t f = 0; f < o->n_show_only && kz_is_null(&err); f++) {
         bool missing = true;
         for (size_t i = 0; i < count; i++) {
-            const char *doc = stream->data + spans[2 * i];
-            size_t len = spans[2 * i + 1];
-            const char *src = find(doc, len, "# Source: ");
-            if (!src) continue;
-            const char *name = src + 10, *end = doc + len;
-            const char *slash = memchr(name, '/', (size_t)(end - name));
-            if (!slash || slash == name) continue;
-            const char *p = slash + 1, *e = p;
-            while (e < end && *e != '\n') e++;
-            char *path = kz_xmalloc((size_t)(e - p) + 1);
-            memcpy(path, p, (size_t)(e - p));
-            path[e - p] = '\0';
-            bool match = fnmatch(o->show_only[f], path, FNM_PATHNAME) == 0;
+            const char *doc = stream->data + spans[2 * i], *p;
+            size_t len = spans[2 * i + 1], n;
+            if (!source_path(doc, len, &p, &n)) continue;
+            char *path = kz_xmalloc(n + 1);
+            memcpy(path, p, n);
+            path[n] = '\0';
+            bool match = kz_go_path_match(o->show_only[f], path) == 1;
             free(path);
             if (!match) continue;
             kz_buf_puts(out, "---\n");

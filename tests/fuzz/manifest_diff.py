@@ -236,7 +236,9 @@ SHOW = ["templates/a.yaml", "templates/*.yaml", "templates/sub/*", "templates/su
         "templates/_helpers.tpl", "templates/NOTES.txt", "templates/nope.yaml",
         "charts/sub/templates/*.yaml", "templates/*", "templates/b.yaml", "templates/[ab].yaml",
         "templates/**", "*", "templates/sub/deep/a.yaml", "charts/sub/templates/a.yaml",
-        "templates\\a.yaml", "templates/a b.yaml", "templates/[", ""]
+        "templates\\a.yaml", "templates/a b.yaml", "templates/[", "", "templates/[!a].yaml",
+        "templates/[]a].yaml", "templates/[[:alpha:]].yaml", "templates/[a-].yaml", "templates/?.yaml",
+        "x.yaml", "templates/*/*", "templates/[^_]*"]
 
 
 def post_renderers(tmp):
