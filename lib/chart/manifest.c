@@ -2,6 +2,7 @@
 #include "json/json.h"
 #include "chart/manifest.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "funcs/funcs_internal.h"
 #include "tmpl/fmt.h"
 #include "yaml/parse.h"
+#include "yaml/parse_scalar.h"
 
 /* ---- text helpers ---- */
 
@@ -125,7 +127,8 @@ static kz_value head_string(const kz_value *v, const char *field, char **out) {
                         "field %s of type string",
                         kz_json_kind(v), field);
     kz_buf b = KZ_BUF_INIT;
-    kz_strval(v, &b);
+    if (kz_kind_of(v) == KZ_FLOAT) kz_yaml_format_float32_g(&b, kz_float_get(v)); /* (+Inf, NaN too) */
+    else kz_strval(v, &b);
     free(*out);
     *out = kz_buf_detach(&b, NULL);
     return kz_null();
@@ -188,6 +191,10 @@ typedef struct field_match {
 } field_match;
 
 enum { MATCH_STACK = 8 };
+
+/* SimpleHead's fields, and its metadata's, as upper-case names */
+static const char *const head_fields[] = {"APIVERSION", "KIND", "METADATA"};
+static const char *const metadata_fields[] = {"NAME", "ANNOTATIONS"};
 
 /* The entries of map m that name one of the fields (upper-case names), in
  * the order json decodes them: by key. Most documents have each field
@@ -264,9 +271,8 @@ static kz_value decode_metadata(const kz_value *meta, head *h) {
         return kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct "
                         "field SimpleHead.metadata of type " HEAD_METADATA_TYPE,
                         kz_json_kind(meta));
-    static const char *const fields[] = {"NAME", "ANNOTATIONS"};
     field_match stack[MATCH_STACK], *m;
-    size_t n = match_fields(meta, fields, 2, stack, &m);
+    size_t n = match_fields(meta, metadata_fields, 2, stack, &m);
     kz_value err = kz_null();
     for (size_t i = 0; i < n && kz_is_null(&err); i++) {
         const kz_value *v = kz_map_value_at(meta, m[i].at);
@@ -276,12 +282,74 @@ static kz_value decode_metadata(const kz_value *meta, head *h) {
     return err;
 }
 
+/* ---- NaN and infinities ----
+ *
+ * JSON has none: sigs.k8s.io/yaml fails on them ("json: unsupported value:
+ * +Inf"), except where it converts a scalar for a string field of SimpleHead
+ * (kind: .inf is the kind "+Inf"). The YAML parse reports every one; when it
+ * does, the document is read again keeping them, and the first that JSON
+ * would get, keys sorted, is looked for. */
+
+
+typedef enum target { T_ANY, T_STRING, T_HEAD, T_METADATA, T_ANNOTATIONS } target;
+
+static const kz_value *first_nonfinite(const kz_value *v, target t);
+
+/* The first non-finite value of map m's entries, by key, each entry's
+ * target the field its key names (T_ANY when none). */
+static const kz_value *map_nonfinite(const kz_value *m, target t) {
+    const kz_value *best = NULL, *best_key = NULL;
+    for (size_t i = 0; i < kz_len(m); i++) {
+        const kz_value *key = kz_map_key_at(m, i);
+        if (best_key && key_cmp(key, best_key) > 0) continue;
+        target sub = t == T_ANNOTATIONS ? T_STRING : T_ANY;
+        for (int f = 0; t == T_HEAD && f < 3; f++)
+            if (key_folds_to(key, head_fields[f])) sub = f == 2 ? T_METADATA : T_STRING;
+        for (int f = 0; t == T_METADATA && f < 2; f++)
+            if (key_folds_to(key, metadata_fields[f])) sub = f == 1 ? T_ANNOTATIONS : T_STRING;
+        const kz_value *bad = first_nonfinite(kz_map_value_at(m, i), sub);
+        if (bad) best = bad, best_key = key;
+    }
+    return best;
+}
+
+static const kz_value *first_nonfinite(const kz_value *v, target t) {
+    if (kz_kind_of(v) == KZ_FLOAT) {
+        double f = kz_float_get(v);
+        return t != T_STRING && (isnan(f) || isinf(f)) ? v : NULL;
+    }
+    if (kz_is_map(v)) return map_nonfinite(v, t == T_STRING ? T_ANY : t);
+    for (size_t i = 0; kz_is_seq(v) && i < kz_len(v); i++) { /* elements have no target */
+        const kz_value *bad = first_nonfinite(kz_seq_at(v, i), T_ANY);
+        if (bad) return bad;
+    }
+    return NULL;
+}
+
+/* The document parsed again, keeping NaN and infinities: an error value
+ * for the first JSON would reject, else the document. */
+static kz_value parse_nonfinite(const char *doc, size_t len) {
+    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true, .keep_nonfinite = true,
+                            .int_values = true};
+    kz_value v = kz_yaml_parse_one(doc, len, &o);
+    const kz_value *bad = kz_error_message(&v) ? NULL : first_nonfinite(&v, T_HEAD);
+    if (!bad) return v;
+    double f = kz_float_get(bad);
+    kz_free(v);
+    return kz_error("json: unsupported value: %s", isnan(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf");
+}
+
 /* Helm's SimpleHead of one document: yaml.Unmarshal into {apiVersion, kind,
  * metadata{name, annotations}}, with the errors that unmarshalling gives. */
 static kz_value read_head(const char *doc, size_t len, head *h) {
-    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true};
+    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true, .int_values = true};
     kz_value v = kz_yaml_parse_one(doc, len, &o);
     kz_value err = kz_null();
+    const char *msg = kz_error_message(&v);
+    if (msg && strncmp(msg, "json: unsupported value: ", 25) == 0) {
+        kz_free(v);
+        v = parse_nonfinite(doc, len);
+    }
     if (kz_error_message(&v)) {
         err = kz_error("error converting YAML to JSON: %s", kz_error_message(&v));
     } else if (!kz_is_null(&v) && !kz_is_map(&v)) {
@@ -289,9 +357,8 @@ static kz_value read_head(const char *doc, size_t len, head *h) {
                        "type releaseutil.SimpleHead",
                        kz_json_kind(&v));
     } else if (kz_is_map(&v)) {
-        static const char *const fields[] = {"APIVERSION", "KIND", "METADATA"};
         field_match stack[MATCH_STACK], *m;
-        size_t n = match_fields(&v, fields, 3, stack, &m);
+        size_t n = match_fields(&v, head_fields, 3, stack, &m);
         char *api = NULL;
         for (size_t i = 0; i < n && kz_is_null(&err); i++) {
             const kz_value *x = kz_map_value_at(&v, m[i].at);

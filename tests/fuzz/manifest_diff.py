@@ -38,7 +38,9 @@ OTHER_KINDS = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
                "ServiceMonitor", "Ünicode", "A b"]
 WEIRD_SCALARS = ["1", "0", "1.5", "true", "null", "~", "0x1F", "1e3", "'quoted'",
                  '"dq"', "yes", "-", "''", "2001-12-14", "[a, b]", "{a: 1}", "[]",
-                 "{}", "&x y", "!!str 5", "!!int 5", "|\n    block", ">-\n    folded"]
+                 "{}", "&x y", "!!str 5", "!!int 5", "|\n    block", ">-\n    folded",
+                 ".inf", "-.inf", ".nan", "123456789.123", "9223372036854775808", "1e20",
+                 "18446744073709551616", "9007199254740993", "0.1", "1.0", "!!float 2", "017", "1_000"]
 HOOKS = ["pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade",
          "post-upgrade", "pre-rollback", "post-rollback", "test", "test-success",
          "test-failure", "crd-install", "PRE-INSTALL", "Test", "bogus", "",
