@@ -389,9 +389,16 @@ static bool hook_events_known(const char *spec, bool *is_test) {
         size_t a = 0, b = n;
         trim_space(p, &a, &b);
         char event[32];
-        if (b - a >= sizeof event) return false;
-        for (size_t i = a; i < b; i++) event[i - a] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
-        event[b - a] = '\0';
+        size_t len = 0;
+        for (size_t i = a; i < b && len + 1 < sizeof event; i++) { /* strings.ToLower: of the other runes only
+                                                                     * the Kelvin sign and İ lower to ASCII */
+            if (p[i] >= 'A' && p[i] <= 'Z') event[len++] = (char)(p[i] + 32);
+            else if (b - i >= 3 && memcmp(p + i, "\xE2\x84\xAA", 3) == 0) event[len++] = 'k', i += 2; /* Kelvin sign */
+            else if (b - i >= 2 && memcmp(p + i, "\xC4\xB0", 2) == 0) event[len++] = 'i', i += 1; /* İ */
+            else event[len++] = p[i];
+        }
+        if (len + 1 == sizeof event) return false; /* longer than any event */
+        event[len] = '\0';
         bool known = false;
         for (size_t i = 0; i < sizeof hook_events / sizeof hook_events[0]; i++)
             if (strcmp(event, hook_events[i]) == 0) known = true;
