@@ -44,7 +44,8 @@ WEIRD_SCALARS = ["1", "0", "1.5", "true", "null", "~", "0x1F", "1e3", "'quoted'"
 HOOKS = ["pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade",
          "post-upgrade", "pre-rollback", "post-rollback", "test", "test-success",
          "test-failure", "crd-install", "PRE-INSTALL", "Test", "bogus", "",
-         " pre-install", "pre-install ", "\tpost-install"]
+         " pre-install", "pre-install ", "\tpost-install", "pre-rollbac\u212a", "PRE-\u0130NSTALL",
+         "\u00a0test\u3000", "test\u0085", "post-\u0131nstall", "pre-in\u017ftall"]
 SEPARATORS = ["---", "---", "---", "--- ", "---\t", "--- # c", "----", " ---",
               "---x", "--- |", "---\n---", "--- a: b", "...\n---", "--- \t ",
               "\n---", "---\n\n", "  \n---", "--- ---", "---\r", "...",
@@ -212,7 +213,8 @@ def file_text():
 FILE_NAMES = ["a.yaml", "b.yaml", "z.yml", "deploy.yaml", "svc.yaml", "_helpers.tpl",
               "_p.yaml", "sub/x.yaml", "sub/_y.yaml", "sub/deep/a.yaml", "A.yaml",
               "b-c.yaml", "b.txt", "x.json", "tests/test-pod.yaml", "NOTES.txt",
-              "sub/NOTES.txt", "a b.yaml", "ä.yaml", "_sub/a.yaml", "1.yaml"]
+              "sub/NOTES.txt", "a b.yaml", "ä.yaml", "_sub/a.yaml", "1.yaml", "xNOTES.txt",
+              "NOTES.txt.yaml", ".hidden.yaml", "sub/.x.yaml"]
 
 
 def write_chart(root, name, depth):
@@ -332,6 +334,7 @@ def main():
     ap.add_argument("--out", default="/tmp/manifest_diff")
     ap.add_argument("--hm", default="build/release/bin/hm")
     ap.add_argument("--helm", default=os.path.expanduser("~/.cache/kz-reference/bin/helm"))
+    ap.add_argument("--errors", type=float, default=0.25, help="share of charts with what makes helm fail")
     ap.add_argument("-v", dest="verbose", action="store_true", help="list helm's most common errors")
     o = ap.parse_args()
     seed = o.seed if o.seed is not None else random.randrange(1 << 30)
@@ -342,7 +345,7 @@ def main():
         random.seed(seed + i)
         tmp = tempfile.mkdtemp(prefix="md")
         try:
-            ERRORS[0] = random.random() < 0.25
+            ERRORS[0] = random.random() < o.errors
             chart = os.path.join(tmp, "c")
             write_chart(chart, "c", 0)
             args = rand_args(tmp)
