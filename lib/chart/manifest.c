@@ -140,6 +140,7 @@ static kz_value head_string(const kz_value *v, const char *field, char **out) {
 typedef struct head {
     char *kind, *name;
     char *hook; /* helm.sh/hook's value ("" for null), NULL when there is none */
+    size_t hook_len; /* (it may hold NULs) */
 } head;
 
 static void head_free(head *h) {
@@ -254,9 +255,14 @@ static kz_value decode_annotations(const kz_value *ann, head *h) {
     if (!hook) return kz_null();
     free(h->hook);
     h->hook = NULL;
-    if (!kz_is_null(hook)) return head_string(hook, ".metadata.annotations", &h->hook);
-    h->hook = kz_xstrdup(""); /* json sets a null element to "" */
-    return kz_null();
+    if (kz_is_null(hook)) { /* json sets a null element to "" */
+        h->hook = kz_xstrdup("");
+        h->hook_len = 0;
+        return kz_null();
+    }
+    kz_value err = head_string(hook, ".metadata.annotations", &h->hook);
+    h->hook_len = kz_is_string(hook) ? kz_str_len(hook) : strlen(h->hook);
+    return err;
 }
 
 /* metadata, a pointer to a struct: null clears it, an object is decoded
@@ -380,12 +386,12 @@ static const char *const hook_events[] = {"pre-install",  "post-install", "pre-d
                                           "test",         "test-success"};
 
 /* Helm's events of a hook annotation: false if one is unknown. */
-static bool hook_events_known(const char *spec, bool *is_test) {
+static bool hook_events_known(const char *spec, size_t spec_len, bool *is_test) {
     *is_test = false;
-    const char *p = spec;
+    const char *p = spec, *end = spec + spec_len;
     for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        size_t n = comma ? (size_t)(comma - p) : (size_t)(end - p);
         size_t a = 0, b = n;
         trim_space(p, &a, &b);
         char event[32];
@@ -400,8 +406,8 @@ static bool hook_events_known(const char *spec, bool *is_test) {
         if (len + 1 == sizeof event) return false; /* longer than any event */
         event[len] = '\0';
         bool known = false;
-        for (size_t i = 0; i < sizeof hook_events / sizeof hook_events[0]; i++)
-            if (strcmp(event, hook_events[i]) == 0) known = true;
+        for (size_t i = 0; i < sizeof hook_events / sizeof hook_events[0]; i++) /* (event may hold a NUL) */
+            if (strlen(hook_events[i]) == len && memcmp(event, hook_events[i], len) == 0) known = true;
         if (!known) return false;
         if (strcmp(event, "test") == 0 || strcmp(event, "test-success") == 0) *is_test = true;
         if (!comma) return true;
@@ -637,11 +643,11 @@ static void place_doc(doc *d, list *generic, list *hooks, void (*on_warning)(voi
         return;
     }
     bool is_test;
-    if (!hook_events_known(h->hook, &is_test)) {
+    if (!hook_events_known(h->hook, h->hook_len, &is_test)) {
         if (on_warning) {
             kz_buf w = KZ_BUF_INIT;
             kz_buf_puts(&w, "info: skipping unknown hook: "); /* Go's %q: escapes tabs and the like */
-            kz_fmt_quote(&w, h->hook, strlen(h->hook), false);
+            kz_fmt_quote(&w, h->hook, h->hook_len, false);
             on_warning(data, kz_buf_cstr(&w));
             kz_buf_free(&w);
         }
