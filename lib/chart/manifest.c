@@ -2,6 +2,7 @@
 #include "json/json.h"
 #include "chart/manifest.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,9 @@
 #include "core/parallel.h"
 #include "core/utf8.h"
 #include "funcs/funcs_internal.h"
+#include "tmpl/fmt.h"
 #include "yaml/parse.h"
+#include "yaml/parse_scalar.h"
 
 /* ---- text helpers ---- */
 
@@ -116,7 +119,7 @@ static int kind_rank(const char *kind) {
 
 
 /* sigs.k8s.io/yaml turns a scalar into the string a string field wants; a
- * list or map cannot be one. */
+ * list or map cannot be one. JSON's null leaves the field as it was. */
 static kz_value head_string(const kz_value *v, const char *field, char **out) {
     if (!v || kz_is_null(v)) return kz_null();
     if (kz_is_seq(v) || kz_is_map(v))
@@ -124,7 +127,9 @@ static kz_value head_string(const kz_value *v, const char *field, char **out) {
                         "field %s of type string",
                         kz_json_kind(v), field);
     kz_buf b = KZ_BUF_INIT;
-    kz_strval(v, &b);
+    if (kz_kind_of(v) == KZ_FLOAT) kz_yaml_format_float32_g(&b, kz_float_get(v)); /* (+Inf, NaN too) */
+    else kz_strval(v, &b);
+    free(*out);
     *out = kz_buf_detach(&b, NULL);
     return kz_null();
 }
@@ -133,8 +138,9 @@ static kz_value head_string(const kz_value *v, const char *field, char **out) {
     "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }"
 
 typedef struct head {
-    char *kind, *name, *hook;
-    bool has_annotations;
+    char *kind, *name;
+    char *hook; /* helm.sh/hook's value ("" for null), NULL when there is none */
+    size_t hook_len; /* (it may hold NULs) */
 } head;
 
 static void head_free(head *h) {
@@ -143,12 +149,213 @@ static void head_free(head *h) {
     free(h->hook);
 }
 
+/* ---- matching keys to fields as encoding/json does ----
+ *
+ * sigs.k8s.io/yaml makes JSON of the document, its objects' keys sorted (it
+ * marshals Go maps), and encoding/json decodes that into SimpleHead: a key
+ * names a field whatever its case ("KIND" is kind), later keys overwrite
+ * earlier ones, and of several type errors the first in that order is the
+ * one reported. */
+
+/* Does `key` fold to `upper`, an upper-case ASCII field name? Go folds ASCII
+ * case and, of the other runes, only the Kelvin sign (a K) and the long s
+ * (an S) fold to ASCII letters. */
+static bool key_folds_to(const kz_value *key, const char *upper) {
+    const unsigned char *k = (const unsigned char *)kz_str(key);
+    size_t n = kz_str_len(key), i = 0;
+    for (; *upper; upper++) {
+        if (i < n && k[i] < 0x80) {
+            unsigned char c = k[i] >= 'a' && k[i] <= 'z' ? (unsigned char)(k[i] - 32) : k[i];
+            if (c != (unsigned char)*upper) return false;
+            i++;
+        } else if (*upper == 'K' && n - i >= 3 && memcmp(k + i, "\xE2\x84\xAA", 3) == 0) {
+            i += 3;
+        } else if (*upper == 'S' && n - i >= 2 && memcmp(k + i, "\xC5\xBF", 2) == 0) {
+            i += 2;
+        } else {
+            return false;
+        }
+    }
+    return i == n;
+}
+
+/* Go's string order of two keys (bytes, then length). */
+static int key_cmp(const kz_value *a, const kz_value *b) {
+    size_t la = kz_str_len(a), lb = kz_str_len(b);
+    int c = memcmp(kz_str(a), kz_str(b), la < lb ? la : lb);
+    return c ? c : (la > lb) - (la < lb);
+}
+
+typedef struct field_match {
+    size_t at;  /* entry of the map */
+    int field;  /* index in the field list */
+} field_match;
+
+enum { MATCH_STACK = 8 };
+
+/* SimpleHead's fields, and its metadata's, as upper-case names */
+static const char *const head_fields[] = {"APIVERSION", "KIND", "METADATA"};
+static const char *const metadata_fields[] = {"NAME", "ANNOTATIONS"};
+
+/* The entries of map m that name one of the fields (upper-case names), in
+ * the order json decodes them: by key. Most documents have each field
+ * once, spelt as Helm spells it; `stack` holds that many, more go to the
+ * heap (*out then differs from stack and is the caller's to free). */
+static size_t match_fields(const kz_value *m, const char *const *fields, int nfields, field_match *stack,
+                           field_match **out) {
+    size_t n = 0, cap = MATCH_STACK;
+    *out = stack;
+    for (size_t i = 0; i < kz_len(m); i++) {
+        const kz_value *key = kz_map_key_at(m, i);
+        for (int f = 0; f < nfields; f++) {
+            if (!key_folds_to(key, fields[f])) continue;
+            if (n == cap) {
+                field_match *grown = kz_xmalloc(2 * cap * sizeof *grown);
+                memcpy(grown, *out, n * sizeof *grown);
+                if (*out != stack) free(*out);
+                *out = grown;
+                cap *= 2;
+            }
+            size_t j = n++; /* insertion by key: n is tiny */
+            while (j > 0 && key_cmp(kz_map_key_at(m, (*out)[j - 1].at), key) > 0) {
+                (*out)[j] = (*out)[j - 1];
+                j--;
+            }
+            (*out)[j] = (field_match){i, f};
+            break;
+        }
+    }
+    return n;
+}
+
+/* annotations (map[string]string): an error for the first value by key that
+ * is no string (a list or a map), else helm.sh/hook's value into h->hook.
+ * The maps of several matching keys merge, as json decodes into the map it
+ * has; null empties it. */
+static kz_value decode_annotations(const kz_value *ann, head *h) {
+    if (kz_is_null(ann)) {
+        free(h->hook);
+        h->hook = NULL;
+        return kz_null();
+    }
+    if (!kz_is_map(ann))
+        return kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
+                        "struct field .metadata.annotations of type map[string]string",
+                        kz_json_kind(ann));
+    const kz_value *bad = NULL, *bad_key = NULL;
+    for (size_t i = 0; i < kz_len(ann); i++) {
+        const kz_value *v = kz_map_value_at(ann, i), *k = kz_map_key_at(ann, i);
+        if ((kz_is_seq(v) || kz_is_map(v)) && (!bad_key || key_cmp(k, bad_key) < 0)) bad = v, bad_key = k;
+    }
+    if (bad) {
+        char *unused = NULL;
+        return head_string(bad, ".metadata.annotations", &unused);
+    }
+    const kz_value *hook = kz_map_getz(ann, "helm.sh/hook");
+    if (!hook) return kz_null();
+    free(h->hook);
+    h->hook = NULL;
+    if (kz_is_null(hook)) { /* json sets a null element to "" */
+        h->hook = kz_xstrdup("");
+        h->hook_len = 0;
+        return kz_null();
+    }
+    kz_value err = head_string(hook, ".metadata.annotations", &h->hook);
+    h->hook_len = kz_is_string(hook) ? kz_str_len(hook) : strlen(h->hook);
+    return err;
+}
+
+/* metadata, a pointer to a struct: null clears it, an object is decoded
+ * into what earlier keys left. */
+static kz_value decode_metadata(const kz_value *meta, head *h) {
+    if (kz_is_null(meta)) {
+        free(h->name), free(h->hook);
+        h->name = h->hook = NULL;
+        return kz_null();
+    }
+    if (!kz_is_map(meta))
+        return kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct "
+                        "field SimpleHead.metadata of type " HEAD_METADATA_TYPE,
+                        kz_json_kind(meta));
+    field_match stack[MATCH_STACK], *m;
+    size_t n = match_fields(meta, metadata_fields, 2, stack, &m);
+    kz_value err = kz_null();
+    for (size_t i = 0; i < n && kz_is_null(&err); i++) {
+        const kz_value *v = kz_map_value_at(meta, m[i].at);
+        err = m[i].field == 0 ? head_string(v, ".metadata.name", &h->name) : decode_annotations(v, h);
+    }
+    if (m != stack) free(m);
+    return err;
+}
+
+/* ---- NaN and infinities ----
+ *
+ * JSON has none: sigs.k8s.io/yaml fails on them ("json: unsupported value:
+ * +Inf"), except where it converts a scalar for a string field of SimpleHead
+ * (kind: .inf is the kind "+Inf"). The YAML parse reports every one; when it
+ * does, the document is read again keeping them, and the first that JSON
+ * would get, keys sorted, is looked for. */
+
+
+typedef enum target { T_ANY, T_STRING, T_HEAD, T_METADATA, T_ANNOTATIONS } target;
+
+static const kz_value *first_nonfinite(const kz_value *v, target t);
+
+/* The first non-finite value of map m's entries, by key, each entry's
+ * target the field its key names (T_ANY when none). */
+static const kz_value *map_nonfinite(const kz_value *m, target t) {
+    const kz_value *best = NULL, *best_key = NULL;
+    for (size_t i = 0; i < kz_len(m); i++) {
+        const kz_value *key = kz_map_key_at(m, i);
+        if (best_key && key_cmp(key, best_key) > 0) continue;
+        target sub = t == T_ANNOTATIONS ? T_STRING : T_ANY;
+        for (int f = 0; t == T_HEAD && f < 3; f++)
+            if (key_folds_to(key, head_fields[f])) sub = f == 2 ? T_METADATA : T_STRING;
+        for (int f = 0; t == T_METADATA && f < 2; f++)
+            if (key_folds_to(key, metadata_fields[f])) sub = f == 1 ? T_ANNOTATIONS : T_STRING;
+        const kz_value *bad = first_nonfinite(kz_map_value_at(m, i), sub);
+        if (bad) best = bad, best_key = key;
+    }
+    return best;
+}
+
+static const kz_value *first_nonfinite(const kz_value *v, target t) {
+    if (kz_kind_of(v) == KZ_FLOAT) {
+        double f = kz_float_get(v);
+        return t != T_STRING && (isnan(f) || isinf(f)) ? v : NULL;
+    }
+    if (kz_is_map(v)) return map_nonfinite(v, t == T_STRING ? T_ANY : t);
+    for (size_t i = 0; kz_is_seq(v) && i < kz_len(v); i++) { /* elements have no target */
+        const kz_value *bad = first_nonfinite(kz_seq_at(v, i), T_ANY);
+        if (bad) return bad;
+    }
+    return NULL;
+}
+
+/* The document parsed again, keeping NaN and infinities: an error value
+ * for the first JSON would reject, else the document. */
+static kz_value parse_nonfinite(const char *doc, size_t len) {
+    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true, .keep_nonfinite = true,
+                            .int_values = true};
+    kz_value v = kz_yaml_parse_one(doc, len, &o);
+    const kz_value *bad = kz_error_message(&v) ? NULL : first_nonfinite(&v, T_HEAD);
+    if (!bad) return v;
+    double f = kz_float_get(bad);
+    kz_free(v);
+    return kz_error("json: unsupported value: %s", isnan(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf");
+}
+
 /* Helm's SimpleHead of one document: yaml.Unmarshal into {apiVersion, kind,
  * metadata{name, annotations}}, with the errors that unmarshalling gives. */
 static kz_value read_head(const char *doc, size_t len, head *h) {
-    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true};
+    kz_yaml_parse_opts o = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true, .int_values = true};
     kz_value v = kz_yaml_parse_one(doc, len, &o);
     kz_value err = kz_null();
+    const char *msg = kz_error_message(&v);
+    if (msg && strncmp(msg, "json: unsupported value: ", 25) == 0) {
+        kz_free(v);
+        v = parse_nonfinite(doc, len);
+    }
     if (kz_error_message(&v)) {
         err = kz_error("error converting YAML to JSON: %s", kz_error_message(&v));
     } else if (!kz_is_null(&v) && !kz_is_map(&v)) {
@@ -156,36 +363,17 @@ static kz_value read_head(const char *doc, size_t len, head *h) {
                        "type releaseutil.SimpleHead",
                        kz_json_kind(&v));
     } else if (kz_is_map(&v)) {
+        field_match stack[MATCH_STACK], *m;
+        size_t n = match_fields(&v, head_fields, 3, stack, &m);
         char *api = NULL;
-        err = head_string(kz_map_getz(&v, "apiVersion"), "SimpleHead.apiVersion", &api);
-        free(api);
-        if (kz_is_null(&err)) err = head_string(kz_map_getz(&v, "kind"), "SimpleHead.kind", &h->kind);
-        const kz_value *meta = kz_map_getz(&v, "metadata");
-        if (kz_is_null(&err) && meta && !kz_is_null(meta) && !kz_is_map(meta)) {
-            err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct "
-                           "field SimpleHead.metadata of type " HEAD_METADATA_TYPE,
-                           kz_json_kind(meta));
-        } else if (kz_is_null(&err) && meta && kz_is_map(meta)) {
-            err = head_string(kz_map_getz(meta, "name"), ".metadata.name", &h->name);
-            const kz_value *ann = kz_map_getz(meta, "annotations");
-            if (kz_is_null(&err) && ann && !kz_is_null(ann) && !kz_is_map(ann)) {
-                err = kz_error("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
-                               "struct field .metadata.annotations of type map[string]string",
-                               kz_json_kind(ann));
-            } else if (kz_is_null(&err) && ann && kz_is_map(ann)) {
-                h->has_annotations = kz_len(ann) > 0;
-                for (size_t i = 0; i < kz_len(ann) && kz_is_null(&err); i++) {
-                    char *value = NULL;
-                    err = head_string(kz_map_value_at(ann, i), ".metadata.annotations", &value);
-                    if (kz_str_eqz(kz_map_key_at(ann, i), "helm.sh/hook")) {
-                        free(h->hook);
-                        h->hook = value ? value : kz_xstrdup("");
-                    } else {
-                        free(value);
-                    }
-                }
-            }
+        for (size_t i = 0; i < n && kz_is_null(&err); i++) {
+            const kz_value *x = kz_map_value_at(&v, m[i].at);
+            if (m[i].field == 0) err = head_string(x, "SimpleHead.apiVersion", &api);
+            else if (m[i].field == 1) err = head_string(x, "SimpleHead.kind", &h->kind);
+            else err = decode_metadata(x, h);
         }
+        free(api);
+        if (m != stack) free(m);
     }
     kz_free(v);
     return err;
@@ -198,21 +386,28 @@ static const char *const hook_events[] = {"pre-install",  "post-install", "pre-d
                                           "test",         "test-success"};
 
 /* Helm's events of a hook annotation: false if one is unknown. */
-static bool hook_events_known(const char *spec, bool *is_test) {
+static bool hook_events_known(const char *spec, size_t spec_len, bool *is_test) {
     *is_test = false;
-    const char *p = spec;
+    const char *p = spec, *end = spec + spec_len;
     for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        size_t n = comma ? (size_t)(comma - p) : (size_t)(end - p);
         size_t a = 0, b = n;
         trim_space(p, &a, &b);
         char event[32];
-        if (b - a >= sizeof event) return false;
-        for (size_t i = a; i < b; i++) event[i - a] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
-        event[b - a] = '\0';
+        size_t len = 0;
+        for (size_t i = a; i < b && len + 1 < sizeof event; i++) { /* strings.ToLower: of the other runes only
+                                                                     * the Kelvin sign and İ lower to ASCII */
+            if (p[i] >= 'A' && p[i] <= 'Z') event[len++] = (char)(p[i] + 32);
+            else if (b - i >= 3 && memcmp(p + i, "\xE2\x84\xAA", 3) == 0) event[len++] = 'k', i += 2; /* Kelvin sign */
+            else if (b - i >= 2 && memcmp(p + i, "\xC4\xB0", 2) == 0) event[len++] = 'i', i += 1; /* İ */
+            else event[len++] = p[i];
+        }
+        if (len + 1 == sizeof event) return false; /* longer than any event */
+        event[len] = '\0';
         bool known = false;
-        for (size_t i = 0; i < sizeof hook_events / sizeof hook_events[0]; i++)
-            if (strcmp(event, hook_events[i]) == 0) known = true;
+        for (size_t i = 0; i < sizeof hook_events / sizeof hook_events[0]; i++) /* (event may hold a NUL) */
+            if (strlen(hook_events[i]) == len && memcmp(event, hook_events[i], len) == 0) known = true;
         if (!known) return false;
         if (strcmp(event, "test") == 0 || strcmp(event, "test-success") == 0) *is_test = true;
         if (!comma) return true;
@@ -443,17 +638,16 @@ void kz_manifest_reader_free(kz_manifest_reader *r) {
  * warning, for a hook Helm does not know). */
 static void place_doc(doc *d, list *generic, list *hooks, void (*on_warning)(void *, const char *), void *data) {
     head *h = &d->head;
-    if (!h->has_annotations || !h->hook) {
+    if (!h->hook) { /* (a hook annotation makes the annotations non-empty) */
         list_push(generic, manifest_new(d->file->path, d->text, d->len, h));
         return;
     }
     bool is_test;
-    if (!hook_events_known(h->hook, &is_test)) {
+    if (!hook_events_known(h->hook, h->hook_len, &is_test)) {
         if (on_warning) {
             kz_buf w = KZ_BUF_INIT;
-            kz_buf_puts(&w, "info: skipping unknown hook: \"");
-            kz_buf_puts(&w, h->hook);
-            kz_buf_putc(&w, '"');
+            kz_buf_puts(&w, "info: skipping unknown hook: "); /* Go's %q: escapes tabs and the like */
+            kz_fmt_quote(&w, h->hook, h->hook_len, false);
             on_warning(data, kz_buf_cstr(&w));
             kz_buf_free(&w);
         }

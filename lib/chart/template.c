@@ -2,7 +2,6 @@
 #include "chart/template.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 
 #include "chart/chart.h"
 #include "chart/deps.h"
+#include "chart/helmignore.h"
 #include "chart/manifest.h"
 #include "chart/objects.h"
 #include "chart/render.h"
@@ -67,10 +67,30 @@ static const char *find(const char *hay, size_t n, const char *needle) {
     return NULL;
 }
 
+/* The template path of a document as helm template's regular expression
+ * `# Source: [^/]+/(.+)` finds it: the leftmost "# Source: " followed by at
+ * least one byte other than '/' (newlines too) up to a '/', then the rest of
+ * that line, which must not be empty. false when nothing matches. */
+static bool source_path(const char *doc, size_t len, const char **path, size_t *path_len) {
+    const char *end = doc + len;
+    for (const char *src = find(doc, len, "# Source: "); src; src = find(src + 1, (size_t)(end - src - 1), "# Source: ")) {
+        const char *name = src + 10;
+        const char *slash = memchr(name, '/', (size_t)(end - name));
+        if (!slash) return false; /* nor after any later "# Source: " */
+        if (slash == name || slash + 1 == end || slash[1] == '\n') continue;
+        const char *eol = memchr(slash + 1, '\n', (size_t)(end - slash - 1));
+        *path = slash + 1;
+        *path_len = (size_t)((eol ? eol : end) - *path);
+        return true;
+    }
+    return false;
+}
+
 /* --show-only: the documents of the stream whose "# Source: CHART/PATH" PATH
- * matches a pattern (Go's filepath.Match), pattern by pattern. A pattern
- * that matches nothing fails the whole command before anything is printed
- * (helm collects the documents first), so out is then left as it was. */
+ * matches a pattern (Go's filepath.Match; a malformed pattern matches
+ * nothing), pattern by pattern. A pattern that matches nothing fails the
+ * whole command before anything is printed (helm collects the documents
+ * first), so out is then left as it was. */
 static kz_value show_only(const kz_template_opts *o, const kz_buf *stream, kz_buf *out) {
     size_t out_len = out->len;
     size_t *spans = NULL;
@@ -79,19 +99,13 @@ static kz_value show_only(const kz_template_opts *o, const kz_buf *stream, kz_bu
     for (size_t f = 0; f < o->n_show_only && kz_is_null(&err); f++) {
         bool missing = true;
         for (size_t i = 0; i < count; i++) {
-            const char *doc = stream->data + spans[2 * i];
-            size_t len = spans[2 * i + 1];
-            const char *src = find(doc, len, "# Source: ");
-            if (!src) continue;
-            const char *name = src + 10, *end = doc + len;
-            const char *slash = memchr(name, '/', (size_t)(end - name));
-            if (!slash || slash == name) continue;
-            const char *p = slash + 1, *e = p;
-            while (e < end && *e != '\n') e++;
-            char *path = kz_xmalloc((size_t)(e - p) + 1);
-            memcpy(path, p, (size_t)(e - p));
-            path[e - p] = '\0';
-            bool match = fnmatch(o->show_only[f], path, FNM_PATHNAME) == 0;
+            const char *doc = stream->data + spans[2 * i], *p;
+            size_t len = spans[2 * i + 1], n;
+            if (!source_path(doc, len, &p, &n)) continue;
+            char *path = kz_xmalloc(n + 1);
+            memcpy(path, p, n);
+            path[n] = '\0';
+            bool match = kz_go_path_match(o->show_only[f], path) == 1;
             free(path);
             if (!match) continue;
             kz_buf_puts(out, "---\n");
@@ -246,6 +260,28 @@ static kz_value write_doc(const char *dir, written *w, const char *name, const c
 
 /* ---- --post-renderer ---- */
 
+/* Go's ProcessState.String() of a failed child: "exit status N", or
+ * "signal: NAME" with Go's own signal names (syscall's table, not
+ * strsignal's), " (core dumped)" appended when it dumped core. */
+static void wait_status_text(int status, kz_buf *out) {
+    static const char *const names[] = {
+        NULL, "hangup", "interrupt", "quit", "illegal instruction", "trace/breakpoint trap", "aborted",
+        "bus error", "floating point exception", "killed", "user defined signal 1", "segmentation fault",
+        "user defined signal 2", "broken pipe", "alarm clock", "terminated", "stack fault", "child exited",
+        "continued", "stopped (signal)", "stopped", "stopped (tty input)", "stopped (tty output)",
+        "urgent I/O condition", "CPU time limit exceeded", "file size limit exceeded", "virtual timer expired",
+        "profiling timer expired", "window changed", "I/O possible", "power failure", "bad system call",
+    };
+    if (WIFEXITED(status)) {
+        kz_buf_printf(out, "exit status %d", WEXITSTATUS(status));
+        return;
+    }
+    int sig = WTERMSIG(status);
+    if (sig > 0 && (size_t)sig < sizeof names / sizeof *names) kz_buf_printf(out, "signal: %s", names[sig]);
+    else kz_buf_printf(out, "signal: signal %d", sig);
+    if (status & 0x80) kz_buf_puts(out, " (core dumped)"); /* WCOREDUMP, which strict C17 hides */
+}
+
 /* Run the post-renderer with `in` on its stdin; its stdout replaces `in`.
  * Helm's errors: "error while running command PATH. error output:\nSTDERR: exit
  * status N", wrapped as "error while running post render on files: ...". */
@@ -273,15 +309,19 @@ static kz_value post_render(const kz_template_opts *o, kz_buf *in) {
         posix_spawn_file_actions_destroy(&fa);
         free(argv);
         int status = 0;
+        char why[128];
         if (rc != 0) {
-            err = kz_error("error while running post render on files: fork/exec %s: %s", o->post_renderer, strerror(rc));
+            err = kz_error("error while running post render on files: fork/exec %s: %s", o->post_renderer,
+                           kz_errno_text(rc, why, sizeof why));
         } else if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            kz_buf e = KZ_BUF_INIT;
+            kz_buf e = KZ_BUF_INIT, st = KZ_BUF_INIT;
             (void)kz_file_read(tmpl_err, &e, NULL);
+            wait_status_text(status, &st);
             err = kz_error("error while running post render on files: error while running command %s. error "
-                           "output:\n%s: exit status %d",
-                           o->post_renderer, kz_buf_cstr(&e), WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+                           "output:\n%s: %s",
+                           o->post_renderer, kz_buf_cstr(&e), kz_buf_cstr(&st));
             kz_buf_free(&e);
+            kz_buf_free(&st);
         } else {
             kz_buf_clear(in);
             if (kz_file_read(tmpl_out, in, &err) != 0) {
@@ -317,7 +357,8 @@ static kz_value sink_doc(sink *k, const char *name, const char *data, size_t len
 
 /* The manifests as helm template prints them: CRDs (with --include-crds) and
  * manifests, through the post-renderer, trimmed, then the hooks. */
-static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const kz_manifests *m, kz_buf *out) {
+static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const kz_manifests *m, kz_buf *out,
+                         bool *after_render) {
     kz_buf manifest = KZ_BUF_INIT, shown = KZ_BUF_INIT;
     /* The stream is the output itself, unless --show-only picks from it or
      * --output-dir writes files (and `out` lists them). Nothing after the
@@ -343,7 +384,9 @@ static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const
     kz_value err = o->include_crds ? print_crds(chart, &k) : kz_null();
     for (size_t i = 0; i < m->hooks_from && kz_is_null(&err); i++)
         err = sink_doc(&k, m->items[i].path, m->items[i].content, strlen(m->items[i].content), false, false);
-    if (kz_is_null(&err) && o->post_renderer && !o->output_dir) err = post_render(o, &manifest);
+    /* helm runs it with --output-dir too (on nothing: the documents went to
+     * files), and prints what it prints */
+    if (kz_is_null(&err) && o->post_renderer) err = post_render(o, &manifest);
     if (kz_is_null(&err)) {
         const char *text = manifest.data ? manifest.data : "";
         size_t len = manifest.len;
@@ -351,6 +394,9 @@ static kz_value assemble(const kz_template_opts *o, const kz_chart *chart, const
         kz_buf_append(stream, text, len);
         kz_buf_putc(stream, '\n');
         k.stream = stream;
+        /* the rest is helm template's own, after the release was made:
+         * its errors (a hook's file, a --show-only miss) come plainly */
+        *after_render = false;
     }
     for (size_t i = m->hooks_from; i < m->count && kz_is_null(&err) && !o->no_hooks; i++) {
         if (o->skip_tests && m->items[i].is_test_hook) continue;
@@ -460,8 +506,7 @@ static kz_value render_stream(const kz_template_opts *o, kz_chart *chart, const 
     kz_rendered_free(&r);
     kz_manifest_reader_free(ro.reader);
     if (kz_error_message(&err)) return err;
-    if (o->n_show_only) *after_render = false; /* helm reports --show-only misses plainly */
-    err = assemble(o, chart, &m, out);
+    err = assemble(o, chart, &m, out, after_render);
     kz_manifests_free(&m);
     return err;
 }

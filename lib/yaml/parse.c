@@ -104,6 +104,8 @@ typedef struct parser {
     kz_value decode_error; /* "yaml: ..." */
     kz_value convert_error;
     bool saw_nonfinite;         /* a NaN or infinity was kept for the JSON step */
+    bool keep_nonfinite;        /* ... and the caller checks them (no error) */
+    bool int_values;            /* HELM: integers as go-yaml has them, not floats */
     bool alias_value;           /* the value being placed is an alias's */
     /* \' escapes (see parse_escape.h): offsets patched to \0 in data, sorted,
      * and the offset of one libyaml just refused (SIZE_MAX: none) */
@@ -254,7 +256,7 @@ static bool flush_soft_errors(parser *p) {
         *e = kz_invalid();
         return true;
     }
-    const kz_value *bad = p->saw_nonfinite && p->have_doc ? first_nonfinite(&p->doc) : NULL;
+    const kz_value *bad = p->saw_nonfinite && p->have_doc && !p->keep_nonfinite ? first_nonfinite(&p->doc) : NULL;
     if (!bad) return false;
     double f = kz_float_get(bad);
     p->failed = true;
@@ -724,9 +726,9 @@ static kz_value value_of_class(parser *p, const kz_scalar *r, const char *s, siz
     switch (r->cls) {
     case KZ_SC_NULL: return kz_null();
     case KZ_SC_BOOL: return kz_bool(r->b);
-    case KZ_SC_INT: return helm ? kz_float((double)r->i) : kz_int(r->i);
+    case KZ_SC_INT: return helm && !p->int_values ? kz_float((double)r->i) : kz_int(r->i);
     /* Helm's JSON round trip makes it a float64; kustomize keeps the integer. */
-    case KZ_SC_UINT: return p->schema == KZ_YAML_KYAML ? kz_uint(r->u) : kz_float((double)r->u);
+    case KZ_SC_UINT: return helm && !p->int_values ? kz_float((double)r->u) : kz_uint(r->u);
     case KZ_SC_FLOAT: return kz_float(r->f);
     case KZ_SC_MERGE: case KZ_SC_STRING: break;
     }
@@ -1072,6 +1074,8 @@ static kz_value run_once(const char *data, size_t len, const kz_yaml_parse_opts 
     p.len = len;
     p.source_name = opts && opts->source_name ? opts->source_name : "<input>";
     p.go_errors = opts && opts->go_errors;
+    p.keep_nonfinite = opts && opts->keep_nonfinite;
+    p.int_values = opts && opts->int_values;
     p.source = kz_source(p.source_name);
     p.error = kz_invalid();
     p.decode_error = kz_invalid();

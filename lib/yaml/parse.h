@@ -59,6 +59,14 @@ typedef struct kz_yaml_parse_opts {
     /* Word libyaml's syntax errors as go-yaml v2 does ("yaml: line 3: did not
      * find expected key"), for Helm's fromYaml, which shows them to templates. */
     bool go_errors;
+    /* With go_errors: keep NaN and infinities without the JSON step's error
+     * ("json: unsupported value: +Inf"), for a caller that knows where
+     * sigs.k8s.io/yaml turns them into strings (string fields of a struct). */
+    bool keep_nonfinite;
+    /* HELM: integers stay INT (UINT past int64), as go-yaml decodes them,
+     * not the floats of Helm's JSON round trip: sigs.k8s.io/yaml turns them
+     * into the strings of string fields (FormatInt: 2^53 + 1 exactly). */
+    bool int_values;
 } kz_yaml_parse_opts;
 
 /* Every document of the stream, as a SEQ of values (an empty document is NULL).

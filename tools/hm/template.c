@@ -117,12 +117,14 @@ static void exec_error(kz_buf *why, const char *file) {
 
 /* Go's exec.LookPath, which helm runs as it parses --post-renderer: a FILE
  * with a slash is checked as it is, another searched for in $PATH. true when
- * found, else *why holds exec.Error's text ("exec: \"x\": ..."). */
-static bool look_path(const char *file, kz_buf *why) {
+ * found, with what was found in *found (a $PATH entry joined to FILE), else
+ * *why holds exec.Error's text ("exec: \"x\": ..."). */
+static bool look_path(const char *file, kz_buf *found, kz_buf *why) {
     char eb[128];
     bool stat_failed;
     if (strchr(file, '/')) {
         int e = executable_errno(file, &stat_failed);
+        if (e == 0) kz_buf_puts(found, file);
         if (e == 0) return true;
         exec_error(why, file);
         if (stat_failed) kz_buf_printf(why, "stat %s: ", file);
@@ -134,10 +136,11 @@ static bool look_path(const char *file, kz_buf *why) {
         size_t len = strcspn(dir, ":");
         kz_buf cand = KZ_BUF_INIT;
         kz_buf_printf(&cand, "%.*s/%s", (int)(len ? len : 1), len ? dir : ".", file);
-        bool found = executable_errno(kz_buf_cstr(&cand), &stat_failed) == 0;
+        bool ok = executable_errno(kz_buf_cstr(&cand), &stat_failed) == 0;
         bool relative = kz_buf_cstr(&cand)[0] != '/';
+        if (ok && !relative) kz_buf_puts(found, kz_buf_cstr(&cand));
         kz_buf_free(&cand);
-        if (found) {
+        if (ok) {
             if (!relative) return true;
             /* Go refuses what only a relative $PATH entry finds (exec.ErrDot) */
             exec_error(why, file);
@@ -152,23 +155,28 @@ static bool look_path(const char *file, kz_buf *why) {
     return false;
 }
 
+static void abs_path(const char *path, kz_buf *out);
+
 /* --post-renderer as helm parses it: each non-empty use must name an
  * executable (else the flag is refused), the last one is run, an empty one
- * changes nothing. 0 with *binary (NULL: none), or the exit code. */
-static int post_renderer_flag(kz_cli_ctx *ctx, const char **binary) {
+ * changes nothing. What is run, and named in its errors, is the absolute
+ * path of what exec.LookPath found (helm keeps filepath.Abs of it). 0 with
+ * the path in *binary (empty: none), or the exit code. */
+static int post_renderer_flag(kz_cli_ctx *ctx, kz_buf *binary) {
     size_t n = 0;
     const char **uses = hm_flag_strings(ctx, "post-renderer", &n);
-    *binary = NULL;
     int code = 0;
     for (size_t i = 0; i < n && !code; i++) {
         if (!*uses[i]) continue;
-        kz_buf why = KZ_BUF_INIT;
-        if (look_path(uses[i], &why))
-            *binary = uses[i];
+        kz_buf why = KZ_BUF_INIT, found = KZ_BUF_INIT;
+        kz_buf_clear(binary);
+        if (look_path(uses[i], &found, &why))
+            abs_path(kz_buf_cstr(&found), binary);
         else
             code = kz_cli_fail(ctx, "invalid argument \"%s\" for \"--post-renderer\" flag: unable to find binary at %s: %s",
                                uses[i], uses[i], kz_buf_cstr(&why));
         kz_buf_free(&why);
+        kz_buf_free(&found);
     }
     free(uses);
     return code;
@@ -263,11 +271,21 @@ static int verify_chart(kz_cli_ctx *ctx, const char *chart) {
     return code;
 }
 
+static int template_with(kz_cli_ctx *ctx, kz_template_opts o);
+
 static int run_template(kz_cli_ctx *ctx) {
     kz_template_opts o = {0};
-    int bad_flag = check_install_flags(ctx);
-    if (!bad_flag) bad_flag = post_renderer_flag(ctx, &o.post_renderer);
-    if (bad_flag) return bad_flag;
+    kz_buf post_renderer = KZ_BUF_INIT; /* its absolute path */
+    int code = check_install_flags(ctx);
+    if (!code) code = post_renderer_flag(ctx, &post_renderer);
+    o.post_renderer = post_renderer.len ? kz_buf_cstr(&post_renderer) : NULL;
+    if (!code) code = template_with(ctx, o);
+    kz_buf_free(&post_renderer);
+    return code;
+}
+
+/* The rest of run_template, once the flags checked first are good. */
+static int template_with(kz_cli_ctx *ctx, kz_template_opts o) {
     const char *chart = NULL;
     kz_value templated = kz_null();
     int failed = name_and_chart(ctx, &o.release_name, &chart, &templated);

@@ -1,0 +1,4 @@
+#!/bin/sh
+cat > /dev/null
+echo "it failed" >&2
+exit 3

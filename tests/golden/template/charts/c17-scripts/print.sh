@@ -1,0 +1,4 @@
+#!/bin/sh
+cat > /dev/null
+echo "# post-rendered"
+echo "x: 1"
