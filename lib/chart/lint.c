@@ -126,6 +126,17 @@ static bool is_request_url(const char *s) {
     return valid_escapes(auth + alen, strcspn(auth + alen, "?"));
 }
 
+/* IsURL refuses what url.Parse reads as a path alone (no scheme nor "//"
+ * host; with a ':' it is parsed after "http://" and has a host) unless the
+ * path has a dot: "nope", "abcd?x" and "abc#d" are not URLs. */
+static bool pathonly_without_dot(const char *s) {
+    if (strchr(s, ':')) return false;
+    size_t n = strcspn(s, "#");
+    n = strcspn(s, "?") < n ? strcspn(s, "?") : n;
+    if (n >= 2 && s[0] == '/' && s[1] == '/') return false; /* a host */
+    return n > 0 && !memchr(s, '.', n);
+}
+
 /* govalidator.IsURL, as its own regular expression reads: an optional
  * scheme, optional user info, a host (IP address or dotted name), an
  * optional port and a path without white space. Written anew here. */
@@ -148,7 +159,7 @@ static bool is_url(const char *s) {
     /* the host must not start with a dot and a bare word needs a dot */
     const char *h = strstr(s, "://");
     h = h ? h + 3 : s;
-    return h[0] != '.';
+    return h[0] != '.' && !pathonly_without_dot(s);
 }
 
 /* An address: a dot-atom local part, '@', dotted labels ending in a
