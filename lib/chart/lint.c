@@ -88,6 +88,14 @@ static bool valid_escapes(const char *s, size_t n) {
     return true;
 }
 
+/* In a host, Go's unescape takes %XX only for non-ASCII bytes, or "%25". */
+static bool valid_host_escapes(const char *s, size_t n) {
+    if (!valid_escapes(s, n)) return false;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (s[i] == '%' && strchr("01234567", s[i + 1]) && strncmp(s + i, "%25", 3) != 0) return false;
+    return true;
+}
+
 /* Characters Go's url package refuses in a host name. */
 static bool bad_host_char(unsigned char c) {
     if (c >= 0x80 || isalnum(c)) return false;
@@ -122,7 +130,9 @@ static bool is_request_url(const char *s) {
                 if (!isdigit((unsigned char)*p)) return false;
         for (size_t k = 0; k < hlen; k++)
             if (bad_host_char((unsigned char)host[k])) return false;
+        if (!valid_host_escapes(host, hlen)) return false;
     }
+    if (at && !valid_escapes(auth, (size_t)(at - auth))) return false;
     return valid_escapes(auth + alen, strcspn(auth + alen, "?"));
 }
 
@@ -415,8 +425,9 @@ static kz_value lint_required(kz_tmpl_call *call, size_t argc, const kz_value *a
     kz_kind k = kz_kind_of(&argv[1]);
     if (k == KZ_NULL || k == KZ_INVALID ||
         (k == KZ_STRING && kz_gotype_of(&argv[1]) == KZ_GOTYPE_NATURAL && kz_str_len(&argv[1]) == 0)) {
-        kz_buf_printf(lint_logger_of(call)->log, "engine.go:206: [INFO] Missing required value: %.*s\n",
-                      (int)kz_str_len(&argv[0]), kz_str(&argv[0]));
+        /* helm logs from two lines of engine.go: nil, then "" */
+        kz_buf_printf(lint_logger_of(call)->log, "engine.go:%d: [INFO] Missing required value: %.*s\n",
+                      k == KZ_STRING ? 214 : 206, (int)kz_str_len(&argv[0]), kz_str(&argv[0]));
         return kz_string("");
     }
     return kz_copy(&argv[1]);
@@ -672,7 +683,8 @@ static size_t name_problems(const char *kind, const char *name, const char *msgs
     }
     if (strcasecmp(kind, "namespace") == 0) {
         if (len > 63) msgs[n++] = "must be no more than 63 characters";
-        if (!dns_label(name, len, false)) msgs[n++] = LABEL_MSG;
+        /* IsDNS1123Label: a valid subdomain that is no label has dots */
+        if (!dns_label(name, len, false)) msgs[n++] = dns_subdomain(name) ? "must not contain dots" : LABEL_MSG;
         return n;
     }
     if (len > 253) msgs[n++] = "must be no more than 253 characters";
@@ -921,7 +933,8 @@ static bool check_document(kz_lint_result *r, const char *path, const char *doc,
 }
 
 /* The documents of a rendered file as Kubernetes' YAML reader cuts them
- * (lines starting with "---"; only a comment may follow). false: stop. */
+ * (lines starting with "---"; only a comment may follow; a separator that
+ * opens a document stays in it). false: stop. */
 static bool check_documents(kz_lint_result *r, const char *path, const char *content, const lint_env *env) {
     const char *p = content;
     while (isspace((unsigned char)*p)) p++;
@@ -941,8 +954,14 @@ static bool check_documents(kz_lint_result *r, const char *path, const char *con
                 ok = false;
                 break;
             }
-            if (doc.len) ok = check_document(r, path, doc.data, doc.len, content, env);
-            kz_buf_clear(&doc);
+            /* a separator ends a document; before any line it is the
+             * document's first line (the reader keeps it: error lines count it) */
+            if (doc.len) {
+                ok = check_document(r, path, doc.data, doc.len, content, env);
+                kz_buf_clear(&doc);
+            } else if (s[len] == '\n') {
+                kz_buf_append(&doc, s, next);
+            }
         } else {
             kz_buf_append(&doc, s, next);
         }
