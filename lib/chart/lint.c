@@ -88,6 +88,14 @@ static bool valid_escapes(const char *s, size_t n) {
     return true;
 }
 
+/* In a host, Go's unescape takes %XX only for non-ASCII bytes, or "%25". */
+static bool valid_host_escapes(const char *s, size_t n) {
+    if (!valid_escapes(s, n)) return false;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (s[i] == '%' && strchr("01234567", s[i + 1]) && strncmp(s + i, "%25", 3) != 0) return false;
+    return true;
+}
+
 /* Characters Go's url package refuses in a host name. */
 static bool bad_host_char(unsigned char c) {
     if (c >= 0x80 || isalnum(c)) return false;
@@ -122,8 +130,21 @@ static bool is_request_url(const char *s) {
                 if (!isdigit((unsigned char)*p)) return false;
         for (size_t k = 0; k < hlen; k++)
             if (bad_host_char((unsigned char)host[k])) return false;
+        if (!valid_host_escapes(host, hlen)) return false;
     }
+    if (at && !valid_escapes(auth, (size_t)(at - auth))) return false;
     return valid_escapes(auth + alen, strcspn(auth + alen, "?"));
+}
+
+/* IsURL refuses what url.Parse reads as a path alone (no scheme nor "//"
+ * host; with a ':' it is parsed after "http://" and has a host) unless the
+ * path has a dot: "nope", "abcd?x" and "abc#d" are not URLs. */
+static bool pathonly_without_dot(const char *s) {
+    if (strchr(s, ':')) return false;
+    size_t n = strcspn(s, "#");
+    n = strcspn(s, "?") < n ? strcspn(s, "?") : n;
+    if (n >= 2 && s[0] == '/' && s[1] == '/') return false; /* a host */
+    return n > 0 && !memchr(s, '.', n);
 }
 
 /* govalidator.IsURL, as its own regular expression reads: an optional
@@ -148,7 +169,7 @@ static bool is_url(const char *s) {
     /* the host must not start with a dot and a bare word needs a dot */
     const char *h = strstr(s, "://");
     h = h ? h + 3 : s;
-    return h[0] != '.';
+    return h[0] != '.' && !pathonly_without_dot(s);
 }
 
 /* An address: a dot-atom local part, '@', dotted labels ending in a
@@ -404,8 +425,9 @@ static kz_value lint_required(kz_tmpl_call *call, size_t argc, const kz_value *a
     kz_kind k = kz_kind_of(&argv[1]);
     if (k == KZ_NULL || k == KZ_INVALID ||
         (k == KZ_STRING && kz_gotype_of(&argv[1]) == KZ_GOTYPE_NATURAL && kz_str_len(&argv[1]) == 0)) {
-        kz_buf_printf(lint_logger_of(call)->log, "engine.go:206: [INFO] Missing required value: %.*s\n",
-                      (int)kz_str_len(&argv[0]), kz_str(&argv[0]));
+        /* helm logs from two lines of engine.go: nil, then "" */
+        kz_buf_printf(lint_logger_of(call)->log, "engine.go:%d: [INFO] Missing required value: %.*s\n",
+                      k == KZ_STRING ? 214 : 206, (int)kz_str_len(&argv[0]), kz_str(&argv[0]));
         return kz_string("");
     }
     return kz_copy(&argv[1]);
@@ -661,7 +683,8 @@ static size_t name_problems(const char *kind, const char *name, const char *msgs
     }
     if (strcasecmp(kind, "namespace") == 0) {
         if (len > 63) msgs[n++] = "must be no more than 63 characters";
-        if (!dns_label(name, len, false)) msgs[n++] = LABEL_MSG;
+        /* IsDNS1123Label: a valid subdomain that is no label has dots */
+        if (!dns_label(name, len, false)) msgs[n++] = dns_subdomain(name) ? "must not contain dots" : LABEL_MSG;
         return n;
     }
     if (len > 253) msgs[n++] = "must be no more than 253 characters";
@@ -910,7 +933,8 @@ static bool check_document(kz_lint_result *r, const char *path, const char *doc,
 }
 
 /* The documents of a rendered file as Kubernetes' YAML reader cuts them
- * (lines starting with "---"; only a comment may follow). false: stop. */
+ * (lines starting with "---"; only a comment may follow; a separator that
+ * opens a document stays in it). false: stop. */
 static bool check_documents(kz_lint_result *r, const char *path, const char *content, const lint_env *env) {
     const char *p = content;
     while (isspace((unsigned char)*p)) p++;
@@ -930,8 +954,14 @@ static bool check_documents(kz_lint_result *r, const char *path, const char *con
                 ok = false;
                 break;
             }
-            if (doc.len) ok = check_document(r, path, doc.data, doc.len, content, env);
-            kz_buf_clear(&doc);
+            /* a separator ends a document; before any line it is the
+             * document's first line (the reader keeps it: error lines count it) */
+            if (doc.len) {
+                ok = check_document(r, path, doc.data, doc.len, content, env);
+                kz_buf_clear(&doc);
+            } else if (s[len] == '\n') {
+                kz_buf_append(&doc, s, next);
+            }
         } else {
             kz_buf_append(&doc, s, next);
         }
@@ -1135,8 +1165,64 @@ static void remove_tree(const char *dir) {
     rmdir(dir);
 }
 
-/* chartutil.Expand: the archive's files written under DIR/<chart name>. */
-static kz_value expand(const char *tgz, const char *tmp, char **chart_dir) {
+/* securejoin.SecureJoin(root, rel) with nothing to resolve (a fresh
+ * folder): rel cleaned as if rooted, so ".." cannot climb out of root. */
+static char *secure_join(const char *root, const char *rel) {
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_printf(&b, "/%s", rel);
+    char *clean = kz_chart_path_clean(kz_buf_cstr(&b));
+    kz_buf_free(&b);
+    kz_buf_printf(&b, "%s%s", root, strcmp(clean, "/") == 0 ? "" : clean);
+    free(clean);
+    return kz_buf_detach(&b, NULL);
+}
+
+/* The name Expand gives the chart's folder: Chart.yaml's name, as
+ * yaml.Unmarshal into chart.Metadata reads it (the last Chart.yaml wins).
+ * NULL with *err when a Chart.yaml does not decode. */
+static char *archive_chart_name(const kz_chart_files *files, kz_value *err) {
+    char *name = NULL;
+    for (size_t i = 0; i < files->len; i++) {
+        if (strcmp(files->v[i].name, "Chart.yaml") != 0) continue;
+        kz_yaml_parse_opts yo = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true};
+        kz_value doc = kz_yaml_parse_one(files->v[i].data, files->v[i].len, &yo);
+        kz_value md = kz_invalid(), derr = kz_invalid();
+        if (!kz_is_valid(&doc))
+            *err = kz_error("cannot load Chart.yaml: error converting YAML to JSON: %s", kz_error_message(&doc));
+        else if (kz_chart_metadata_decode(&doc, &md, &derr) != 0)
+            *err = kz_error("cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: %s",
+                            kz_error_message(&derr));
+        else {
+            free(name);
+            name = kz_xstrdup(str_at(&md, "name"));
+        }
+        kz_free(md), kz_free(derr), kz_free(doc);
+        if (kz_error_message(err)) {
+            free(name);
+            return NULL;
+        }
+    }
+    return name;
+}
+
+/* Write every file under base (each name securely joined to it). */
+static kz_value write_files(const kz_chart_files *files, const char *base) {
+    for (size_t i = 0; i < files->len; i++) {
+        char *p = secure_join(base, files->v[i].name), *folder = kz_file_dir(p);
+        kz_value e = kz_file_mkdir_all(folder, 0755);
+        free(folder);
+        FILE *f = kz_error_message(&e) ? NULL : fopen(p, "wb");
+        if (!kz_error_message(&e) && (!f || fwrite(files->v[i].data, 1, files->v[i].len, f) != files->v[i].len))
+            e = kz_error("open %s: %s", p, strerror(errno));
+        if (f) fclose(f);
+        free(p);
+        if (kz_error_message(&e)) return e;
+    }
+    return kz_null();
+}
+
+/* chartutil.Expand: the archive's files written under TMP/<chart name>. */
+static kz_value expand_archive(const char *tgz, const char *tmp) {
     kz_buf data = KZ_BUF_INIT;
     kz_value err = kz_null();
     if (kz_file_read(tgz, &data, &err) != 0) {
@@ -1146,68 +1232,83 @@ static kz_value expand(const char *tgz, const char *tmp, char **chart_dir) {
         return e;
     }
     kz_chart_files files = {0};
-    if (kz_chart_archive_files(data.data ? data.data : "", data.len, NULL, &files, &err) != 0) {
-        kz_value e = kz_error("unable to extract tarball: %s", kz_error_message(&err));
-        kz_free(err);
-        kz_buf_free(&data);
-        kz_chart_files_free(&files);
-        return e;
+    char *name = NULL;
+    if (kz_chart_archive_files(data.data ? data.data : "", data.len, NULL, &files, &err) == 0) {
+        name = archive_chart_name(&files, &err);
+        if (!kz_error_message(&err) && (!name || !*name)) err = kz_error("chart name not specified");
     }
     kz_buf_free(&data);
-    char *name = NULL;
-    for (size_t i = 0; i < files.len; i++) {
-        if (strcmp(files.v[i].name, "Chart.yaml") != 0) continue;
-        kz_yaml_parse_opts yo = {.schema = KZ_YAML_HELM, .max_threads = 1, .go_errors = true};
-        kz_value doc = kz_yaml_parse_one(files.v[i].data, files.v[i].len, &yo);
-        kz_value md = kz_invalid(), derr = kz_invalid();
-        if (kz_is_valid(&doc) && kz_chart_metadata_decode(&doc, &md, &derr) == 0) {
-            free(name);
-            name = kz_xstrdup(str_at(&md, "name"));
-        }
-        kz_free(md), kz_free(derr), kz_free(doc);
+    if (!kz_error_message(&err)) {
+        char *base = secure_join(tmp, name);
+        err = write_files(&files, base);
+        free(base);
     }
-    if (!name || !*name || strchr(name, '/') || strcmp(name, "..") == 0) {
-        free(name);
-        kz_chart_files_free(&files);
-        return kz_error("unable to extract tarball: chart name not specified");
-    }
-    kz_buf base = KZ_BUF_INIT;
-    kz_buf_printf(&base, "%s/%s", tmp, name);
     free(name);
-    kz_value result = kz_null();
-    for (size_t i = 0; i < files.len && kz_is_null(&result); i++) {
-        kz_buf out = KZ_BUF_INIT;
-        kz_buf_printf(&out, "%s/%s", kz_buf_cstr(&base), files.v[i].name);
-        char *p = kz_buf_detach(&out, NULL);
-        for (char *s = strchr(p + strlen(tmp) + 1, '/'); s; s = strchr(s + 1, '/')) {
-            *s = '\0';
-            mkdir(p, 0755);
-            *s = '/';
-        }
-        FILE *f = fopen(p, "wb");
-        if (!f || fwrite(files.v[i].data, 1, files.v[i].len, f) != files.v[i].len)
-            result = kz_error("unable to extract tarball: open %s: %s", p, strerror(errno));
-        if (f) fclose(f);
-        free(p);
-    }
     kz_chart_files_free(&files);
-    if (kz_is_null(&result)) *chart_dir = kz_buf_detach(&base, NULL);
-    kz_buf_free(&base);
-    return result;
+    if (!kz_error_message(&err)) return err;
+    kz_value e = kz_error("unable to extract tarball: %s", kz_error_message(&err));
+    kz_free(err);
+    return e;
+}
+
+static int not_dots(const struct dirent *e) { return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0; }
+
+/* Helm lints the first entry (by name) of the folder it expanded into: the
+ * chart's folder, unless the chart's name put the files elsewhere. */
+static kz_value expand(const char *tgz, const char *tmp, char **chart_dir) {
+    kz_value err = expand_archive(tgz, tmp);
+    if (kz_error_message(&err)) return err;
+    struct dirent **names = NULL;
+    int n = scandir(tmp, &names, not_dots, alphasort);
+    kz_buf p = KZ_BUF_INIT;
+    if (n > 0) kz_buf_printf(&p, "%s/%s", tmp, names[0]->d_name);
+    struct stat st;
+    if (n <= 0) err = kz_error("unable to read temporary output directory %s", tmp);
+    else if (stat(kz_buf_cstr(&p), &st) != 0 || !S_ISDIR(st.st_mode))
+        err = kz_error("unexpected file %s in temporary output directory %s", names[0]->d_name, tmp);
+    else *chart_dir = kz_buf_detach(&p, NULL);
+    kz_buf_free(&p);
+    for (int i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return err;
+}
+
+/* os.MkdirTemp("", "helm-lint"): $TMPDIR (or /tmp) and a random decimal
+ * number, as Go names it. */
+static char *make_temp_dir(void) {
+    const char *root = getenv("TMPDIR");
+    if (!root || !*root) root = "/tmp";
+    FILE *f = fopen("/dev/urandom", "rb");
+    for (int tries = 0; tries < 10000; tries++) {
+        uint32_t r = 0;
+        if (!f || fread(&r, sizeof r, 1, f) != 1) r = (uint32_t)getpid() * 2654435761u + (uint32_t)tries;
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_printf(&b, "%s/helm-lint%u", root, (unsigned)r);
+        if (mkdir(kz_buf_cstr(&b), 0700) == 0) {
+            if (f) fclose(f);
+            return kz_buf_detach(&b, NULL);
+        }
+        kz_buf_free(&b);
+        if (errno != EEXIST) break;
+    }
+    if (f) fclose(f);
+    return NULL;
 }
 
 kz_value kz_lint_chart(const char *path, const kz_value *values, const kz_lint_opts *opts, kz_lint_result *out,
                        kz_buf *log) {
     kz_lint_opts none = {0};
     if (!opts) opts = &none;
-    char tmp[] = "/tmp/helm-lintXXXXXX";
+    char *tmp = NULL;
     bool archive = has_suffix(path, ".tgz") || has_suffix(path, ".tar.gz");
     char *chart_dir = NULL;
     if (archive) {
-        if (!mkdtemp(tmp)) return kz_error("unable to create temp dir to extract tarball: %s", strerror(errno));
+        if (!(tmp = make_temp_dir()))
+            return kz_error("unable to create temp dir to extract tarball: %s", strerror(errno));
         kz_value err = expand(path, tmp, &chart_dir);
         if (kz_error_message(&err)) {
             remove_tree(tmp);
+            free(tmp);
             return err;
         }
     } else {
@@ -1234,5 +1335,6 @@ kz_value kz_lint_chart(const char *path, const kz_value *values, const kz_lint_o
     free(cyc);
     free(chart_dir);
     if (archive) remove_tree(tmp);
+    free(tmp);
     return result;
 }

@@ -14,7 +14,8 @@ unpack() {
 # run_one TOOL DIR ARGS UNPACKED: TOOL lint ARGS with placeholders filled, run
 # from the golden charts folder; stdout, stderr and the exit code into
 # DIR/out, DIR/err, DIR/code, with the machine's paths put back as
-# placeholders (helm prints absolute chart folders in some messages).
+# placeholders (helm prints absolute chart folders in some messages), and
+# the temporary folders of archives as @TMP@/helm-lintN.
 run_one() {
     local tool=$1 dir=$2 args=$3 unpacked=$4
     args=${args//@REPO@/$repo}
@@ -27,4 +28,7 @@ run_one() {
     local p
     p=$(cd "$project" && pwd)
     sed -i "s|$unpacked|@DIR@|g; s|$repo|@REPO@|g; s|$golden_dir/charts|@CHARTS@|g; s|$project|@PROJECT@|g; s|$p|@PROJECT@|g" "$dir/out" "$dir/err"
+    # archives are expanded into os.MkdirTemp("", "helm-lint"): a random
+    # number (decimal: Go's), under $TMPDIR or /tmp
+    sed -E -i 's#[^ ]*/helm-lint[0-9]+#@TMP@/helm-lintN#g' "$dir/out" "$dir/err"
 }
