@@ -309,7 +309,13 @@ kz_value kz_chart_package(const char *path, const kz_package_opts *opts, char **
     if (stat(path, &st) != 0) return errno_error("stat", path, errno);
     char *abs = kz_chart_path_abs(path);
     kz_chart *c = NULL;
-    kz_value err = kz_chart_load_logged(abs, true, warnings, &c);
+    kz_value err = kz_null();
+    if (o->dependency_update) { /* helm updates the absolute path, output discarded */
+        kz_buf discard = KZ_BUF_INIT;
+        err = kz_dependency_update(abs, o->dependency_update, &discard, warnings);
+        kz_buf_free(&discard);
+    }
+    if (!kz_error_message(&err)) err = kz_chart_load_logged(abs, true, warnings, &c);
     free(abs);
     if (c) err = package_chart(c, o, saved);
     kz_chart_free(c);
