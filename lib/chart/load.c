@@ -350,6 +350,22 @@ static kz_value place_file(kz_chart *c, kz_chart_file *f, bool *have_md, subchar
 
 /* `ahead`: the parses a folder's walk started (the chart takes it over), or
  * NULL. */
+static void give_failed_warnings(const kz_chart_load_opts *opts, kz_value warnings);
+
+/* A load that fails: Helm had logged the warnings met so far (the walk's,
+ * the files', the loaded subcharts', then those of the subchart that failed,
+ * which it left in failed_warnings when child is set). They move there;
+ * c->warnings is left invalid. */
+static void keep_warnings(kz_chart *c, const kz_chart_load_opts *opts, bool child) {
+    kz_value w = c->warnings;
+    c->warnings = kz_invalid();
+    if (child && opts && opts->failed_warnings) {
+        const kz_value *cw = opts->failed_warnings;
+        for (size_t k = 0; kz_is_seq(cw) && k < kz_len(cw); k++) kz_seq_push(&w, kz_copy(kz_seq_at(cw, k)));
+    }
+    give_failed_warnings(opts, w);
+}
+
 static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
                            kz_value warnings, kz_chart_ahead *ahead, kz_chart **out) {
     *out = NULL;
@@ -406,8 +422,12 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
     if (subs.len > 1) qsort(subs.v, subs.len, sizeof *subs.v, sub_cmp);
     for (size_t i = 0; i < subs.len; i++) {
         kz_chart *sc;
+        if (opts && opts->failed_warnings) give_failed_warnings(opts, kz_seq());
         err = load_subchart(c, &subs.v[i], opts, &sc);
-        if (!kz_is_null(&err)) goto done;
+        if (!kz_is_null(&err)) {
+            keep_warnings(c, opts, true);
+            goto done;
+        }
         if (!sc) continue;
         sc->parent = c;
         for (size_t k = 0; k < kz_len(&sc->warnings); k++) {
@@ -420,6 +440,7 @@ done:
     subcharts_free(&subs);
     for (size_t i = 0; i < n; i++) files[i].name = files[i].data = NULL; /* c->raw's now */
     if (!kz_is_null(&err)) {
+        if (kz_is_seq(&c->warnings)) keep_warnings(c, opts, false);
         kz_chart_free(c);
         return err;
     }
@@ -774,8 +795,7 @@ kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_
     }
     err = load_files(w.files.v, w.files.len, opts, kz_copy(&w.warnings), w.ahead, out);
     free(w.files.v);
-    if (kz_error_message(&err)) give_failed_warnings(opts, w.warnings);
-    else kz_free(w.warnings);
+    kz_free(w.warnings); /* a failed load_files left its own (these among them) */
     return err;
 }
 

@@ -8,6 +8,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,7 +166,25 @@ static kz_value write_chart(struct archive *a, const kz_chart *c, const char *pr
     return err;
 }
 
+/* Chart paths are UTF-8 (Go's strings), and libarchive converts a name from
+ * the locale's charset to UTF-8 for its pax record: in the C locale a
+ * non-ASCII name fails ("Can't translate pathname"). The archive is written
+ * under a UTF-8 LC_CTYPE set for this thread only (uselocale), when the
+ * system has one; the caller's locale is back on return. */
+static kz_value write_archive(const kz_chart *c, int64_t mtime, kz_buf *out);
+
 kz_value kz_chart_write_archive(const kz_chart *c, int64_t mtime, kz_buf *out) {
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t old = utf8 ? uselocale(utf8) : (locale_t)0;
+    kz_value err = write_archive(c, mtime, out);
+    if (utf8) {
+        uselocale(old);
+        freelocale(utf8);
+    }
+    return err;
+}
+
+static kz_value write_archive(const kz_chart *c, int64_t mtime, kz_buf *out) {
     struct archive *a = archive_write_new();
     kz_value err = kz_null();
     /* ustar as Go's tar writer produces it; pax records only when needed. */
@@ -309,7 +328,13 @@ kz_value kz_chart_package(const char *path, const kz_package_opts *opts, char **
     if (stat(path, &st) != 0) return errno_error("stat", path, errno);
     char *abs = kz_chart_path_abs(path);
     kz_chart *c = NULL;
-    kz_value err = kz_chart_load_logged(abs, true, warnings, &c);
+    kz_value err = kz_null();
+    if (o->dependency_update) { /* helm updates the absolute path, output discarded */
+        kz_buf discard = KZ_BUF_INIT;
+        err = kz_dependency_update(abs, o->dependency_update, &discard, warnings);
+        kz_buf_free(&discard);
+    }
+    if (!kz_error_message(&err)) err = kz_chart_load_logged(abs, true, warnings, &c);
     free(abs);
     if (c) err = package_chart(c, o, saved);
     kz_chart_free(c);

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "chart/chart.h"
+#include "chart/dependency.h"
 #include "core/buf.h"
 #include "core/value.h"
 
@@ -40,6 +41,10 @@ typedef struct kz_package_opts {
     const char *app_version; /* --app-version; NULL or "" keeps it */
     const char *destination; /* --destination; NULL or "." is the working directory */
     int64_t mtime;           /* the entries' modification time (Unix seconds) */
+    /* --dependency-update: when set, `dependency update` runs on the chart
+     * first, as helm's does (its messages dropped: helm gives it io.Discard;
+     * the loader's warnings still go to `warnings`). NULL: no update. */
+    const kz_dependency_opts *dependency_update;
 } kz_package_opts;
 
 /* Package the chart folder `path` (as given by the user; Helm's messages name

@@ -50,13 +50,17 @@ static kz_value *keep_objects(collect *c, kz_value objects) {
     return slot;
 }
 
+/* Go's path.Join, as helm names templates: cleaned, so a chart named "."
+ * (`helm create .`) gives "templates/x.yaml", not "./templates/x.yaml". */
 static char *join(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
     char *s = kz_xmalloc(la + lb + 2);
     memcpy(s, a, la);
     s[la] = '/';
     memcpy(s + la + 1, b, lb + 1);
-    return s;
+    char *clean = kz_chart_path_clean(s);
+    free(s);
+    return clean;
 }
 
 static bool is_library(const kz_chart *c) { return strcmp(c->type, "library") == 0; }

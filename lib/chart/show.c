@@ -92,8 +92,13 @@ kz_value kz_chart_show(const kz_chart *c, kz_show_what what, kz_buf *out) {
     }
     if ((all || what == KZ_SHOW_VALUES) && c->values_raw) {
         if (all) kz_buf_puts(out, "---\n");
-        kz_buf_append(out, c->values_raw, c->values_raw_len);
-        kz_buf_putc(out, '\n');
+        /* helm prints every values.yaml of chart.Raw: an archive may hold
+         * two entries of that name (the last one is the values) */
+        for (size_t i = 0; i < c->raw.len; i++) {
+            if (strcmp(c->raw.v[i].name, "values.yaml") != 0) continue;
+            kz_buf_append(out, c->raw.v[i].data, c->raw.v[i].len);
+            kz_buf_putc(out, '\n');
+        }
     }
     if (all || what == KZ_SHOW_README) {
         const kz_chart_file *readme = find_readme(c);

@@ -26,6 +26,9 @@ render "$KZ_BIN/hm" "$work/starter/foo" > "$work/render.txt"
 check render "$golden_dir/render.txt" "$work/render.txt"
 "$KZ_BIN/hm" show chart "$work/starter/foo" > "$work/show-chart.txt"
 check show-chart "$golden_dir/show-chart.txt" "$work/show-chart.txt"
+mkdir "$work/dot"
+render_dot "$KZ_BIN/hm" "$work/dot" > "$work/render-dot.txt"
+check render-dot "$golden_dir/render-dot.txt" "$work/render-dot.txt"
 if [ "$failed" -ne 0 ]; then
     echo "create.sh: $failed difference(s)"
     exit 1

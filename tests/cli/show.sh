@@ -8,8 +8,7 @@ set -u
 KZ_BIN=$(cd "$KZ_BIN" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-touch "$work/notachart.tgz"
-mkdir "$work/emptydir"
+scratch "$work"
 failed=0 total=0
 while IFS=$'\t' read -r name args; do
     total=$((total + 1))

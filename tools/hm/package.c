@@ -2,8 +2,9 @@
  * hm package DIR...: chart folders into NAME-VERSION.tgz archives, as
  * `helm package` makes them (lib/chart/package.h), except that the archive's
  * bytes depend only on the chart: entries carry SOURCE_DATE_EPOCH as their
- * time when it is set, else 1970-01-01. Signing (--sign) and
- * --dependency-update are not offered.
+ * time when it is set, else 1970-01-01. Signing (--sign) is not offered;
+ * --dependency-update runs `dependency update` first (its TLS and credential
+ * flags are for oci:// dependencies, as helm's).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,17 +22,40 @@ static int64_t entry_time(void) {
     return (*end || errno || t < 0) ? 0 : (int64_t)t;
 }
 
+static int package_all(kz_cli_ctx *ctx, const kz_package_opts *o);
+
 static int run_package(kz_cli_ctx *ctx) {
     if (ctx->argc == 0) return kz_cli_fail(ctx, "need at least one argument, the path to the chart");
+    hm_paths paths;
+    hm_paths_get(ctx, &paths);
+    kz_dependency_opts deps = {
+        .repository_config = paths.repository_config,
+        .repository_cache = paths.repository_cache,
+        .registry_config = paths.registry_config,
+        .plain_http = kz_cli_flag_bool(ctx, "plain-http"),
+        .insecure_skip_tls_verify = kz_cli_flag_bool(ctx, "insecure-skip-tls-verify"),
+        .username = kz_cli_flag_string(ctx, "username"),
+        .password = kz_cli_flag_string(ctx, "password"),
+        .ca_file = kz_cli_flag_string(ctx, "ca-file"),
+        .cert_file = kz_cli_flag_string(ctx, "cert-file"),
+        .key_file = kz_cli_flag_string(ctx, "key-file"),
+    };
     kz_package_opts o = {
         .version = kz_cli_flag_string(ctx, "version"),
         .app_version = kz_cli_flag_string(ctx, "app-version"),
         .destination = kz_cli_flag_string(ctx, "destination"),
         .mtime = entry_time(),
+        .dependency_update = kz_cli_flag_bool(ctx, "dependency-update") ? &deps : NULL,
     };
+    int rc = package_all(ctx, &o);
+    hm_paths_free(&paths);
+    return rc;
+}
+
+static int package_all(kz_cli_ctx *ctx, const kz_package_opts *o) {
     for (size_t i = 0; i < ctx->argc; i++) {
         char *saved = NULL;
-        kz_value err = kz_chart_package(ctx->argv[i], &o, &saved, ctx->err);
+        kz_value err = kz_chart_package(ctx->argv[i], o, &saved, ctx->err);
         if (kz_error_message(&err)) {
             int code = kz_cli_fail(ctx, "%s", kz_error_message(&err));
             kz_free(err);
@@ -47,6 +71,14 @@ static const kz_flag_def package_flags[] = {
     {.name = "version", .type = KZ_FLAG_STRING, .usage = "set the chart's version (semantic versioning) in the archive"},
     {.name = "app-version", .type = KZ_FLAG_STRING, .usage = "set the chart's appVersion in the archive"},
     {.name = "destination", .shorthand = 'd', .type = KZ_FLAG_STRING, .def = ".", .usage = "folder to write the archive into"},
+    {.name = "dependency-update", .shorthand = 'u', .type = KZ_FLAG_BOOL, .usage = "update dependencies from \"Chart.yaml\" to dir \"charts/\" before packaging"},
+    {.name = "plain-http", .type = KZ_FLAG_BOOL, .usage = "use insecure HTTP connections for the chart download"},
+    {.name = "insecure-skip-tls-verify", .type = KZ_FLAG_BOOL, .usage = "skip tls certificate checks for the chart download"},
+    {.name = "username", .type = KZ_FLAG_STRING, .usage = "chart repository username where to locate the requested chart"},
+    {.name = "password", .type = KZ_FLAG_STRING, .usage = "chart repository password where to locate the requested chart"},
+    {.name = "ca-file", .type = KZ_FLAG_STRING, .usage = "verify certificates of HTTPS-enabled servers using this CA bundle"},
+    {.name = "cert-file", .type = KZ_FLAG_STRING, .usage = "identify HTTPS client using this SSL certificate file"},
+    {.name = "key-file", .type = KZ_FLAG_STRING, .usage = "identify HTTPS client using this SSL key file"},
     {0},
 };
 

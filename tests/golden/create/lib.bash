@@ -6,6 +6,9 @@
 #    (type, mode and path of everything) and the untouched file's text.
 #  render TOOL CHART: `TOOL template` of the chart for every line of
 #    renders.txt (release name, then flags), all printed one after another.
+#  render_dot TOOL DIR: `TOOL create .` in DIR, then `TOOL template x .`
+#    there (a chart named "."; helm's template names are path.Join'ed:
+#    "templates/x.yaml", not "./templates/x.yaml").
 golden_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 create_session() {
@@ -42,4 +45,10 @@ render() {
         "$tool" template "$1" "$chart" "${@:2}" 2>&1 || code=$?
         echo "-- exit $code"
     done < "$golden_dir/renders.txt"
+}
+
+render_dot() {
+    local tool=$1 dir=$2 code=0
+    (cd "$dir" && "$tool" create . > /dev/null && "$tool" template x . 2>&1) || code=$?
+    echo "-- exit $code"
 }

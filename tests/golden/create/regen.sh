@@ -15,4 +15,6 @@ create_session "$HELM" "$work/session" | sed "s|$work/session|@CWD@|g; s|\bhelm\
 (cd "$work/scaffold" && "$HELM" create foo > /dev/null)
 render "$HELM" "$work/scaffold/foo" > "$here/render.txt"
 "$HELM" show chart "$work/scaffold/foo" > "$here/show-chart.txt"
+mkdir "$work/dot"
+render_dot "$HELM" "$work/dot" > "$here/render-dot.txt"
 echo "regen: $(grep -c '^== create' "$here/session.txt") create commands, $(grep -c '^== template' "$here/render.txt") renders" >&2

@@ -12,7 +12,8 @@ unpack() {
 }
 
 # run_one TOOL DIR ARGS UNPACKED: `TOOL package ARGS` run from the empty
-# folder DIR/run (placeholders filled), into DIR/out, DIR/err, DIR/code
+# folder DIR/run (placeholders filled; @COPY@: a fresh copy of charts/, for
+# --dependency-update, which writes into the chart), into DIR/out, DIR/err, DIR/code
 # (paths put back as placeholders); then DIR/archives: every archive made,
 # entry by entry (mode, owner, size, name, then the content's SHA-256),
 # the entries' dates left out (helm stamps the current time).
@@ -21,14 +22,16 @@ run_one() {
     args=${args//@DIR@/$unpacked}
     args=${args//@CHARTS@/$golden_dir/charts}
     args=${args//@PROJECT@/$project}
+    args=${args//@COPY@/$dir/copy}
     eval "set -- $args"
-    rm -rf "$dir/run"
+    rm -rf "$dir/run" "$dir/copy"
+    cp -r "$golden_dir/charts" "$dir/copy"
     mkdir -p "$dir/run"
     touch "$dir/run/afile"
     local code=0
     (cd "$dir/run" && "$tool" package "$@") > "$dir/out" 2> "$dir/err" || code=$?
     echo "$code" > "$dir/code"
-    sed -i "s|$unpacked|@DIR@|g; s|$golden_dir/charts|@CHARTS@|g; s|$project|@PROJECT@|g; s|$dir/run|@CWD@|g; s|\bhelm\b|@TOOL@|g; s|\bhm\b|@TOOL@|g" "$dir/out" "$dir/err"
+    sed -i "s|$unpacked|@DIR@|g; s|$golden_dir/charts|@CHARTS@|g; s|$dir/copy|@COPY@|g; s|$project|@PROJECT@|g; s|$dir/run|@CWD@|g; s|\bhelm\b|@TOOL@|g; s|\bhm\b|@TOOL@|g" "$dir/out" "$dir/err"
     dump_archives "$dir/run" > "$dir/archives"
 }
 

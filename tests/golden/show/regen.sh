@@ -6,8 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.bash"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-touch "$work/notachart.tgz"
-mkdir "$work/emptydir"
+scratch "$work"
 rm -f "$here"/*.out "$here"/*.err "$here"/*.code
 while IFS=$'\t' read -r name args; do
     run_one "$HELM" "$work" "$args"
