@@ -489,6 +489,60 @@ WARNING: {{ join ", " $list }} not set
 {{- end -}}
 {{- end -}}
 
+{{- define "c.fail" -}}
+{{- fail "c.fail: this chart needs .Values.x" -}}
+{{- end -}}
+
+{{- define "c.failDeep" -}}
+x: {{ include "c.name" . }}
+y: {{ include "c.fail" . | quote }}
+{{- end -}}
+
+{{- define "common.tplvalues.merge" -}}
+{{- $dst := dict -}}
+{{- range .values -}}
+{{- $dst = include "common.tplvalues.render" (dict "value" . "context" $.context "scope" $.scope) | fromYaml | merge $dst -}}
+{{- end -}}
+{{ $dst | toYaml }}
+{{- end -}}
+
+{{- define "common.labels.matchLabels" -}}
+{{- if and (hasKey . "customLabels") (hasKey . "context") -}}
+{{ merge (pick (include "common.tplvalues.render" (dict "value" .customLabels "context" .context) | fromYaml) "app.kubernetes.io/name" "app.kubernetes.io/instance") (dict "app.kubernetes.io/name" (include "c.name" .context) "app.kubernetes.io/instance" .context.Release.Name ) | toYaml }}
+{{- else -}}
+app.kubernetes.io/name: {{ include "c.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+{{- end -}}
+
+{{- define "common.affinities.pods.soft" -}}
+{{- $component := default "" .component -}}
+{{- $extraLabels := default (dict) .extraPodAffinityTermLabels -}}
+preferredDuringSchedulingIgnoredDuringExecution:
+  - podAffinityTerm:
+      labelSelector:
+        matchLabels: {{- (include "common.labels.matchLabels" ( dict "customLabels" .customLabels "context" .context )) | nindent 10 }}
+          {{- if not (empty $component) }}
+          {{ printf "app.kubernetes.io/component: %s" $component }}
+          {{- end }}
+          {{- range $key, $value := $extraLabels }}
+          {{ $key }}: {{ $value | quote }}
+          {{- end }}
+      topologyKey: kubernetes.io/hostname
+    weight: {{ .weight | default 1 -}}
+{{- end -}}
+
+{{- define "c.envFromMap" -}}
+{{- range $key, $value := . }}
+- name: {{ $key | upper | replace "." "_" | replace "-" "_" }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "c.subContext" -}}
+{{ .Values | toJson }}|{{ .Release.Name }}|{{ .Chart.Name }}
+{{- end -}}
+
 {{- define "c.dictTable" -}}
 {{- range $k, $v := .value }}
 {{ $.prefix }}{{ $k }}={{ $v }}
@@ -747,7 +801,7 @@ S = [".Values.csv", ".Values.tplString", ".Values.image.tag", ".Values.image.rep
      ".Values.nameOverride", ".Release.Name", ".Chart.Name", ".Chart.AppVersion",
      ".Values.service.type", '(include "c.fullname" .)', '"a-b-c"', '""']
 N = [".Values.replicaCount", ".Values.service.port", ".Values.autoscaling.minReplicas",
-     ".Values.autoscaling.targetCPU", "(index .Values.nums 0)", ".Values.image.tag",
+     ".Values.autoscaling.targetCPU", "(first .Values.nums)", ".Values.image.tag",
      ".Values.autoscaling.maxReplicas", "3", "1.5", ".Release.Revision"]
 ANY = M + L + S + N + [".Values.missing", ".Values.extra.a", ".Values.extra.b",
                        "(index .Values.mixed 0)", "nil", ".Values.pdb.minAvailable"]
@@ -809,7 +863,7 @@ EXPRS = [
     '.Files.Get "files/a.conf"', '.Files.Get "files/missing"', '(.Files.Glob "files/*").AsConfig',
     '(.Files.Glob "files/*.secret").AsSecrets', '.Files.Lines "files/raw.txt"',
     '.Files.Glob "files/*" | len', 'range $p, $_ := .Files.Glob "files/**"',
-    '(.Files.Glob "files/*.conf") | keys | sortAlpha', '.Files.AsConfig',
+    '.Files.AsConfig',
     '.Values.global.imageRegistry | default .Values.image.registry',
     '(.Values.global).imageRegistry', '((.Values.global).imagePullSecrets) | toJson',
     'default (list) .Values.global.imagePullSecrets', 'contains .Chart.Name .Release.Name',
@@ -837,6 +891,25 @@ EXPRS = [
     'int .Values.service.port | toString', '.Values.service.port | int64 | printf "%d"',
     'mustMerge (dict) {M}', 'mustToJson {A}', 'mustFromJson (toJson {A})',
     'get (dict "a" {A}) "a" | toYaml', 'hasKey (default (dict) {A}) "a"',
+    'include "common.tplvalues.merge" (dict "values" (list {M} {M}) "context" $)',
+    'include "common.tplvalues.merge" (dict "values" (list .Values.podLabels .Values.commonLabels) "context" $)',
+    'include "common.labels.matchLabels" (dict "customLabels" .Values.podLabels "context" $)',
+    'include "common.labels.matchLabels" .',
+    'include "common.affinities.pods.soft" (dict "component" "web" "customLabels" .Values.commonLabels "context" $)',
+    'include "common.affinities.pods.soft" (dict "extraPodAffinityTermLabels" {M} "context" $ "weight" {N})',
+    'include "c.envFromMap" {M}', 'include "c.envFromMap" .Values.config | fromYamlArray',
+    'include "c.subContext" (dict "Values" .Values.extra "Release" $.Release "Chart" $.Chart)',
+    'range $i, $p := until (min 5 (int .Values.replicaCount) | int)',
+    'range $k, $p := .Values.extra', 'range $i, $p := splitList "," .Values.csv',
+    'semverCompare ">=1.21-0" (default .Capabilities.KubeVersion.Version .Values.kubeTargetVersionOverride)',
+    '(.Values.global).rbac', 'hasKey .Values "installCRDs"', 'and (hasKey .Values.pdb "create") .Values.pdb.create',
+    'tpl (toYaml .Values.extra | indent 4) $', 'tpl (toYaml {M}) . | fromYaml | toJson',
+    '.Files.GetBytes "files/a.conf" | len', 'toString (.Files.GetBytes "files/a.conf")',
+    '(.Files.Glob "files/sub/*").AsConfig', '(.Files.Glob "files/**.conf").AsSecrets',
+    '.Files.Get "files/sub/d.conf" | b64enc', '(.Files.Glob "files/sub/**") | len',
+    'printf "%s" {N}', 'printf "%d" {A}', 'printf "%05.1f" {N}', 'printf "%x" {S}',
+    'ternary "a" "b" {A}', 'regexReplaceAll "(\\w+)-(\\w+)" {S} "${2}.$1"',
+    'semverCompare ">=1.0" {S}', 'semver {S}', 'cat (toString {N}) "x"',
     # mutations: later templates (and later expressions) see them
     'merge .Values.extra .Values.extra2', 'mergeOverwrite .Values.extra2 .Values.extra .Values.config',
     'set .Values.extra "k" {S}', 'set .Values "tplString" "{{ .Chart.Name }}"',
@@ -863,11 +936,44 @@ EXPRS = [
 ]
 
 
+# Operands of the right type, picked most of the time so that a round gets
+# past its first expressions (any value of the wrong type fails the render).
+M_OK = [".Values.extra", ".Values.extra2", "(dict)", '(dict "a" 1 "b" (list 1 2))',
+        ".Values.service", ".Values.ingress", ".Values.pdb", ".Values.metrics",
+        ".Values.autoscaling", '(dict "a" (dict "b" .Values.replicaCount))']
+L_OK = ["(list)", '(list "b" "a" "b")', '(splitList "," .Values.csv)',
+        ".Values.ingress.hosts", '(list .Values.replicaCount "x" nil)',
+        '(.Values.nums | default list)']
+S_OK = [".Values.csv", ".Release.Name", ".Chart.Name", '(include "c.fullname" .)',
+        '"a-b-c"', '""', '(toString .Values.image.tag)', ".Values.service.type",
+        '"v1.2.3"', '"My_App.Name!"', '(toString .Values.tplString)', ".Release.Namespace"]
+
+
+# Idioms that fail on purpose: the error text and its location (inside
+# include, tpl, nested defines) must be helm's.
+ERR_EXPRS = [
+    'required "image.tag is required" .Values.missing',
+    'required (printf "%s needs a value" "x") .Values.extra.nope',
+    'tpl "{{ required \\"inner\\" .Values.missing }}" $', 'tpl "{{ fail \\"boom\\" }}" $',
+    'tpl "{{ .Values.missing.x.y }}" $', 'tpl "{{ include \\"nope\\" . }}" $',
+    'tpl "{{ template \\"nope\\" . }}" $', 'tpl "{{ end }}" $', 'tpl "{{ .Values.x" $',
+    'include "c.fail" .', 'include "c.failDeep" .', 'include "nope" .',
+    'tpl "{{ include \\"c.fail\\" . }}" $', 'fail (printf "bad value %v" {A})',
+    'include "common.resources.preset" (dict "type" "huge")',
+    'tpl (toYaml (dict "a" "{{ fail \\"in yaml\\" }}")) $', 'index {M} "a" "b"',
+    '.Values.missing.deeper', 'int (dict)', 'mustMerge {M} "x"', 'tpl "{{ $x }}" $',
+    'include "c.fullname" (dict)', 'tpl "{{ include \\"c.fullname\\" . }}" (dict)',
+    'toYaml (include "c.fail" .)', 'tpl "{{ tpl \\"{{ fail \\\\\\\"nested\\\\\\\" }}\\" . }}" $',
+]
+
+
 def expr():
-    e = R.choice(EXPRS)
+    e = R.choice(ERR_EXPRS if R.random() < 0.03 else EXPRS)
 
     def sub(m):
-        return R.choice({"M": M, "L": L, "S": S, "N": N, "A": ANY}[m.group(1)])
+        ok = {"M": M_OK, "L": L_OK, "S": S_OK, "N": N, "A": ANY}[m.group(1)]
+        loose = {"M": M, "L": L, "S": S, "N": N, "A": ANY}[m.group(1)]
+        return R.choice(ok if R.random() < 0.85 else loose)
     return re.sub(r"\{([MLSNA])\}", sub, e)
 
 
@@ -878,8 +984,8 @@ def snippets(n):
     for i in range(n):
         e = expr()
         if e.startswith("range"):
-            out.append("  r%d: {{ %s }}{{ $p }},{{ end }}" % (i, e) if False else
-                       '  r%d: "{{ %s }}{{ $p }},{{ end }}"' % (i, e))
+            out += ["  r%d: |" % i, "    {{- %s }}" % e, "    {{ $p | toJson }}",
+                    "    {{- end }}"]
             continue
         w = R.random()
         if w < 0.4:
@@ -913,13 +1019,15 @@ def write_chart(tmp, nexpr):
     chart = os.path.join(tmp, "c")
     t = os.path.join(chart, "templates")
     os.makedirs(t)
-    os.makedirs(os.path.join(chart, "files"))
+    os.makedirs(os.path.join(chart, "files/sub/deeper"))
     name, cy = chart_yaml()
     files = {"Chart.yaml": cy, "values.yaml": values_yaml(),
              "templates/_helpers.tpl": HELPERS,
              "templates/snippets.yaml": snippets(nexpr),
              "files/a.conf": R.choice(["k=v\n", "x: {{ .Release.Name }}\n", "", "a\nb"]),
              "files/b.conf": "server {\n  listen 80;\n}\n",
+             "files/sub/d.conf": R.choice(["d=1\n", "{{ .Release.Name }}"]),
+             "files/sub/deeper/e.txt": "e",
              "files/c.secret": R.choice(["s3cr3t", "pa:ss\n", ""]),
              "files/raw.txt": R.choice(["line1\nline2\n", "one", "\n\n", "é\tx\n"])}
     for fname, text, p in (("deployment.yaml", DEPLOY, 0.8), ("configmap.yaml", CONFIGMAP, 1),
