@@ -908,7 +908,7 @@ EXPRS = [
     '(.Files.Glob "files/sub/*").AsConfig', '(.Files.Glob "files/**.conf").AsSecrets',
     '.Files.Get "files/sub/d.conf" | b64enc', '(.Files.Glob "files/sub/**") | len',
     'printf "%s" {N}', 'printf "%d" {A}', 'printf "%05.1f" {N}', 'printf "%x" {S}',
-    'ternary "a" "b" {A}', 'regexReplaceAll "(\\w+)-(\\w+)" {S} "${2}.$1"',
+    'ternary "a" "b" {A}', 'regexReplaceAll "(\\\\w+)-(\\\\w+)" {S} "${2}.$1"',
     'semverCompare ">=1.0" {S}', 'semver {S}', 'cat (toString {N}) "x"',
     # mutations: later templates (and later expressions) see them
     'merge .Values.extra .Values.extra2', 'mergeOverwrite .Values.extra2 .Values.extra .Values.config',
