@@ -899,7 +899,7 @@ EXPRS = [
     'include "common.affinities.pods.soft" (dict "extraPodAffinityTermLabels" {M} "context" $ "weight" {N})',
     'include "c.envFromMap" {M}', 'include "c.envFromMap" .Values.config | fromYamlArray',
     'include "c.subContext" (dict "Values" .Values.extra "Release" $.Release "Chart" $.Chart)',
-    'range $i, $p := until (min 5 (int .Values.replicaCount) | int)',
+    'range $i, $p := until (max 0 (min 5 (int .Values.replicaCount)) | int)',
     'range $k, $p := .Values.extra', 'range $i, $p := splitList "," .Values.csv',
     'semverCompare ">=1.21-0" (default .Capabilities.KubeVersion.Version .Values.kubeTargetVersionOverride)',
     '(.Values.global).rbac', 'hasKey .Values "installCRDs"', 'and (hasKey .Values.pdb "create") .Values.pdb.create',
