@@ -441,30 +441,34 @@ static res list_item(parser *p, kz_value *list, int64_t i, int level) {
             kz_free(inner);
             inner = kz_copy(existing);
         }
+        /* Go's crtList shares its array with the list: on END, what the
+         * nested listItem did inside it stays, unless it grew it (a copy) */
+        bool shared = next < (int64_t)kz_len(&inner);
         res r = list_item(p, &inner, next, level);
-        if (r != OK) {
+        if (r == FAIL || (r == END && !shared)) {
             kz_free(inner);
             return r;
         }
-        return set_index(p, list, i, inner);
+        res s = set_index(p, list, i, inner);
+        return s == OK ? r : s;
     }
-    /* '.': a map inside the list; a non-map there is replaced */
+    /* '.': a map inside the list; a non-map there is replaced. Go's inner
+     * is then the very map in the list, so what key() did to it before a
+     * line that ends there (END: `a[0].b=` sets b to "") stays; only a new
+     * item past the end is dropped. */
     kz_value inner = kz_map();
     const kz_value *existing = i < (int64_t)kz_len(list) ? kz_seq_at(list, (size_t)i) : NULL;
     if (existing && kz_is_map(existing)) {
         kz_free(inner);
         inner = kz_copy(existing);
-    } else if (existing) {
-        /* Go replaces the item in place before recursing: a line that ends
-         * there (END) leaves the empty map behind */
-        kz_seq_set(list, (size_t)i, kz_map());
     }
     res r = key(p, &inner, level);
-    if (r != OK) {
+    if (r == FAIL || (r == END && !existing)) {
         kz_free(inner);
         return r;
     }
-    return set_index(p, list, i, inner);
+    res s = set_index(p, list, i, inner);
+    return s == OK ? r : s;
 }
 
 /* Go's set: an empty key is ignored. */

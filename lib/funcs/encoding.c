@@ -335,7 +335,10 @@ static kz_value yaml_unmarshal_into(const kz_value *text, kz_kind want) {
         kz_free(v);
         return err;
     }
-    if (kz_kind_of(&v) == KZ_NULL) return kz_with_nil(want == KZ_MAP ? kz_map() : kz_seq());
+    /* Not Go's nil: sigs.k8s.io/yaml decodes the JSON null into the
+     * interface{} holding the pointer, so Helm's freshly made empty map or
+     * list stays, and toJson writes {} or [] (fromJson writes null). */
+    if (kz_kind_of(&v) == KZ_NULL) return want == KZ_MAP ? kz_map() : kz_seq();
     return check_target(v, want, "error unmarshaling JSON: while decoding JSON: ");
 }
 

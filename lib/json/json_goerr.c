@@ -57,6 +57,18 @@ static bool fail(scan *sc, const char *context) {
     return false;
 }
 
+/* For the states that want one more byte (inside a literal, a number's
+ * sign, point or exponent, a string escape): at the end of the input Go's
+ * scanner.eof feeds them a space, which they reject with their own context,
+ * not with "unexpected end of JSON input". */
+static bool fail_want(scan *sc, const char *context) {
+    if (sc->i < sc->n || sc->failed) return fail(sc, context);
+    sc->failed = true;
+    kz_buf_puts(sc->msg, "invalid character ' ' ");
+    kz_buf_puts(sc->msg, context);
+    return false;
+}
+
 static bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static void skip_space(scan *sc) {
@@ -74,7 +86,7 @@ static bool scan_literal(scan *sc, const char *word) {
         if (sc->i >= sc->n || sc->s[sc->i] != (unsigned char)word[k]) {
             char ctx[64];
             snprintf(ctx, sizeof ctx, "in literal %s (expecting '%c')", word, word[k]);
-            return fail(sc, ctx);
+            return fail_want(sc, ctx);
         }
     }
     sc->i++;
@@ -92,12 +104,12 @@ static bool scan_string(scan *sc) {
         if (c < 0x20) return fail(sc, "in string literal");
         if (c == '\\') {
             sc->i++;
-            if (sc->i >= sc->n) return fail(sc, "");
+            if (sc->i >= sc->n) return fail_want(sc, "in string escape code");
             c = sc->s[sc->i];
             if (c == 'u') {
                 for (int k = 0; k < 4; k++) {
                     sc->i++;
-                    if (sc->i >= sc->n) return fail(sc, "");
+                    if (sc->i >= sc->n) return fail_want(sc, "in \\u hexadecimal character escape");
                     unsigned char h = sc->s[sc->i];
                     if (!is_digit(h) && !((h | 0x20) >= 'a' && (h | 0x20) <= 'f'))
                         return fail(sc, "in \\u hexadecimal character escape");
@@ -114,7 +126,7 @@ static bool scan_string(scan *sc) {
 static bool scan_number(scan *sc) {
     if (sc->s[sc->i] == '-') {
         sc->i++;
-        if (sc->i >= sc->n) return fail(sc, "");
+        if (sc->i >= sc->n) return fail_want(sc, "in numeric literal");
         if (!is_digit(sc->s[sc->i])) return fail(sc, "in numeric literal");
     }
     if (sc->s[sc->i] == '0') sc->i++;
@@ -122,14 +134,14 @@ static bool scan_number(scan *sc) {
         while (sc->i < sc->n && is_digit(sc->s[sc->i])) sc->i++;
     if (sc->i < sc->n && sc->s[sc->i] == '.') {
         sc->i++;
-        if (sc->i >= sc->n) return fail(sc, "");
+        if (sc->i >= sc->n) return fail_want(sc, "after decimal point in numeric literal");
         if (!is_digit(sc->s[sc->i])) return fail(sc, "after decimal point in numeric literal");
         while (sc->i < sc->n && is_digit(sc->s[sc->i])) sc->i++;
     }
     if (sc->i < sc->n && (sc->s[sc->i] | 0x20) == 'e') {
         sc->i++;
         if (sc->i < sc->n && (sc->s[sc->i] == '+' || sc->s[sc->i] == '-')) sc->i++;
-        if (sc->i >= sc->n) return fail(sc, "");
+        if (sc->i >= sc->n) return fail_want(sc, "in exponent of numeric literal");
         if (!is_digit(sc->s[sc->i])) return fail(sc, "in exponent of numeric literal");
         while (sc->i < sc->n && is_digit(sc->s[sc->i])) sc->i++;
     }
