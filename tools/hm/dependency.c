@@ -32,9 +32,7 @@ static int run_list(kz_cli_ctx *ctx) {
     return rc;
 }
 
-/* The repository files and the flags of update and build; strings
- * borrowed from ctx and paths. */
-static void dep_opts(kz_cli_ctx *ctx, const hm_paths *paths, kz_dependency_opts *o) {
+void hm_dependency_opts(const kz_cli_ctx *ctx, const hm_paths *paths, kz_dependency_opts *o) {
     *o = (kz_dependency_opts){
         .repository_config = paths->repository_config,
         .repository_cache = paths->repository_cache,
@@ -55,7 +53,7 @@ static int run_fetching(kz_cli_ctx *ctx, bool build) {
     hm_paths paths;
     hm_paths_get(ctx, &paths);
     kz_dependency_opts o;
-    dep_opts(ctx, &paths, &o);
+    hm_dependency_opts(ctx, &paths, &o);
     kz_value res = build ? kz_dependency_build(path, &o, ctx->out, ctx->err)
                          : kz_dependency_update(path, &o, ctx->out, ctx->err);
     int rc = finish(ctx, res);

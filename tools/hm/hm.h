@@ -73,6 +73,12 @@ const char *hm_release_namespace(const kz_cli_ctx *ctx, char *buf, size_t cap);
 struct kz_chart_fetch_opts;
 void hm_fetch_opts(kz_cli_ctx *ctx, const hm_paths *paths, struct kz_chart_fetch_opts *o);
 
+/* The repository files and the download flags of `dependency update|build`
+ * (and `package -u`, which has the same flags but --skip-refresh) as
+ * dependency options; strings borrowed from ctx and paths (dependency.c). */
+struct kz_dependency_opts;
+void hm_dependency_opts(const kz_cli_ctx *ctx, const hm_paths *paths, struct kz_dependency_opts *o);
+
 extern const kz_cmd hm_root_cmd;
 extern const kz_cmd hm_version_cmd;
 extern const kz_cmd hm_template_cmd;

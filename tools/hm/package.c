@@ -28,18 +28,8 @@ static int run_package(kz_cli_ctx *ctx) {
     if (ctx->argc == 0) return kz_cli_fail(ctx, "need at least one argument, the path to the chart");
     hm_paths paths;
     hm_paths_get(ctx, &paths);
-    kz_dependency_opts deps = {
-        .repository_config = paths.repository_config,
-        .repository_cache = paths.repository_cache,
-        .registry_config = paths.registry_config,
-        .plain_http = kz_cli_flag_bool(ctx, "plain-http"),
-        .insecure_skip_tls_verify = kz_cli_flag_bool(ctx, "insecure-skip-tls-verify"),
-        .username = kz_cli_flag_string(ctx, "username"),
-        .password = kz_cli_flag_string(ctx, "password"),
-        .ca_file = kz_cli_flag_string(ctx, "ca-file"),
-        .cert_file = kz_cli_flag_string(ctx, "cert-file"),
-        .key_file = kz_cli_flag_string(ctx, "key-file"),
-    };
+    kz_dependency_opts deps;
+    hm_dependency_opts(ctx, &paths, &deps); /* package has no --skip-refresh: false */
     kz_package_opts o = {
         .version = kz_cli_flag_string(ctx, "version"),
         .app_version = kz_cli_flag_string(ctx, "app-version"),
