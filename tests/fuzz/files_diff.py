@@ -35,6 +35,7 @@ NAMES = ["a.txt", "b.conf", "c.yaml", ".env", ".dot.txt", "name with space.txt",
          "ab.conf", "!bang", "#hash", "Chart.yaml", "values.yaml", "NOTES.txt",
          "_helpers.tpl", "requirements.yaml", "Chart.lock", "values.schema.json",
          "LICENSE", ".helmignore"]
+SPECIAL = ["Chart.yaml", "requirements.yaml", "Chart.lock", "values.schema.json"]
 CONTENTS = ["", "hello\n", "line1\nline2\n", "a\r\nb\r\n", "no newline", "\n\n\n",
             "x: 1\n", "tab\there\n", "ünï\n", "last\r\n", "\r\n"]
 
@@ -102,7 +103,7 @@ def rand_template(files):
         elif r < 0.78:
             parts.append("all: {{ range $path, $_ := .Files }}[{{ $path | toJson }}]{{ end }}")
         elif r < 0.79:
-            parts.append("keys: {{ keys .Files | sortAlpha | toJson }}")
+            parts.append("get2: {{ .Files.Get %s | toJson }}" % q(random.choice(files or ["x"])))
         elif r < 0.86:
             parts.append("glob2: {{ range $path, $_ := (.Files.Glob %s).Glob %s }}[{{ $path | toJson }}]{{ end }}"
                          % (g, q(random.choice(GLOBS))))
@@ -125,8 +126,8 @@ def make_chart(root):
     for _ in range(random.randint(1, 14)):
         d = random.choice(DIRS)
         n = random.choice(NAMES)
-        if d == "" and n in ("Chart.yaml",):
-            continue
+        if d == "" and n in SPECIAL and (n == "Chart.yaml" or random.random() < 0.85):
+            continue  # random text in Chart.lock, values.schema.json: helm fails
         if d == "charts" and random.random() < 0.7:
             continue  # files in charts/ are mostly subchart trouble
         rel = os.path.join(d, n) if d else n
@@ -176,7 +177,7 @@ def rand_args(tmp, root, files):
         key = random.choice(["k", "f", "a.b", "x[0]", "m.n[1]", "k\\.d", "z"])
         if r < 0.45:
             c = random.random()
-            if c < 0.2:
+            if c < 0.05:
                 path = os.path.join(tmp, "missing.txt")
             elif c < 0.4 and files:
                 path = os.path.join(root, random.choice(files))
