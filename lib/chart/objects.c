@@ -226,7 +226,7 @@ static int path_order(const void *a, const void *b) {
 
 /* AsConfig (data as text) and AsSecrets (base64): Helm's toYAML of a
  * map[string]string keyed by the files' base names, without the final
- * newline. Two files of the same base name: Go keeps whichever its map
+ * newline ("" when that fails). Two files of the same base name: Go keeps whichever its map
  * iteration gives last; we keep the last in path order. */
 static kz_value m_files_as(kz_tmpl_call *call, size_t argc, const kz_value *argv) {
     (void)argc;
@@ -253,13 +253,14 @@ static kz_value m_files_as(kz_tmpl_call *call, size_t argc, const kz_value *argv
         kz_map_setz(&m, *base ? base : ".", text);
     }
     free(keys);
+    /* Helm's toYAML swallows a marshalling error (a control character in
+     * a file: sigs.k8s.io/yaml rereads its JSON with yaml.v2) and gives "". */
     kz_buf out = KZ_BUF_INIT;
-    kz_value err = kz_null();
-    kz_yaml_emit_checked(&out, &m, &err);
+    int rc = kz_yaml_emit_checked(&out, &m, NULL);
     kz_free(m);
-    if (kz_error_message(&err)) {
+    if (rc != 0) {
         kz_buf_free(&out);
-        return err;
+        return kz_string("");
     }
     if (out.len && out.data[out.len - 1] == '\n') out.len--;
     kz_value s = kz_string_n(out.data ? out.data : "", out.len);
