@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/unicode.h"
 #include "core/utf8.h"
 
 struct kz_regex {
@@ -60,6 +61,13 @@ typedef struct translator {
     size_t depth, saved_cap;
     prev_kind prev;
     size_t repeat_start;   /* where the last repetition operator began */
+    /* Go applies a repetition after (?flags) to the operand before it (and
+     * forgets any repetition already there: a*(?i)* is valid). PCRE2 refuses
+     * a quantifier after an option setting, so the operand is rewrapped. */
+    size_t operand_out;    /* where the last operand begins in out */
+    size_t flags_out;      /* where flag settings after it begin, or SIZE_MAX */
+    unsigned operand_flags; /* the flags the operand was translated with */
+    size_t *saved_out;     /* out offset of each open group's '(' */
     char **names;          /* names[1..ngroups] */
     uint32_t ngroups, names_cap;
 } translator;
@@ -402,7 +410,9 @@ static void push_flags(translator *t) {
         t->saved_cap = t->saved_cap ? t->saved_cap * 2 : 8;
         t->saved_flags = kz_xrealloc(t->saved_flags, t->saved_cap * sizeof *t->saved_flags);
         t->saved_weight = kz_xrealloc(t->saved_weight, t->saved_cap * sizeof *t->saved_weight);
+        t->saved_out = kz_xrealloc(t->saved_out, t->saved_cap * sizeof *t->saved_out);
     }
+    t->saved_out[t->depth] = t->out.len;
     t->saved_weight[t->depth] = t->group_weight;
     t->group_weight = 1;
     t->saved_flags[t->depth++] = t->flags;
@@ -500,6 +510,33 @@ static bool parse_capture_open(translator *t) {
     return parse_named_group(t, t->i + (peek(t, 2) == 'P' ? 4 : 3));
 }
 
+/* Before a repetition that follows (?flags): OPERAND FLAGS becomes
+ * FLAGS (?:OLDFLAGS OPERAND), so the quantifier follows a group (and is read
+ * with the new flags, as Go reads it) while the operand keeps its own. */
+static void rewrap_operand(translator *t) {
+    kz_buf tail = KZ_BUF_INIT;
+    kz_buf_append(&tail, t->out.data + t->operand_out, t->flags_out - t->operand_out);
+    kz_buf_append(&tail, ")", 1);
+    kz_buf flags = KZ_BUF_INIT;
+    kz_buf_append(&flags, t->out.data + t->flags_out, t->out.len - t->flags_out);
+    t->out.len = t->operand_out;
+    kz_buf_append(&t->out, flags.data, flags.len);
+    unsigned now = t->flags;
+    t->flags = t->operand_flags;
+    emit(t, "(?:");
+    emit_pcre_flags(t);
+    t->flags = now;
+    kz_buf_append(&t->out, tail.data, tail.len);
+    kz_buf_free(&tail);
+    kz_buf_free(&flags);
+    t->flags_out = SIZE_MAX;
+}
+
+/* A count at k starting with 0 then a digit, which Go's parseInt refuses. */
+static bool leading_zero(const translator *t, size_t k) {
+    return k + 1 < t->n && t->p[k] == '0' && t->p[k + 1] >= '0' && t->p[k + 1] <= '9';
+}
+
 /* A repetition operator at t->i (*, +, ?, {n,m}, each maybe followed by '?').
  * Returns false when t->i starts no repetition ('{' then is a literal). */
 static bool parse_repeat(translator *t, bool *ok) {
@@ -510,6 +547,7 @@ static bool parse_repeat(translator *t, bool *ok) {
         size_t k = t->i + 1;
         long lo = 0, hi = -1;
         size_t digits = 0;
+        if (leading_zero(t, k)) return false; /* Go: {02} is literal text */
         for (; k < t->n && t->p[k] >= '0' && t->p[k] <= '9'; k++, digits++)
             lo = lo > 100000 ? lo : lo * 10 + (t->p[k] - '0');
         if (digits == 0) return false;
@@ -517,6 +555,7 @@ static bool parse_repeat(translator *t, bool *ok) {
         if (k < t->n && t->p[k] == ',') {
             k++;
             hi = -1;
+            if (leading_zero(t, k)) return false;
             size_t hd = 0;
             for (long v = 0; k < t->n && t->p[k] >= '0' && t->p[k] <= '9'; k++, hd++)
                 hi = v = v > 100000 ? v : v * 10 + (t->p[k] - '0');
@@ -548,6 +587,7 @@ static bool parse_repeat(translator *t, bool *ok) {
              t->i - t->repeat_start);
         *ok = false;
     } else {
+        if (t->flags_out != SIZE_MAX) rewrap_operand(t);
         kz_buf_append(&t->out, t->p + start, t->i - start);
         t->prev = PREV_REPEAT;
         t->repeat_start = start;
@@ -595,6 +635,7 @@ static bool translate_step(translator *t) {
     if (c == '*' || c == '+' || c == '?' || c == '{') {
         if (parse_repeat(t, &ok)) return ok;
     }
+    size_t out_before = t->out.len;
     prev_kind next = PREV_ATOM;
     switch (c) {
     case '(':
@@ -603,6 +644,11 @@ static bool translate_step(translator *t) {
             size_t depth = t->depth;
             if (!parse_flag_group(t)) return false;
             if (t->depth == depth) { /* (?flags): no group, the operand stays */
+                if (t->prev != PREV_NONE && t->flags_out == SIZE_MAX) {
+                    t->flags_out = t->out.len;
+                    t->operand_flags = before;
+                }
+                if (t->prev == PREV_REPEAT) t->prev = PREV_ATOM;
                 if (before != t->flags) emit_pcre_flags(t);
                 return true;
             }
@@ -619,6 +665,7 @@ static bool translate_step(translator *t) {
             return false;
         }
         t->flags = t->saved_flags[--t->depth];
+        out_before = t->saved_out[t->depth];
         t->atom_weight = t->group_weight;
         t->group_weight = t->saved_weight[t->depth];
         t->i++;
@@ -653,6 +700,9 @@ static bool translate_step(translator *t) {
         emit_rune(t, cp);
     }
     }
+    t->flags_out = SIZE_MAX;
+    t->operand_out = out_before;
+    t->operand_flags = t->flags;
     if (next == PREV_ATOM) {
         if (c != ')') t->atom_weight = 1;
         if (t->atom_weight > t->group_weight) t->group_weight = t->atom_weight;
@@ -664,6 +714,7 @@ static bool translate_step(translator *t) {
 static void translator_free(translator *t) {
     kz_buf_free(&t->out);
     free(t->saved_flags);
+    free(t->saved_out);
     free(t->saved_weight);
     for (uint32_t k = 1; k <= t->ngroups; k++) free(t->names[k]);
     free(t->names);
@@ -671,7 +722,7 @@ static void translator_free(translator *t) {
 
 kz_value kz_regex_compile(const char *pattern, size_t n, kz_regex **out) {
     *out = NULL;
-    translator t = {.p = pattern, .n = n, .out = KZ_BUF_INIT, .prev = PREV_NONE,
+    translator t = {.p = pattern, .n = n, .out = KZ_BUF_INIT, .prev = PREV_NONE, .flags_out = SIZE_MAX,
                     .group_weight = 1, .atom_weight = 1};
     emit(&t, "(?-iU)");
     while (!t.failed && !at_end(&t)) translate_step(&t);
@@ -926,7 +977,12 @@ static size_t group_reference(const char *repl, size_t n, size_t i, const char *
     bool braced = k < n && repl[k] == '{';
     if (braced) k++;
     size_t from = k;
-    while (k < n && is_word_char(repl[k])) k++;
+    while (k < n) { /* Go's Expand: a name is letters, digits and '_', in Unicode */
+        uint32_t cp = 0;
+        size_t w = utf8_decode((const unsigned char *)repl + k, n - k, &cp);
+        if (w == 0 || !(cp == '_' || kz_go_is_letter(cp) || kz_go_is_digit(cp))) break;
+        k += w;
+    }
     size_t len = k - from;
     if (len == 0) return 0;
     if (braced) {

@@ -199,10 +199,11 @@ kz_value kz_semver_parse(const char *s, size_t n, kz_semver *out) {
     kz_semver v = {.prerelease = kz_xstrndup(s + sp.pre[0], sp.pre[1] - sp.pre[0]),
                    .metadata = kz_xstrndup(s + sp.meta[0], sp.meta[1] - sp.meta[0]),
                    .original = kz_xstrndup(s, n)};
-    kz_value err = validate_prerelease(v.prerelease);
-    if (kz_is_null(&err)) err = parse_span(s, sp.major, &v.major);
+    /* Masterminds' order: the numbers first, then the prerelease. */
+    kz_value err = parse_span(s, sp.major, &v.major);
     if (kz_is_null(&err)) err = parse_span(s, sp.minor, &v.minor);
     if (kz_is_null(&err)) err = parse_span(s, sp.patch, &v.patch);
+    if (kz_is_null(&err)) err = validate_prerelease(v.prerelease);
     if (!kz_is_null(&err)) {
         kz_semver_free(&v);
         return err;
