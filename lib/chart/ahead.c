@@ -66,6 +66,12 @@ static void job_run(void *ctx, size_t i) {
     kz_chart_ahead *a = ctx;
     job *j = &a->v[i];
     if (!claim(j)) return;
+    /* The parse trees of a chart's templates and values take megabytes. */
+    static _Thread_local bool reserved;
+    if (!reserved) {
+        reserved = true;
+        kz_heap_reserve();
+    }
     run(a, j);
     atomic_store(&j->state, DONE);
 }
@@ -75,7 +81,7 @@ static kz_chart_ahead *ahead_new(size_t cap, const kz_tmpl_funcs *funcs) {
     a->funcs = funcs;
     a->opts = (kz_tmpl_parse_opts){.func_exists = kz_tmpl_funcs_exists, .func_ctx = (void *)funcs,
                                    .borrow_text = true};
-    a->v = kz_xcalloc(cap, sizeof *a->v);
+    a->v = kz_xmalloc(cap * sizeof *a->v); /* jobs [0, n) are filled in as posted */
     a->cap = cap;
     return a;
 }

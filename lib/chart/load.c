@@ -197,8 +197,16 @@ static void subcharts_free(subcharts *s) {
     free(s->v);
 }
 
+/* Chart.yaml as the walk read and decoded it before the walk (to name the
+ * values.yaml it parses early): its bytes and its metadata. */
+typedef struct early_metadata {
+    const char *text;
+    kz_value metadata;
+} early_metadata;
+
 static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
-                           kz_value warnings, kz_chart_ahead *ahead, kz_chart **out);
+                           kz_value warnings, kz_chart_ahead *ahead, const early_metadata *early,
+                           kz_chart **out);
 
 /* Load one subchart (Helm's loop over the charts/ map); NULL result for a
  * skipped name. */
@@ -232,7 +240,7 @@ static kz_value load_subchart(kz_chart *c, subchart *s, const kz_chart_load_opts
         }
         /* its templates are among the parent's parsed ahead */
         sub.parse_ahead = NULL;
-        err = load_files(kept.v, kept.len, &sub, kz_seq(), NULL, sc);
+        err = load_files(kept.v, kept.len, &sub, kz_seq(), NULL, NULL, sc);
         for (size_t i = 0; i < kept.len; i++) free(kept.v[i].name);
         free(kept.v);
     }
@@ -367,7 +375,8 @@ static void keep_warnings(kz_chart *c, const kz_chart_load_opts *opts, bool chil
 }
 
 static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
-                           kz_value warnings, kz_chart_ahead *ahead, kz_chart **out) {
+                           kz_value warnings, kz_chart_ahead *ahead, const early_metadata *early,
+                           kz_chart **out) {
     *out = NULL;
     kz_chart *c = kz_xcalloc(1, sizeof *c);
     c->ahead = ahead;
@@ -398,9 +407,14 @@ static kz_value load_files(kz_chart_file *files, size_t n, const kz_chart_load_o
     /* Chart.yaml first, wherever it is: later files depend on its apiVersion. */
     for (size_t i = 0; i < n; i++) {
         if (strcmp(files[i].name, "Chart.yaml") != 0) continue;
-        if (!have_md) have_md = true, c->metadata = kz_map();
-        err = decode_metadata(&files[i], &c->metadata);
-        if (!kz_is_null(&err)) goto done;
+        if (early && early->text == files[i].data && !have_md) {
+            have_md = true;
+            c->metadata = kz_copy(&early->metadata);
+        } else {
+            if (!have_md) have_md = true, c->metadata = kz_map();
+            err = decode_metadata(&files[i], &c->metadata);
+            if (!kz_is_null(&err)) goto done;
+        }
         if (!*md_str(&c->metadata, "apiVersion")) set_api_version_v1(&c->metadata);
     }
     for (size_t i = 0; i < n; i++) {
@@ -450,7 +464,7 @@ done:
 
 kz_value kz_chart_load_files(kz_chart_file *files, size_t n, const kz_chart_load_opts *opts,
                              kz_chart **out) {
-    return load_files(files, n, opts, kz_seq(), NULL, out);
+    return load_files(files, n, opts, kz_seq(), NULL, NULL, out);
 }
 
 /* ---- LoadDir ---- */
@@ -468,6 +482,10 @@ typedef struct walker {
     kz_chart_ahead *ahead; /* files are handed to it as they are read */
     char *early_values;    /* values.yaml, read before the walk (ahead parses it) */
     size_t early_values_len;
+    char *early_chart_yaml;       /* Chart.yaml, read before the walk for the chart's name */
+    size_t early_chart_yaml_len;  /* (the walk takes these bytes instead of reading the file) */
+    const char *early_chart_text; /* those bytes while the walk's files hold them, else NULL */
+    kz_value early_metadata;      /* their decoding, kz_invalid() if none */
 } walker;
 
 /* A directory entry with the type readdir reports (DT_UNKNOWN if the file
@@ -664,6 +682,10 @@ static kz_value visit(walker *w, const char *path, const struct stat *st) {
             if (w->early_values && strcmp(rel, "values.yaml") == 0) {
                 data = w->early_values, len = w->early_values_len;
                 w->early_values = NULL;
+            } else if (w->early_chart_yaml && strcmp(rel, "Chart.yaml") == 0) {
+                data = w->early_chart_yaml, len = w->early_chart_yaml_len;
+                w->early_chart_yaml = NULL;
+                w->early_chart_text = data;
             } else {
                 kz_value e = read_chart_file(path, rel, w->max_file, &data, &len);
                 if (!kz_is_null(&e)) return e;
@@ -724,7 +746,9 @@ static char *read_early(const walker *w, const char *top, const char *name, size
  * as the walk is done, waiting for nothing else: read it first and let the
  * other core parse it during the walk. The parse is named after the chart
  * (Chart.yaml's name, as load_files will read it); the walk then takes
- * these bytes instead of reading the file, so the loader finds the parse. */
+ * these bytes instead of reading the file, so the loader finds the parse.
+ * Chart.yaml is kept too: the walk takes its bytes, and load_files the
+ * metadata decoded here (a YAML parse of its own otherwise). */
 static void start_values_early(walker *w, const char *top) {
     if (!w->ahead) return;
     size_t len;
@@ -734,6 +758,9 @@ static void start_values_early(walker *w, const char *top) {
     kz_value md = kz_map();
     kz_value err = decode_metadata(&f, &md);
     if (kz_is_null(&err)) {
+        w->early_chart_yaml = chart_yaml, w->early_chart_yaml_len = len;
+        w->early_metadata = kz_copy(&md);
+        chart_yaml = NULL;
         w->early_values = read_early(w, top, "values.yaml", &w->early_values_len);
         if (w->early_values) {
             kz_buf source = KZ_BUF_INIT;
@@ -772,8 +799,8 @@ kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_
     kz_buf_free(&ipath);
     kz_helmignore_add_defaults(rules);
 
-    walker w = {rules, strlen(top) + (strcmp(top, "/") == 0 ? 0 : 1), max_file(opts), {0},
-                kz_seq(), NULL, NULL, 0};
+    walker w = {.rules = rules, .top_len = strlen(top) + (strcmp(top, "/") == 0 ? 0 : 1),
+                .max_file = max_file(opts), .warnings = kz_seq(), .early_metadata = kz_invalid()};
     if (opts && opts->parse_ahead) {
         w.ahead = kz_chart_ahead_open(opts->parse_ahead);
         start_values_early(&w, top);
@@ -787,13 +814,17 @@ kz_value kz_chart_load_dir(const char *path, const kz_chart_load_opts *opts, kz_
         kz_chart_ahead_wait(w.ahead);
         free(w.early_values);
     }
+    free(w.early_chart_yaml); /* the walk did not take it */
     if (!kz_is_null(&err)) {
+        kz_free(w.early_metadata);
         kz_chart_ahead_free(w.ahead); /* its parses read the files */
         kz_chart_files_free(&w.files);
         give_failed_warnings(opts, w.warnings);
         return err;
     }
-    err = load_files(w.files.v, w.files.len, opts, kz_copy(&w.warnings), w.ahead, out);
+    early_metadata early = {w.early_chart_text, w.early_metadata};
+    err = load_files(w.files.v, w.files.len, opts, kz_copy(&w.warnings), w.ahead, &early, out);
+    kz_free(w.early_metadata);
     free(w.files.v);
     kz_free(w.warnings); /* a failed load_files left its own (these among them) */
     return err;

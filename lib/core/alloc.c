@@ -45,3 +45,10 @@ size_t kz_grow_cap(size_t cap, size_t need) {
     while (c < need) c *= 2;
     return c;
 }
+
+void kz_heap_reserve(void) {
+    /* volatile: the compiler would otherwise drop a malloc whose block is
+     * only freed */
+    void *volatile block = malloc(KZ_HEAP_RESERVE);
+    free(block);
+}

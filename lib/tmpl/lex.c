@@ -214,11 +214,11 @@ static const lex_state *lex_number(kz_tmpl_lexer *l);
 static const lex_state *lex_quote(kz_tmpl_lexer *l);
 static const lex_state *lex_raw_quote(kz_tmpl_lexer *l);
 
-static const lex_state S_TEXT = {lex_text}, S_LEFT_DELIM = {lex_left_delim}, S_COMMENT = {lex_comment},
-                       S_RIGHT_DELIM = {lex_right_delim}, S_INSIDE = {lex_inside_action},
-                       S_SPACE = {lex_space}, S_IDENT = {lex_identifier}, S_FIELD = {lex_field},
-                       S_VARIABLE = {lex_variable}, S_CHAR = {lex_char}, S_NUMBER = {lex_number},
-                       S_QUOTE = {lex_quote}, S_RAW = {lex_raw_quote};
+/* The states other states hand over to through kz_tmpl_lex_next's loop; the
+ * common steps (text to delimiter, action to space, field, name, string)
+ * call the next state directly instead. */
+static const lex_state S_TEXT = {lex_text}, S_COMMENT = {lex_comment}, S_INSIDE = {lex_inside_action},
+                       S_CHAR = {lex_char}, S_NUMBER = {lex_number}, S_RAW = {lex_raw_quote};
 
 static const char *find(const char *hay, size_t hn, const char *needle, size_t nn) {
     if (nn == 0) return hay;
@@ -251,7 +251,7 @@ static const lex_state *lex_text(kz_tmpl_lexer *l) {
                 return NULL; /* lex_left_delim follows on the next call */
             }
         }
-        return &S_LEFT_DELIM;
+        return lex_left_delim(l);
     }
     l->pos = l->len;
     if (l->pos > l->start) {
@@ -312,8 +312,11 @@ static const lex_state *lex_right_delim(kz_tmpl_lexer *l) {
 
 static const lex_state *lex_inside_action(kz_tmpl_lexer *l) {
     bool trim;
-    if (at_right_delim(l, &trim)) {
-        if (l->paren_depth == 0) return &S_RIGHT_DELIM;
+    /* The right delimiter, possibly after " -", starts with a space or its
+     * own first byte: every other token is ruled out by one look. */
+    unsigned char c = l->pos < l->len ? (unsigned char)l->input[l->pos] : 0;
+    if ((c == (unsigned char)l->right[0] || is_space(c)) && at_right_delim(l, &trim)) {
+        if (l->paren_depth == 0) return lex_right_delim(l);
         return errorf(l, "unclosed left paren");
     }
     size_t w;
@@ -321,7 +324,7 @@ static const lex_state *lex_inside_action(kz_tmpl_lexer *l) {
     if (r == EOF_RUNE) return errorf(l, "unclosed action");
     if (is_space(r)) {
         backup(l, r, w); /* keep the space in case it starts " -}}" */
-        return &S_SPACE;
+        return lex_space(l);
     }
     switch (r) {
     case '=': return emit(l, KZ_TOK_ASSIGN);
@@ -329,9 +332,9 @@ static const lex_state *lex_inside_action(kz_tmpl_lexer *l) {
         if (next(l, &w) != '=') return errorf(l, "expected :=");
         return emit(l, KZ_TOK_DECLARE);
     case '|': return emit(l, KZ_TOK_PIPE);
-    case '"': return &S_QUOTE;
+    case '"': return lex_quote(l);
     case '`': return &S_RAW;
-    case '$': return &S_VARIABLE;
+    case '$': return lex_variable(l);
     case '\'': return &S_CHAR;
     case '(':
         l->paren_depth++;
@@ -344,7 +347,7 @@ static const lex_state *lex_inside_action(kz_tmpl_lexer *l) {
     }
     if (r == '.') {
         /* ".field" unless a digit follows: ".5" is a number */
-        if (l->pos < l->len && !(l->input[l->pos] >= '0' && l->input[l->pos] <= '9')) return &S_FIELD;
+        if (l->pos < l->len && !(l->input[l->pos] >= '0' && l->input[l->pos] <= '9')) return lex_field(l);
     }
     if (r == '.' || r == '+' || r == '-' || (r >= '0' && r <= '9')) {
         backup(l, r, w);
@@ -352,7 +355,7 @@ static const lex_state *lex_inside_action(kz_tmpl_lexer *l) {
     }
     if (is_alnum(r)) {
         backup(l, r, w);
-        return &S_IDENT;
+        return lex_identifier(l);
     }
     if (r < 0x80 && r >= 0x20 && r != 0x7F) return emit(l, KZ_TOK_CHAR);
     char u[32];
@@ -420,10 +423,19 @@ static const lex_state *bad_character(kz_tmpl_lexer *l, int32_t r) {
     return errorf(l, "bad character %s", u);
 }
 
-static inline bool is_ascii_ident(unsigned char c) {
-    unsigned lower = (unsigned)(c | 0x20);
-    return (lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
+/* Letters, digits and '_' of ASCII, by table: skip_alnum's loop runs over
+ * every byte of every name in a template. */
+static const bool ascii_ident[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
+    ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
+    ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+static inline bool is_ascii_ident(unsigned char c) { return ascii_ident[c]; }
 
 /* Read past the identifier runes (letters, digits, '_'): ASCII ones a byte
  * at a time, as templates are nearly all ASCII, others decoded. Returns the
@@ -616,7 +628,7 @@ kz_tok kz_tmpl_lex_next(kz_tmpl_lexer *l) {
     }
     l->tok = (kz_tok){.type = KZ_TOK_EOF, .pos = (uint32_t)l->pos, .line = l->start_line,
                       .val = "EOF", .len = 3};
-    const lex_state *s = l->inside_action ? &S_INSIDE : &S_TEXT;
+    const lex_state *s = l->inside_action ? lex_inside_action(l) : lex_text(l);
     while (s) s = s->fn(l);
     return l->tok;
 }
