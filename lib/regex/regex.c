@@ -563,9 +563,15 @@ static bool parse_repeat(translator *t, bool *ok) {
         if (k >= t->n || t->p[k] != '}') return false;
         t->i = k + 1;
         unsigned long copies = (unsigned long)(hi < 0 ? lo : hi);
-        if (lo > 1000 || hi > 1000 || (hi >= 0 && lo > hi) ||
-            (t->prev == PREV_ATOM && (lo >= 2 || hi >= 2) && copies * t->atom_weight > 1000)) {
+        if (lo > 1000 || hi > 1000 || (hi >= 0 && lo > hi)) {
             fail(t, "invalid repeat count", t->p + start, t->i - start);
+            *ok = false;
+            return true;
+        }
+        if (t->prev == PREV_ATOM && (lo >= 2 || hi >= 2) && copies * t->atom_weight > 1000) {
+            /* Go finds this one after reading a non-greedy '?', and names it too */
+            size_t end = t->i < t->n && t->p[t->i] == '?' ? t->i + 1 : t->i;
+            fail(t, "invalid repeat count", t->p + start, end - start);
             *ok = false;
             return true;
         }
