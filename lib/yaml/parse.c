@@ -427,6 +427,10 @@ static size_t byte_offset(parser *p, size_t char_index) {
     return p->cur_bytes < p->len ? p->cur_bytes : p->len;
 }
 
+/* What a ':' libyaml refuses in a flow collection is patched to (see
+ * restore_flow_colon): plain scalar text everywhere, and the same length. */
+#define FLOW_COLON_STAND_IN ';'
+
 /* go-yaml v2 (a port of libyaml) reports the problem line, 0-based, plus one
  * for scanner errors; failing that the context line; and no line when both
  * are 0. */
@@ -443,6 +447,9 @@ static void fail_libyaml(parser *p) {
     size_t at = p->yp.error == YAML_SCANNER_ERROR ? byte_offset(p, p->yp.problem_mark.index) : SIZE_MAX;
     if (at != SIZE_MAX && strcmp(problem, "found unknown escape character") == 0 && at + 1 < p->len && p->data[at] == '\\' && p->data[at + 1] == '\'')
         p->retry_at = at; /* go-yaml reads \' (see parse_escape.h): run() patches it and parses again */
+    if (at != SIZE_MAX && p->go_errors && p->schema == KZ_YAML_HELM && strcmp(problem, "found unexpected ':'") == 0 &&
+        at + 1 < p->len && p->data[at] == ':' && strchr(",?[]{}", p->data[at + 1]))
+        p->retry_at = at; /* go-yaml v2 reads "a:" in `[a:]`: run() patches it (see on_scalar) and parses again */
     if (p->go_errors && !p->failed) {
         fail_go_syntax(p, p->yp.problem ? problem : "unknown problem parsing YAML content", p->yp.problem_mark.line,
                        p->yp.context_mark.line, p->yp.error == YAML_SCANNER_ERROR);
@@ -943,10 +950,24 @@ static bool check_flow_plain(parser *p, const yaml_event_t *e) {
     return false;
 }
 
+/* go-yaml v2 ends a plain scalar in a flow collection at ':' only before a
+ * blank, so `[a:]` is the string "a:". libyaml 0.2.5 refuses a ':' followed
+ * by one of ,?[]{} there ("found unexpected ':'"): each such ':' is patched to
+ * this stand-in and the text parsed again (run()); the stand-in ends the
+ * scalar that libyaml then reads, and is turned back here. */
+static void restore_flow_colon(parser *p, const yaml_event_t *e) {
+    size_t n = e->data.scalar.length;
+    if (!p->npatched || n == 0 || e->data.scalar.value[n - 1] != FLOW_COLON_STAND_IN) return;
+    size_t end = byte_offset(p, e->end_mark.index);
+    if (end != SIZE_MAX && end > 0 && kz_yaml_is_patched(end - 1, p->patched, p->npatched))
+        e->data.scalar.value[n - 1] = ':';
+}
+
 static bool on_scalar(parser *p, const yaml_event_t *e) {
     kz_pos pos = mark_pos(p, e->start_mark);
     count_node(p);
     if (e->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && !check_dq_escapes(p, e)) return false;
+    if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) restore_flow_colon(p, e);
     if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !check_flow_plain(p, e)) return false;
     frame *f = p->depth ? &p->stack[p->depth - 1] : NULL;
     if (f && f->is_map && !f->have_key && !e->data.scalar.anchor)
@@ -1138,7 +1159,9 @@ static kz_value run_once(const char *data, size_t len, const kz_yaml_parse_opts 
 #define PATCH_REPARSE_BUDGET (64u << 20)
 
 /* Parse; each \' escape libyaml refuses is patched to \0 in a copy of the
- * text, and the copy parsed again (see parse_escape.h). */
+ * text, and the copy parsed again (see parse_escape.h); so is each ':' that
+ * libyaml refuses at the end of a plain scalar in a flow collection (see
+ * on_scalar). */
 static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts, size_t max_docs,
                     uint32_t line_base) {
     size_t retry_at;
@@ -1154,7 +1177,8 @@ static kz_value run(const char *data, size_t len, const kz_yaml_parse_opts *opts
         }
         size_t k = npatched++; /* libyaml fails at the first one left: offsets come sorted */
         patched[k] = retry_at;
-        copy[retry_at + 1] = '0';
+        if (copy[retry_at] == ':') copy[retry_at] = FLOW_COLON_STAND_IN;
+        else copy[retry_at + 1] = '0';
         kz_free(v);
         v = run_once(copy, len, opts, max_docs, line_base, patched, npatched, &retry_at);
     }

@@ -21,7 +21,7 @@ static bool zero_digits(const char *s, size_t avail, size_t digits) {
     return true;
 }
 
-static bool is_patched(size_t off, const size_t *patched, size_t npatched) {
+bool kz_yaml_is_patched(size_t off, const size_t *patched, size_t npatched) {
     size_t lo = 0, hi = npatched;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -45,7 +45,7 @@ void kz_yaml_dq_restore_quotes(const char *raw, size_t n, size_t base, const siz
         /* the NULs of val come in the order of the escapes that made them */
         unsigned char *z = at < vlen ? memchr(val + at, 0, vlen - at) : NULL;
         if (!z) return;
-        if (e == '0' && is_patched(base + i - 1, patched, npatched)) *z = '\'';
+        if (e == '0' && kz_yaml_is_patched(base + i - 1, patched, npatched)) *z = '\'';
         at = (size_t)(z - val) + 1;
     }
 }

@@ -21,6 +21,9 @@
  * the first escape \c, or SIZE_MAX. */
 size_t kz_yaml_dq_find_escape(const char *raw, size_t n, char c);
 
+/* Whether off is among the sorted offsets of patched. */
+bool kz_yaml_is_patched(size_t off, const size_t *patched, size_t npatched);
+
 /* raw: the scalar's source at offset `base` of the parsed text; patched: the
  * sorted offsets of the \' escapes patched to \0. Turns the NULs of val that
  * those escapes produced into '. */
