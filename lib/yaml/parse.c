@@ -448,7 +448,7 @@ static void fail_libyaml(parser *p) {
     if (at != SIZE_MAX && strcmp(problem, "found unknown escape character") == 0 && at + 1 < p->len && p->data[at] == '\\' && p->data[at + 1] == '\'')
         p->retry_at = at; /* go-yaml reads \' (see parse_escape.h): run() patches it and parses again */
     if (at != SIZE_MAX && p->go_errors && p->schema == KZ_YAML_HELM && strcmp(problem, "found unexpected ':'") == 0 &&
-        at + 1 < p->len && p->data[at] == ':' && strchr(",?[]{}", p->data[at + 1]))
+        at + 1 < p->len && p->data[at] == ':' && p->data[at + 1] && strchr(",?[]{}", p->data[at + 1]))
         p->retry_at = at; /* go-yaml v2 reads "a:" in `[a:]`: run() patches it (see on_scalar) and parses again */
     if (p->go_errors && !p->failed) {
         fail_go_syntax(p, p->yp.problem ? problem : "unknown problem parsing YAML content", p->yp.problem_mark.line,

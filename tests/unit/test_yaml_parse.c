@@ -648,6 +648,23 @@ static void test_go_errors(void **state) {
     assert_non_null(kz_map_getz(&v, "-.inf"));
     assert_non_null(kz_map_getz(&v, ".nan"));
     kz_free(v);
+    /* go-yaml v2 reads a ':' before , ] or } in a flow collection as text;
+     * libyaml refuses it ("found unexpected ':'") and is given a patched copy */
+    v = one("a: [x:, y:b:]\nb: {k: v:}\nc: [';:']\n", &go);
+    assert_string_equal(kz_str(kz_seq_at(kz_map_getz(&v, "a"), 0)), "x:");
+    assert_string_equal(kz_str(kz_seq_at(kz_map_getz(&v, "a"), 1)), "y:b:");
+    assert_string_equal(kz_str(kz_map_getz(kz_map_getz(&v, "b"), "k")), "v:");
+    assert_string_equal(kz_str(kz_seq_at(kz_map_getz(&v, "c"), 0)), ";:");
+    kz_free(v);
+    v = one("a: [x;, y:]\n", &go); /* a ';' of the text stays one */
+    assert_string_equal(kz_str(kz_seq_at(kz_map_getz(&v, "a"), 0)), "x;");
+    assert_string_equal(kz_str(kz_seq_at(kz_map_getz(&v, "a"), 1)), "y:");
+    kz_free(v);
+    assert_error(one("a: [x:[y]]\n", &go), "yaml: did not find expected ',' or ']'");
+    assert_error(one("a: [x:?y]\n", &go), "yaml: did not find expected ',' or ']'"); /* helm v3.17.3 */
+    assert_error(one("a: 1\nb: [x:?y]\n", &go), "yaml: line 1: did not find expected ',' or ']'"); /* go-yaml: 0-based for parser errors */
+    /* kz's own reader keeps libyaml's word */
+    assert_error(one("a: [x:]\n", &HELM), "t.yaml:1:6: found unexpected ':'");
 }
 
 static void test_parse_file(void **state) {
