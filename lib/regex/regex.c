@@ -482,6 +482,8 @@ static bool parse_flag_group(translator *t) {
             t->flags = flags;
             return true;
         }
+        /* Go names the whole rune (the pattern is valid UTF-8 by now) */
+        while ((unsigned char)c >= 0xC0 && !at_end(t) && ((unsigned char)peek(t, 0) & 0xC0) == 0x80) t->i++;
         break;
     }
     fail(t, "invalid or unsupported Perl syntax", t->p + start, t->i - start);
