@@ -610,6 +610,46 @@ static void print_map(printer *p, const kz_value *v, uint32_t verb, int depth) {
 
 static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth);
 
+static bool print_go_string(printer *p, const kz_value *v, uint32_t verb);
+
+/* Helm's structs (.Capabilities, .Chart, a maintainer, a dependency), none
+ * of them a Stringer, as Go's printValue walks a struct: each field with the
+ * verb (%d of a string field is %!d(string=...)), named with %+v; .Chart is
+ * struct { chart.Metadata; IsRoot bool }, its Metadata a struct of its own.
+ * Pointers print as "&{...}": inside a list Go prints their address, which no
+ * output could match anyway. */
+static void print_go_struct(printer *p, const kz_value *v, uint32_t verb, int depth) {
+    kz_gotype t = kz_gotype_of(v);
+    size_t n = 0;
+    const kz_goobj_field *fields = kz_goobj_struct_fields(v, &n);
+    bool chart = t == KZ_GOTYPE_CHART_METADATA;
+    bool pointer = t == KZ_GOTYPE_CAPABILITIES || t == KZ_GOTYPE_MAINTAINER || t == KZ_GOTYPE_DEPENDENCY;
+    if (pointer && depth > 0 && !(verb < 0x80 && strchr("vpbodxX", (int)verb))) {
+        /* Go's fmtPointer: a verb that prints no address is a bad verb, the
+         * pointer's value following it in %v */
+        bad_verb(p, verb, v);
+        return;
+    }
+    if (pointer) kz_buf_putc(p->out, '&');
+    if (chart) kz_buf_puts(p->out, p->f.plus_v ? "{Metadata:" : "{");
+    kz_buf_putc(p->out, '{');
+    for (size_t i = 0; i < n - (chart ? 1 : 0); i++) {
+        if (i) kz_buf_putc(p->out, ' ');
+        if (p->f.plus_v) kz_buf_printf(p->out, "%s:", fields[i].name);
+        const kz_value *f = kz_map_getz(v, fields[i].name);
+        kz_value none = kz_null();
+        print_value(p, f ? f : &none, verb, depth + 1);
+    }
+    kz_buf_putc(p->out, '}');
+    if (chart) {
+        kz_buf_puts(p->out, p->f.plus_v ? " IsRoot:" : " ");
+        const kz_value *root = kz_map_getz(v, "IsRoot");
+        kz_value none = kz_null();
+        print_value(p, root ? root : &none, verb, depth + 1);
+        kz_buf_putc(p->out, '}');
+    }
+}
+
 /* Go objects of the function library (core/goobj.h): a Stringer is printed
  * through String() for the string verbs (Go's handleMethods), %#v through
  * GoString or as a Go struct; a certificate is a struct {Cert Key}. Returns
@@ -646,7 +686,18 @@ static bool print_go_object(printer *p, const kz_value *v, uint32_t verb, int de
         kz_buf_putc(p->out, '}');
         return true;
     }
+    if (t == KZ_GOTYPE_CAPABILITIES || t == KZ_GOTYPE_CHART_METADATA || t == KZ_GOTYPE_METADATA ||
+        t == KZ_GOTYPE_MAINTAINER || t == KZ_GOTYPE_DEPENDENCY) {
+        if (verb == 'v' && !p->f.plus_v) return print_go_string(p, v, verb);
+        print_go_struct(p, v, verb, depth);
+        return true;
+    }
     if (verb != 'v' && verb != 's' && verb != 'x' && verb != 'X' && verb != 'q') return false;
+    return print_go_string(p, v, verb);
+}
+
+/* A Stringer (or a struct whose %v kz_goobj_string writes) through its text. */
+static bool print_go_string(printer *p, const kz_value *v, uint32_t verb) {
     kz_buf text = KZ_BUF_INIT;
     if (!kz_goobj_string(v, &text)) {
         kz_buf_free(&text);
