@@ -616,8 +616,9 @@ static bool print_go_string(printer *p, const kz_value *v, uint32_t verb);
  * of them a Stringer, as Go's printValue walks a struct: each field with the
  * verb (%d of a string field is %!d(string=...)), named with %+v; .Chart is
  * struct { chart.Metadata; IsRoot bool }, its Metadata a struct of its own.
- * Pointers print as "&{...}": inside a list Go prints their address, which no
- * output could match anyway. */
+ * Pointers print as "&{...}". Inside a list or struct Go prints a pointer's
+ * address for %v %d %x and the like, which no output could match (hm prints
+ * "&{...}" there too), and Go's bad verb for the others. */
 static void print_go_struct(printer *p, const kz_value *v, uint32_t verb, int depth) {
     kz_gotype t = kz_gotype_of(v);
     size_t n = 0;
