@@ -603,21 +603,24 @@ static bool parse_repeat(translator *t, bool *ok) {
     return true;
 }
 
+/* \Q...\E (or to the end): literal runes, each its own atom as Go pushes
+ * them, so that a repetition after \E repeats the last one. *last: where the
+ * last one's text starts in the output, SIZE_MAX if there is none. */
+static bool parse_quote(translator *t, size_t *last) {
+    t->i += 2;
+    while (!at_end(t) && !(peek(t, 0) == '\\' && peek(t, 1) == 'E')) {
+        uint32_t cp;
+        if (!next_rune(t, &cp)) return false;
+        *last = t->out.len;
+        emit_rune(t, cp);
+    }
+    if (!at_end(t)) t->i += 2;
+    return true;
+}
+
 /* A backslash sequence outside a class (t->i at the backslash). */
 static bool parse_escape_atom(translator *t) {
     char c = peek(t, 1);
-    if (c == 'Q') {
-        t->i += 2;
-        emit(t, "(?:");
-        while (!at_end(t) && !(peek(t, 0) == '\\' && peek(t, 1) == 'E')) {
-            uint32_t cp;
-            if (!next_rune(t, &cp)) return false;
-            emit_rune(t, cp);
-        }
-        if (!at_end(t)) t->i += 2;
-        emit(t, ")");
-        return true;
-    }
     const char *assertion = c == 'A' ? "(?:\\A)" : c == 'z' ? "(?:\\z)" : c == 'b' ? "(?:\\b)"
                           : c == 'B' ? "(?:\\B)" : NULL;
     if (assertion) {
@@ -700,6 +703,13 @@ static bool translate_step(translator *t) {
         if (!parse_class(t)) return false;
         break;
     case '\\':
+        if (peek(t, 1) == 'Q') {
+            size_t last = SIZE_MAX;
+            if (!parse_quote(t, &last)) return false;
+            if (last == SIZE_MAX) return true; /* \Q\E: no atom, what came before stays the operand */
+            out_before = last;
+            break;
+        }
         if (!parse_escape_atom(t)) return false;
         break;
     default: {
