@@ -517,6 +517,21 @@ static bool kyaml_key_allowed(parser *p, bool is_null, kz_pos pos, const char *t
     return true;
 }
 
+/* sigs.k8s.io/yaml's name for a float key: float32 'g', go-yaml's spelling
+ * for what float32 can't hold (1e300 is ".inf", as .inf itself is). */
+static void float_key(kz_buf *b, double f) {
+    size_t at = b->len;
+    kz_yaml_format_float32_g(b, f);
+    const char *s = b->data + at;
+    const char *go = strcmp(s, "+Inf") == 0 ? ".inf"
+                   : strcmp(s, "-Inf") == 0 ? "-.inf"
+                   : strcmp(s, "NaN") == 0  ? ".nan"
+                                             : NULL;
+    if (!go) return;
+    b->len = at;
+    kz_buf_puts(b, go);
+}
+
 /* Text of a non-container key value, per mode; false if it can't be a key. */
 static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *out) {
     kz_buf *b = &p->tmp;
@@ -532,7 +547,7 @@ static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *o
         if (p->schema == KZ_YAML_HELM && f == floor(f) && fabs(f) < 9007199254740992.0)
             kz_buf_printf(b, "%lld", (long long)f); /* most likely an int before JSON */
         else
-            kz_yaml_format_float32_g(b, f);
+            float_key(b, f);
         *out = kz_string_n(b->data, b->len);
         return true;
     }
@@ -886,7 +901,7 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
                 return true;
             }
             kz_buf_clear(&p->tmp);
-            kz_yaml_format_float32_g(&p->tmp, r.f);
+            float_key(&p->tmp, r.f);
             f->key = kz_string_n(p->tmp.data, p->tmp.len);
             f->have_key = true;
             return true;
