@@ -122,7 +122,9 @@ static void set_top_var(kz_exec_state *st, size_t n, xval x) {
 /* ---- evaluation ---- */
 
 static xval invalid(void) { return (xval){.v = kz_invalid(), .boxed = false}; }
-static xval xcopy(const xval *x) { return (xval){.v = kz_copy(&x->v), .boxed = x->boxed}; }
+static xval xcopy(const xval *x) {
+    return (xval){.v = kz_copy(&x->v), .boxed = x->boxed, .addressable = x->addressable};
+}
 
 /* Go's evalPipeline unwrapping: an interface{} result becomes its content, nil
  * becomes the invalid value. */
@@ -267,6 +269,9 @@ static xval eval_field(kz_exec_state *st, const xval *dot, const kz_tmpl_node *n
         /* a struct field has its own type; a map element is an interface{}
          * unless the map's element type is concrete */
         result = (xval){.v = kz_copy(found), .boxed = !string_map && !files && !is_struct_like(&receiver.v)};
+        /* a field of a pointer's struct, or of an addressable struct */
+        result.addressable = is_struct_like(&receiver.v) &&
+                             (receiver.addressable || kz_gotype_of(&receiver.v) == KZ_GOTYPE_CAPABILITIES);
     } else if (st->opts->missingkey == KZ_TMPL_MISSING_ERROR) {
         char *q = kz_exec_quote(name->s, name->len);
         kz_exec_fail(st, "map has no entry for key %s", q);
@@ -636,7 +641,7 @@ static kz_exec_flow walk(kz_exec_state *st, const xval *dot, const kz_tmpl_node 
         xval val = kz_exec_pipeline(st, dot, n->u.action.pipe);
         if (!st->failed && n->u.action.pipe->u.pipe.ndecl == 0) {
             st->at = n;
-            kz_fmt_value(st->out, &val.v);
+            kz_fmt_value_at(st->out, &val.v, val.addressable);
         }
         kz_free(val.v);
         return st->failed ? KZ_FLOW_ERR : KZ_FLOW_OK;

@@ -13,10 +13,13 @@
 #include "tmpl/exec.h"
 
 /* An evaluated value (owned) and whether Go would hold it boxed in an
- * interface{} taken from a container (see exec.c). */
+ * interface{} taken from a container (see exec.c), and whether it is
+ * addressable, as Go's reflect says: a field of what a pointer points to
+ * (.Capabilities.KubeVersion), not a function's result or a list's item. */
 typedef struct xval {
     kz_value v;
     bool boxed;
+    bool addressable;
 } xval;
 
 typedef struct kz_exec_var {

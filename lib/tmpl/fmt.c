@@ -800,14 +800,16 @@ void kz_fmt_sprintln(kz_buf *out, size_t argc, const kz_value *argv) {
     printer_done(&p);
 }
 
-void kz_fmt_value(kz_buf *out, const kz_value *v) {
+void kz_fmt_value(kz_buf *out, const kz_value *v) { kz_fmt_value_at(out, v, true); }
+
+void kz_fmt_value_at(kz_buf *out, const kz_value *v, bool addressable) {
     kz_kind kind = kz_kind_of(v);
     if (kind == KZ_NULL || kind == KZ_INVALID) {
         kz_buf_puts(out, "<no value>");
         return;
     }
     kz_gotype t = kind == KZ_MAP ? kz_gotype_of(v) : KZ_GOTYPE_NATURAL;
-    if (t == KZ_GOTYPE_KUBE_VERSION) {
+    if (t == KZ_GOTYPE_KUBE_VERSION && addressable) {
         /* Go's printableValue takes the address of an addressable field, such
          * as .Capabilities.KubeVersion, to reach String() on *KubeVersion */
         const kz_value *ver = kz_map_getz(v, "Version");

@@ -36,6 +36,12 @@ void kz_fmt_sprintf(kz_buf *out, const char *format, size_t format_len, size_t a
  * "<no value>"): a NULL or INVALID value prints "<no value>", as text/template
  * prints a nil interface. */
 void kz_fmt_value(kz_buf *out, const kz_value *v);
+/* kz_fmt_value of a value Go holds addressable or not: a KubeVersion's
+ * String() has a pointer receiver, so only an addressable one (a field
+ * reached through .Capabilities) prints as its version; a copy (a function's
+ * result, a list's item) prints as the struct, {v1.32.0 1 32}. kz_fmt_value
+ * takes it as addressable. */
+void kz_fmt_value_at(kz_buf *out, const kz_value *v, bool addressable);
 
 /* Go's strconv.Quote (ascii_only: QuoteToASCII) of s[0..n), appended to out. */
 void kz_fmt_quote(kz_buf *out, const char *s, size_t n, bool ascii_only);
