@@ -7,9 +7,9 @@
 #include "core/parallel.h"
 
 /* glibc's malloc, tuned for a process that lives a few milliseconds and
- * frees everything at once: blocks up to KZ_HEAP_RESERVE come from the heap
- * (so kz_heap_reserve can grow an arena in one step), and the heap grows by
- * a megabyte at a time and is never trimmed. Each growth or trim is a
+ * frees everything at once: blocks under twice KZ_HEAP_RESERVE come from the
+ * heap (so kz_heap_reserve can grow an arena in one step), and the heap
+ * grows by a megabyte at a time and is never trimmed below 32 MB. Each growth or trim is a
  * system call that splits or merges the heap's mapping; a render of a large
  * chart made a hundred of them. Pages are still touched only when used. */
 static void tune_malloc(void) {
