@@ -612,6 +612,21 @@ static void print_value(printer *p, const kz_value *v, uint32_t verb, int depth)
 
 static bool print_go_string(printer *p, const kz_value *v, uint32_t verb);
 
+/* {f1 f2 ...}: the struct's fields with the verb, named with %+v and %#v
+ * (", " between them then); a field the map lacks is an empty string. */
+static void print_fields(printer *p, const kz_value *v, const kz_goobj_field *fields, size_t n, uint32_t verb,
+                         int depth) {
+    kz_buf_putc(p->out, '{');
+    for (size_t i = 0; i < n; i++) {
+        if (i) kz_buf_puts(p->out, p->f.sharp_v ? ", " : " ");
+        if (p->f.plus_v || p->f.sharp_v) kz_buf_printf(p->out, "%s:", fields[i].name);
+        const kz_value *f = kz_map_getz(v, fields[i].name);
+        kz_value empty = kz_string("");
+        print_value(p, f ? f : &empty, verb, depth + 1);
+    }
+    kz_buf_putc(p->out, '}');
+}
+
 /* Helm's structs (.Capabilities, .Chart, a maintainer, a dependency), none
  * of them a Stringer, as Go's printValue walks a struct: each field with the
  * verb (%d of a string field is %!d(string=...)), named with %+v; .Chart is
@@ -633,15 +648,7 @@ static void print_go_struct(printer *p, const kz_value *v, uint32_t verb, int de
     }
     if (pointer) kz_buf_putc(p->out, '&');
     if (chart) kz_buf_puts(p->out, p->f.plus_v ? "{Metadata:" : "{");
-    kz_buf_putc(p->out, '{');
-    for (size_t i = 0; i < n - (chart ? 1 : 0); i++) {
-        if (i) kz_buf_putc(p->out, ' ');
-        if (p->f.plus_v) kz_buf_printf(p->out, "%s:", fields[i].name);
-        const kz_value *f = kz_map_getz(v, fields[i].name);
-        kz_value none = kz_null();
-        print_value(p, f ? f : &none, verb, depth + 1);
-    }
-    kz_buf_putc(p->out, '}');
+    print_fields(p, v, fields, n - (chart ? 1 : 0), verb, depth);
     if (chart) {
         kz_buf_puts(p->out, p->f.plus_v ? " IsRoot:" : " ");
         const kz_value *root = kz_map_getz(v, "IsRoot");
@@ -676,15 +683,7 @@ static bool print_go_object(printer *p, const kz_value *v, uint32_t verb, int de
         size_t n = 2;
         const kz_goobj_field *fields = t == KZ_GOTYPE_CERT ? cert_fields : kz_goobj_struct_fields(v, &n);
         if (p->f.sharp_v) kz_buf_puts(p->out, kz_gotype_name(v));
-        kz_buf_putc(p->out, '{');
-        for (size_t i = 0; i < n; i++) {
-            if (i) kz_buf_puts(p->out, p->f.sharp_v ? ", " : " ");
-            if (p->f.plus_v || p->f.sharp_v) kz_buf_printf(p->out, "%s:", fields[i].name);
-            const kz_value *f = kz_map_getz(v, fields[i].name);
-            kz_value empty = kz_string("");
-            print_value(p, f ? f : &empty, verb, depth + 1);
-        }
-        kz_buf_putc(p->out, '}');
+        print_fields(p, v, fields, n, verb, depth);
         return true;
     }
     if (t == KZ_GOTYPE_CAPABILITIES || t == KZ_GOTYPE_CHART_METADATA || t == KZ_GOTYPE_METADATA ||
