@@ -56,13 +56,30 @@ typedef struct frame {
     bool key_is_merge;
     kz_value key;
     kz_pos key_pos;
+    uint8_t key_type; /* KEY_* */
 } frame;
+
+/* The type go-yaml v2 gives a map key decoded into interface{}. Keys of
+ * different types are different keys there even when sigs.k8s.io/yaml's
+ * conversion names them alike ('false' and false, 1 and 1.0): both are
+ * converted, and a bad key inside either fails the document. */
+enum {
+    KEY_UNKNOWN, /* a merged entry's: its type is not kept */
+    KEY_STRING,
+    KEY_BOOL,
+    KEY_INT,
+    KEY_FLOAT,
+    KEY_NULL,
+    KEY_UINT,
+};
+#define ENTRY_MERGED 0x80 /* entry_meta: the entry came from a merge key */
 
 typedef struct scratch_entry {
     kz_value key; /* INVALID for sequence items */
     kz_value val;
     kz_pos pos;
     bool merged;  /* came from a merge key: never a duplicate, explicit keys replace it */
+    uint8_t key_type;
 } scratch_entry;
 
 typedef struct anchor {
@@ -90,8 +107,8 @@ typedef struct parser {
     bool have_doc;
     scratch_entry *scratch;
     size_t nscratch, scratch_cap;
-    bool *merged_flags; /* per built map entry, reused */
-    size_t merged_flags_cap;
+    uint8_t *entry_meta; /* per built map entry, reused: ENTRY_MERGED | KEY_* */
+    size_t entry_meta_cap;
     kz_buf tmp;
     kz_value *intern;     /* INTERN_SLOTS slots, lazily allocated */
     uint32_t line_base;   /* lines before this chunk of the stream (parallel parsing) */
@@ -103,6 +120,9 @@ typedef struct parser {
      * is kept while the document is read on, and reported at its end. */
     kz_value decode_error; /* "yaml: ..." */
     kz_value convert_error;
+    /* the error of a bad key inside a value whose key a differently typed
+     * key of the same name replaced here, but not in go-yaml's map */
+    kz_value displaced_error;
     bool saw_nonfinite;         /* a NaN or infinity was kept for the JSON step */
     bool keep_nonfinite;        /* ... and the caller checks them (no error) */
     bool int_values;            /* HELM: integers as go-yaml has them, not floats */
@@ -225,23 +245,35 @@ static bool find_bad_key(const kz_value *v, const kz_value **key, const kz_value
     return false;
 }
 
-/* sigs.k8s.io/yaml converts the document go-yaml decoded, in which a later
- * duplicate key has replaced the earlier one's value: a bad key inside that
- * value is gone. So the conversion error is the one of the finished
- * document's first bad key, if any is left. */
-static void recheck_bad_keys(parser *p) {
+/* sigs.k8s.io/yaml's error for the first bad key in v (INVALID: none). */
+static kz_value bad_key_error(const kz_value *v) {
     const kz_value *key = NULL, *val = NULL;
-    kz_free(p->convert_error);
-    p->convert_error = kz_invalid();
-    if (!p->have_doc || !find_bad_key(&p->doc, &key, &val)) return;
+    if (!find_bad_key(v, &key, &val)) return kz_invalid();
     const char *text = kz_str(key) + 4; /* after GO_KEY_MARK */
     kz_buf b = KZ_BUF_INIT;
     if (strcmp(text, "interface {}(nil)") == 0) kz_buf_puts(&b, "unsupported map key of type: %!s(<nil>), key: <nil>");
     else kz_buf_printf(&b, "unsupported map key of type: uint64, key: %s", text);
     kz_buf_puts(&b, ", value: ");
     go_syntax(&b, val, false);
-    p->convert_error = kz_error("%s", kz_buf_cstr(&b));
+    kz_value err = kz_error("%s", kz_buf_cstr(&b));
     kz_buf_free(&b);
+    return err;
+}
+
+/* sigs.k8s.io/yaml converts the document go-yaml decoded, in which a later
+ * duplicate key has replaced the earlier one's value: a bad key inside that
+ * value is gone. So the conversion error is the one of the finished
+ * document's first bad key, if any is left, else one inside a value only
+ * this reader dropped (build_map). */
+static void recheck_bad_keys(parser *p) {
+    kz_free(p->convert_error);
+    p->convert_error = p->have_doc ? bad_key_error(&p->doc) : kz_invalid();
+    if (!kz_error_message(&p->convert_error)) {
+        p->convert_error = p->displaced_error;
+        p->displaced_error = kz_invalid();
+    }
+    kz_free(p->displaced_error);
+    p->displaced_error = kz_invalid();
 }
 
 /* go_errors, at a document's end: its decoding error, else its conversion
@@ -532,6 +564,25 @@ static void float_key(kz_buf *b, double f) {
     kz_buf_puts(b, go);
 }
 
+/* A float that most likely was an integer before Helm's JSON round trip. */
+static bool likely_int(double f) { return fabs(f) < 9007199254740992.0 && (double)(int64_t)f == f; }
+
+/* go-yaml's type of a key decoded as v (HELM: an integral float most likely
+ * was an int, as key_from_value names it). */
+static uint8_t key_type_of(const parser *p, const kz_value *v) {
+    switch (kz_kind_of(v)) {
+    case KZ_STRING: return KEY_STRING;
+    case KZ_BOOL: return KEY_BOOL;
+    case KZ_INT: return kz_int_is_unsigned(v) ? KEY_UINT : KEY_INT;
+    case KZ_NULL: return KEY_NULL;
+    case KZ_FLOAT: {
+        double f = kz_float_get(v);
+        return p->schema == KZ_YAML_HELM && likely_int(f) ? KEY_INT : KEY_FLOAT;
+    }
+    default: return KEY_UNKNOWN;
+    }
+}
+
 /* Text of a non-container key value, per mode; false if it can't be a key. */
 static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *out) {
     kz_buf *b = &p->tmp;
@@ -544,7 +595,7 @@ static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *o
     case KZ_INT: *out = kz_string_fmt("%lld", (long long)kz_int_get(v)); return true;
     case KZ_FLOAT: {
         double f = kz_float_get(v);
-        if (p->schema == KZ_YAML_HELM && f == floor(f) && fabs(f) < 9007199254740992.0)
+        if (p->schema == KZ_YAML_HELM && likely_int(f))
             kz_buf_printf(b, "%lld", (long long)f); /* most likely an int before JSON */
         else
             float_key(b, f);
@@ -574,12 +625,12 @@ static bool key_from_value(parser *p, const kz_value *v, kz_pos pos, kz_value *o
 
 static bool add_value(parser *p, kz_value v, kz_pos pos);
 
-static void scratch_push(parser *p, kz_value key, kz_value val, kz_pos pos, bool merged) {
+static void scratch_push(parser *p, kz_value key, kz_value val, kz_pos pos, bool merged, uint8_t key_type) {
     if (p->nscratch == p->scratch_cap) {
         p->scratch_cap = kz_grow_cap(p->scratch_cap, p->nscratch + 1);
         p->scratch = kz_xrealloc(p->scratch, p->scratch_cap * sizeof *p->scratch);
     }
-    p->scratch[p->nscratch++] = (scratch_entry){key, val, pos, merged};
+    p->scratch[p->nscratch++] = (scratch_entry){key, val, pos, merged, key_type};
 }
 
 static void scratch_truncate(parser *p, size_t base) {
@@ -593,7 +644,7 @@ static void scratch_truncate(parser *p, size_t base) {
 static void merge_map(parser *p, const kz_value *src) {
     for (size_t i = 0; i < kz_len(src); i++)
         scratch_push(p, kz_copy(kz_map_key_at(src, i)), kz_copy(kz_map_value_at(src, i)),
-                     kz_entry_pos(src, i), true);
+                     kz_entry_pos(src, i), true, KEY_UNKNOWN);
 }
 
 /* Merged entries are applied at the end of the map (build_map): HELM lets later
@@ -628,12 +679,13 @@ static bool add_value(parser *p, kz_value v, kz_pos pos) {
     }
     frame *f = &p->stack[p->depth - 1];
     if (!f->is_map) {
-        scratch_push(p, kz_invalid(), v, pos, false);
+        scratch_push(p, kz_invalid(), v, pos, false, KEY_UNKNOWN);
         return true;
     }
     if (!f->have_key) { /* this value is a key (an alias) */
         kz_value key;
         bool ok = key_from_value(p, &v, pos, &key);
+        f->key_type = key_type_of(p, &v);
         kz_free(v);
         if (!ok) return false;
         f->key = key;
@@ -647,7 +699,7 @@ static bool add_value(parser *p, kz_value v, kz_pos pos) {
         f->key_is_merge = false;
         return apply_merge(p, v, pos, p->alias_value);
     }
-    scratch_push(p, f->key, v, f->key_pos, false);
+    scratch_push(p, f->key, v, f->key_pos, false, f->key_type);
     f->key = kz_invalid();
     return true;
 }
@@ -688,20 +740,31 @@ static kz_value build_seq(parser *p, size_t base, kz_pos pos) {
 }
 
 /* Insert the queued entries in order, applying each mode's duplicate rules. */
+/* Entry `at` of map is about to be replaced by a key of type key_type. If
+ * go-yaml kept both (their types differ) and a bad key was seen, the one
+ * inside the replaced value still fails the document there. */
+static void keep_displaced_bad_key(parser *p, const kz_value *map, size_t at, uint8_t key_type) {
+    uint8_t old_type = p->entry_meta[at] & (uint8_t)~ENTRY_MERGED;
+    if (!p->go_errors || !kz_error_message(&p->convert_error) || kz_error_message(&p->displaced_error)) return;
+    if (key_type == KEY_UNKNOWN || old_type == KEY_UNKNOWN || key_type == old_type) return;
+    p->displaced_error = bad_key_error(kz_map_value_at(map, at));
+}
+
 static bool build_map(parser *p, size_t base, kz_pos pos, kz_value *out) {
     size_t n = p->nscratch - base;
     kz_value map = kz_container_at(KZ_MAP, n, &p->source, pos);
-    if (n > p->merged_flags_cap) {
-        p->merged_flags_cap = kz_grow_cap(p->merged_flags_cap, n);
-        p->merged_flags = kz_xrealloc(p->merged_flags, p->merged_flags_cap);
+    if (n > p->entry_meta_cap) {
+        p->entry_meta_cap = kz_grow_cap(p->entry_meta_cap, n);
+        p->entry_meta = kz_xrealloc(p->entry_meta, p->entry_meta_cap);
     }
     bool kyaml = p->schema == KZ_YAML_KYAML;
     for (size_t i = 0; i < n; i++) {
         scratch_entry *e = &p->scratch[base + i];
         ptrdiff_t at = kz_map_find(&map, kz_str(&e->key), kz_str_len(&e->key));
+        if (at >= 0 && !kyaml) keep_displaced_bad_key(p, &map, (size_t)at, e->key_type);
         if (at >= 0 && kyaml) {
             if (e->merged) continue; /* explicit or earlier merged entries win */
-            if (!p->merged_flags[at]) {
+            if (!(p->entry_meta[at] & ENTRY_MERGED)) {
                 fail_at(p, e->pos, "mapping key \"%s\" already defined at line %u", kz_str(&e->key),
                         kz_entry_pos(&map, (size_t)at).line);
                 kz_free(map);
@@ -713,7 +776,7 @@ static bool build_map(parser *p, size_t base, kz_pos pos, kz_value *out) {
         e->key = kz_invalid();
         e->val = kz_invalid();
         kz_set_entry_pos(&map, idx, e->pos);
-        p->merged_flags[idx] = e->merged;
+        p->entry_meta[idx] = (uint8_t)((e->merged ? ENTRY_MERGED : 0) | e->key_type);
     }
     *out = map;
     return true;
@@ -859,6 +922,7 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
     bool plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     f->key_pos = pos;
     f->key_is_merge = false;
+    f->key_type = KEY_STRING;
     if (plain && !e->data.scalar.tag) {
         kz_scalar r = kz_yaml_resolve_plain(s, n, p->schema);
         if (r.cls == KZ_SC_MERGE) {
@@ -886,15 +950,18 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
             snprintf(what, sizeof what, "unsupported map key of type: uint64, key: 0x%llx", (unsigned long long)r.u);
             if (!bad_json_key(p, pos, what)) return false;
             f->key = placeholder_key(what + strlen("unsupported map key of type: uint64, key: "));
+            f->key_type = KEY_UINT;
             f->have_key = true;
             return true;
         }
         if (r.cls == KZ_SC_INT) {
             f->key = kz_string_fmt("%lld", (long long)r.i);
+            f->key_type = KEY_INT;
             f->have_key = true;
             return true;
         }
         if (r.cls == KZ_SC_FLOAT) {
+            f->key_type = KEY_FLOAT;
             if (isinf(r.f) || isnan(r.f)) { /* sigs.k8s.io/yaml spells these keys as go-yaml does */
                 f->key = kz_string(isnan(r.f) ? ".nan" : r.f > 0 ? ".inf" : "-.inf");
                 f->have_key = true;
@@ -915,6 +982,7 @@ static bool scalar_key(parser *p, frame *f, const yaml_event_t *e, kz_pos pos) {
     kz_value v;
     if (!scalar_value(p, e, pos, &v)) return false;
     bool ok = key_from_value(p, &v, pos, &f->key);
+    f->key_type = key_type_of(p, &v);
     kz_free(v);
     f->have_key = ok;
     return ok;
@@ -1116,6 +1184,7 @@ static kz_value run_once(const char *data, size_t len, const kz_yaml_parse_opts 
     p.error = kz_invalid();
     p.decode_error = kz_invalid();
     p.convert_error = kz_invalid();
+    p.displaced_error = kz_invalid();
     p.doc = kz_invalid();
     yaml_parser_initialize(&p.yp);
     if (p.go_errors && data) yaml_parser_set_input(&p.yp, go_sized_read, &p);
@@ -1151,7 +1220,7 @@ static kz_value run_once(const char *data, size_t len, const kz_yaml_parse_opts 
     free(p.anchors);
     free(p.stack);
     free(p.scratch);
-    free(p.merged_flags);
+    free(p.entry_meta);
     if (p.intern) {
         for (size_t i = 0; i < INTERN_SLOTS; i++) kz_free(p.intern[i]);
         free(p.intern);
@@ -1160,6 +1229,7 @@ static kz_value run_once(const char *data, size_t len, const kz_yaml_parse_opts 
     kz_free(p.source);
     kz_free(p.decode_error);
     kz_free(p.convert_error);
+    kz_free(p.displaced_error);
     yaml_parser_delete(&p.yp);
     *retry_at = p.retry_at;
     if (p.failed) {
