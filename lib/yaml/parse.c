@@ -739,17 +739,17 @@ static kz_value build_seq(parser *p, size_t base, kz_pos pos) {
     return seq;
 }
 
-/* Insert the queued entries in order, applying each mode's duplicate rules. */
 /* Entry `at` of map is about to be replaced by a key of type key_type. If
  * go-yaml kept both (their types differ) and a bad key was seen, the one
  * inside the replaced value still fails the document there. */
 static void keep_displaced_bad_key(parser *p, const kz_value *map, size_t at, uint8_t key_type) {
-    uint8_t old_type = p->entry_meta[at] & (uint8_t)~ENTRY_MERGED;
     if (!p->go_errors || !kz_error_message(&p->convert_error) || kz_error_message(&p->displaced_error)) return;
+    uint8_t old_type = p->entry_meta[at] & (uint8_t)~ENTRY_MERGED;
     if (key_type == KEY_UNKNOWN || old_type == KEY_UNKNOWN || key_type == old_type) return;
     p->displaced_error = bad_key_error(kz_map_value_at(map, at));
 }
 
+/* Insert the queued entries in order, applying each mode's duplicate rules. */
 static bool build_map(parser *p, size_t base, kz_pos pos, kz_value *out) {
     size_t n = p->nscratch - base;
     kz_value map = kz_container_at(KZ_MAP, n, &p->source, pos);
